@@ -1,0 +1,5 @@
+// Public surface of main/store: open the database; error types callers may want to recognise.
+export { openStore, DB_FILE_NAME, type Store, type OpenStoreOptions } from './open-store.js';
+export { StoreOpenError, StoreSchemaTooNewError, StoreMigrationError } from './errors.js';
+export type { Migration } from './migration.js';
+export { migrations } from './migrations.js';
