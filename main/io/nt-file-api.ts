@@ -1,0 +1,179 @@
+// The upper edge: the equivalents of NtCreateFile, NtReadFile, NtWriteFile and friends. Each call builds
+// an IRP for the first stack location, routes it with IoGetRelatedDeviceObject and resolves when it
+// completes. Everything above the I/O manager (filters' own I/O, the agent, the CLI) does file I/O here.
+
+import { FileObject, type DeviceObject } from './device.js';
+import { IoGetRelatedDeviceObject } from './device-stack.js';
+import type { FileBasicInformation, FileDirectoryInformation, FileStandardInformation } from './file-information.js';
+import { IoAllocateIrp } from './irp-alloc.js';
+import {
+  FILE_OPEN, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL,
+  IRP_MJ_DIRECTORY_CONTROL, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_FLUSH_BUFFERS, IRP_MJ_QUERY_INFORMATION,
+  IRP_MJ_READ, IRP_MJ_SET_INFORMATION, IRP_MJ_WRITE, IRP_MN_QUERY_DIRECTORY, IRP_MN_USER_FS_REQUEST, UserMode,
+} from './irp-codes.js';
+import type { CreateParameters, Irp, IoParameters } from './irp.js';
+import type { IoManager } from './io-manager.js';
+import { mountVolume } from './mount.js';
+import {
+  NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, type NTSTATUS,
+} from './ntstatus.js';
+import { parseObjectName } from './path-name.js';
+import { sendRequest, type RequestResult } from './send-request.js';
+
+export interface IoResult {
+  status: NTSTATUS;
+  information: number;
+}
+export interface ReadResult extends IoResult {
+  data: Uint8Array;
+}
+export interface InfoResult<T> extends IoResult {
+  info: T | null;
+}
+export interface CreateResult extends IoResult {
+  handle: FileHandle | null;
+  /** Why the name was refused before reaching a driver, when it was. */
+  reason?: string;
+}
+
+export interface CreateOptions extends Partial<CreateParameters> {
+  /** Strata's own I/O: filters can recognise and skip it (for example, no rescan). */
+  internal?: boolean;
+}
+
+/** An open file: the file object plus the device its requests go to. */
+export class FileHandle {
+  closed = false;
+  constructor(readonly fileObject: FileObject) {}
+}
+
+const DEFAULT_CREATE: CreateParameters = { desiredAccess: 0, disposition: FILE_OPEN, options: 0, fileAttributes: 0, shareAccess: 7 };
+
+export class NtFileApi {
+  constructor(readonly io: IoManager) {}
+
+  /** Opens or creates `path` ("\Device\Name\dir\file"); mounts the volume first if needed. */
+  async createFile(path: string, options: CreateOptions = {}): Promise<CreateResult> {
+    const parsed = parseObjectName(this.io, path);
+    if ('status' in parsed) return { status: parsed.status, information: 0, handle: null, reason: parsed.reason };
+    const { device, remaining } = parsed;
+    if (device.deletePending || device.deleted) return { status: STATUS_NO_SUCH_DEVICE, information: 0, handle: null };
+    if (device.vpb !== null) {
+      const mounted = await mountVolume(this.io, device);
+      if (!NT_SUCCESS(mounted)) return { status: mounted, information: 0, handle: null };
+    }
+    const fileObject = new FileObject(device, remaining);
+    fileObject.vpb = device.vpb;
+    fileObject.internal = options.internal ?? false;
+    const { internal: _internal, ...create } = options;
+    const result = await this.send(fileObject, IRP_MJ_CREATE, 0, { create: { ...DEFAULT_CREATE, ...create } });
+    return { status: result.status, information: result.information, handle: NT_SUCCESS(result.status) ? new FileHandle(fileObject) : null };
+  }
+
+  async read(handle: FileHandle, length: number, byteOffset: number): Promise<ReadResult> {
+    if (!validLength(length) || !Number.isInteger(byteOffset) || byteOffset < 0) return { status: STATUS_INVALID_PARAMETER, information: 0, data: new Uint8Array(0) };
+    const buffer = new Uint8Array(length);
+    const result = await this.sendOn(handle, IRP_MJ_READ, 0, { read: { length, byteOffset } }, (irp) => (irp.userBuffer = buffer));
+    const data = result.userBuffer ?? buffer;
+    return { status: result.status, information: result.information, data: data.subarray(0, NT_SUCCESS(result.status) ? result.information : 0) };
+  }
+
+  /** Writes `data` at `byteOffset`; FILE_WRITE_TO_END_OF_FILE (-1) appends. */
+  write(handle: FileHandle, data: Uint8Array, byteOffset: number): Promise<IoResult> {
+    if (!Number.isInteger(byteOffset) || byteOffset < -1) return Promise.resolve({ status: STATUS_INVALID_PARAMETER, information: 0 });
+    return this.sendOn(handle, IRP_MJ_WRITE, 0, { write: { length: data.length, byteOffset } }, (irp) => (irp.userBuffer = data));
+  }
+
+  queryInformation(handle: FileHandle, fileInformationClass: FileInformationClass.FileBasicInformation): Promise<InfoResult<FileBasicInformation>>;
+  queryInformation(handle: FileHandle, fileInformationClass: FileInformationClass.FileStandardInformation): Promise<InfoResult<FileStandardInformation>>;
+  queryInformation(handle: FileHandle, fileInformationClass: FileInformationClass): Promise<InfoResult<unknown>>;
+  async queryInformation(handle: FileHandle, fileInformationClass: FileInformationClass): Promise<InfoResult<unknown>> {
+    const result = await this.sendOn(handle, IRP_MJ_QUERY_INFORMATION, 0, { queryFile: { fileInformationClass } });
+    return withInfo(result);
+  }
+
+  setInformation(handle: FileHandle, fileInformationClass: FileInformationClass, information: unknown): Promise<IoResult> {
+    return this.sendOn(handle, IRP_MJ_SET_INFORMATION, 0, { setFile: { fileInformationClass, information } });
+  }
+
+  /** Lists a directory opened as `handle`; `pattern` is an NT wildcard (* and ?). */
+  async queryDirectory(handle: FileHandle, pattern: string | null = null, restartScan = true): Promise<InfoResult<FileDirectoryInformation[]>> {
+    const result = await this.sendOn(handle, IRP_MJ_DIRECTORY_CONTROL, IRP_MN_QUERY_DIRECTORY, {
+      queryDirectory: { fileInformationClass: FileInformationClass.FileDirectoryInformation, fileName: pattern, restartScan, returnSingleEntry: false },
+    });
+    return withInfo(result) as InfoResult<FileDirectoryInformation[]>;
+  }
+
+  flush(handle: FileHandle): Promise<IoResult> {
+    return this.sendOn(handle, IRP_MJ_FLUSH_BUFFERS, 0, {});
+  }
+
+  async fsControl(handle: FileHandle, fsControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
+    const output = new Uint8Array(outputLength);
+    const result = await this.sendOn(handle, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MN_USER_FS_REQUEST, {
+      fileSystemControl: { fsControlCode, inputBufferLength: input?.length ?? 0, outputBufferLength: outputLength },
+    }, (irp) => {
+      irp.inputBuffer = input === null ? null : input.slice();
+      irp.outputBuffer = output;
+    });
+    return { status: result.status, information: result.information, data: output.subarray(0, Math.min(result.information, outputLength)) };
+  }
+
+  async deviceIoControl(handle: FileHandle, ioControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
+    const output = new Uint8Array(outputLength);
+    const result = await this.sendOn(handle, IRP_MJ_DEVICE_CONTROL, 0, {
+      deviceIoControl: { ioControlCode, inputBufferLength: input?.length ?? 0, outputBufferLength: outputLength },
+    }, (irp) => {
+      irp.inputBuffer = input === null ? null : input.slice();
+      irp.outputBuffer = output;
+    });
+    return { status: result.status, information: result.information, data: output.subarray(0, Math.min(result.information, outputLength)) };
+  }
+
+  /** IRP_MJ_CLEANUP: the last handle is going away (share access, delete-on-close, final verdicts). */
+  async cleanup(handle: FileHandle): Promise<IoResult> {
+    if (handle.fileObject.cleanupComplete) return { status: STATUS_INVALID_HANDLE, information: 0 };
+    const result = await this.sendOn(handle, IRP_MJ_CLEANUP, 0, {});
+    handle.fileObject.cleanupComplete = true;
+    return result;
+  }
+
+  /** Cleanup (if not done) then IRP_MJ_CLOSE; returns the first failure, if any. */
+  async close(handle: FileHandle): Promise<IoResult> {
+    if (handle.closed) return { status: STATUS_INVALID_HANDLE, information: 0 };
+    const cleanup = handle.fileObject.cleanupComplete ? { status: 0, information: 0 } : await this.cleanup(handle);
+    handle.closed = true;
+    const close = await this.send(handle.fileObject, IRP_MJ_CLOSE, 0, {});
+    handle.fileObject.closed = true;
+    return NT_SUCCESS(cleanup.status) ? close : cleanup;
+  }
+
+  private sendOn(handle: FileHandle, major: number, minor: number, parameters: IoParameters, prepare?: (irp: Irp) => void): Promise<RequestResult> {
+    if (handle.closed || handle.fileObject.cleanupComplete) {
+      return Promise.resolve({ status: STATUS_INVALID_HANDLE, information: 0, infoBuffer: null, userBuffer: null, outputBuffer: null });
+    }
+    return this.send(handle.fileObject, major, minor, parameters, prepare);
+  }
+
+  private send(fileObject: FileObject, major: number, minor: number, parameters: IoParameters, prepare?: (irp: Irp) => void): Promise<RequestResult> {
+    const device: DeviceObject = IoGetRelatedDeviceObject(fileObject);
+    const irp = IoAllocateIrp(this.io, device.stackSize);
+    irp.requestorMode = UserMode;
+    irp.originalFileObject = fileObject;
+    const loc = irp.stack[0]!;
+    loc.majorFunction = major;
+    loc.minorFunction = minor;
+    loc.fileObject = fileObject;
+    loc.parameters = parameters;
+    prepare?.(irp);
+    return sendRequest(device, irp);
+  }
+}
+
+function validLength(length: number): boolean {
+  return Number.isInteger(length) && length >= 0 && length <= 0x7fffffff;
+}
+
+function withInfo(result: RequestResult): InfoResult<unknown> {
+  return { status: result.status, information: result.information, info: NT_SUCCESS(result.status) ? result.infoBuffer : null };
+}

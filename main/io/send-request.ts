@@ -1,0 +1,35 @@
+// Sending a request the I/O manager itself originates (mounts, the upper edge) and awaiting its end:
+// the IRP is freed by the I/O manager once no completion routine holds it.
+
+import type { DeviceObject } from './device.js';
+import { IrpDisposal, type Irp } from './irp.js';
+import { IoCallDriver } from './irp-dispatch.js';
+import type { NTSTATUS } from './ntstatus.js';
+
+export interface RequestResult {
+  status: NTSTATUS;
+  information: number;
+  infoBuffer: unknown;
+  userBuffer: Uint8Array | null;
+  outputBuffer: Uint8Array | null;
+}
+
+/** Passes `irp` to `device` and resolves with its final status and buffers. */
+export function sendRequest(device: DeviceObject, irp: Irp): Promise<RequestResult> {
+  return new Promise<RequestResult>((resolve, reject) => {
+    irp.disposal = IrpDisposal.ManagerFrees;
+    irp.onFinal = (done) =>
+      resolve({
+        status: done.ioStatus.status,
+        information: done.ioStatus.information,
+        infoBuffer: done.infoBuffer,
+        userBuffer: done.userBuffer,
+        outputBuffer: done.outputBuffer,
+      });
+    try {
+      IoCallDriver(device, irp);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
