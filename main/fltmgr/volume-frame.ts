@@ -1,0 +1,62 @@
+// The filter manager's presence on one volume: its device attached above the volume device, and the
+// instances attached there ordered by altitude, with a per-operation list cached for the hot path.
+
+import type { DeviceObject } from '../io/index.js';
+import { compareAltitudes } from './altitude.js';
+import { InstanceState, type FltInstance } from './instance.js';
+
+const NO_INSTANCES: readonly FltInstance[] = [];
+
+export class FltVolume {
+  /** Attached instances, highest altitude first. */
+  readonly instances: FltInstance[] = [];
+  private byMajor: (readonly FltInstance[])[] = [];
+
+  constructor(
+    /** The filter manager's device in the volume stack. */
+    readonly device: DeviceObject,
+    /** The device below it, where operations go next. */
+    readonly lower: DeviceObject,
+    /** The file system's volume device. */
+    readonly volumeDevice: DeviceObject,
+    /** The storage device the volume is mounted from (its name is the volume's name). */
+    readonly storageDevice: DeviceObject,
+  ) {}
+
+  get name(): string {
+    return this.storageDevice.name ?? String(this.storageDevice);
+  }
+
+  get removable(): boolean {
+    return (this.storageDevice.characteristics & 0x1) !== 0;
+  }
+
+  /** The attached instances interested in `major`, highest altitude first. */
+  instancesFor(major: number): readonly FltInstance[] {
+    return this.byMajor[major] ?? NO_INSTANCES;
+  }
+
+  add(instance: FltInstance): void {
+    this.instances.push(instance);
+    this.instances.sort((a, b) => compareAltitudes(b.altitude, a.altitude));
+    this.rebuild();
+  }
+
+  remove(instance: FltInstance): void {
+    const index = this.instances.indexOf(instance);
+    if (index >= 0) this.instances.splice(index, 1);
+    this.rebuild();
+  }
+
+  /** Recomputes the per-operation lists; instances being torn down receive no new operations. */
+  rebuild(): void {
+    const byMajor: FltInstance[][] = [];
+    for (const instance of this.instances) {
+      if (instance.state !== InstanceState.Attached) continue;
+      for (const key of Object.keys(instance.filter.registration.operations)) {
+        (byMajor[Number(key)] ??= []).push(instance);
+      }
+    }
+    this.byMajor = byMajor;
+  }
+}
