@@ -9,3 +9,4 @@ export { FltInstance, InstanceState } from './instance.js';
 export { FltFilter } from './filter.js';
 export { FltVolume } from './volume-frame.js';
 export { FilterManager } from './filter-manager.js';
+export { FltCancelSafeQueue } from './flt-cancel-safe-queue.js';
