@@ -6,7 +6,9 @@ import { makeView, rawIrp } from './verifier.js';
 
 /** Sets (or clears, with null) the cancel routine of an IRP the caller holds; returns the previous one. */
 export function IoSetCancelRoutine(view: Irp, routine: CancelRoutine | null): CancelRoutine | null {
-  const irp = view.io.claim(view, 'IoSetCancelRoutine');
+  // Fix (test/io): read `io` from the raw IRP; going through the view tripped its ownership check first,
+  // so a double completion or a use after free was reported as touch-after-forward.
+  const irp = rawIrp(view).io.claim(view, 'IoSetCancelRoutine');
   const previous = irp.cancelRoutine;
   irp.cancelRoutine = routine;
   return previous;

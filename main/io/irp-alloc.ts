@@ -9,7 +9,7 @@ import {
 import type { IoManager } from './io-manager.js';
 import type { KEvent } from './kevent.js';
 import { NtStatusError, STATUS_INVALID_PARAMETER } from './ntstatus.js';
-import { describeIrp, makeView } from './verifier.js';
+import { describeIrp, makeView, rawIrp } from './verifier.js';
 import { releaseIrp } from './irp-release.js';
 
 /** A new IRP with `stackSize` locations, owned by the caller, who frees it with IoFreeIrp. */
@@ -28,7 +28,9 @@ export function IoAllocateIrp(io: IoManager, stackSize: number): Irp {
 
 /** Frees an IRP the caller owns: after completion, or from a completion routine that keeps it. */
 export function IoFreeIrp(view: Irp): void {
-  const io = view.io;
+  // Fix (test/io): read `io` from the raw IRP; going through the view tripped its ownership check first,
+  // so a double completion or a use after free was reported as touch-after-forward.
+  const io = rawIrp(view).io;
   const irp = io.claim(view, 'IoFreeIrp');
   if (io.verifier && irp.currentIndex >= 0 && !irp.completed && irp.owner === irp.vCreator) {
     io.fail('free-in-flight', `IoFreeIrp on ${describeIrp(irp)} while a driver still holds it`);
@@ -136,7 +138,9 @@ export function IoBuildDeviceIoControlRequest(
  * manager counts the association and frees associated IRPs itself. An associated IRP cannot be a master.
  */
 export function IoMakeAssociatedIrp(masterView: Irp, stackSize: number): Irp {
-  const io = masterView.io;
+  // Fix (test/io): read `io` from the raw IRP; going through the view tripped its ownership check first,
+  // so a double completion or a use after free was reported as touch-after-forward.
+  const io = rawIrp(masterView).io;
   const master = io.claim(masterView, 'IoMakeAssociatedIrp');
   if (master.masterIrp !== null) {
     const message = `${describeIrp(master)} is itself an associated IRP and cannot be a master`;

@@ -157,7 +157,9 @@ function checkPendingRule(io: IoManager, irp: Irp, returned: NTSTATUS, marked: b
  * matches; a routine returning STATUS_MORE_PROCESSING_REQUIRED takes the IRP back and stops the walk.
  */
 export function IoCompleteRequest(view: Irp, _priorityBoost = 0): void {
-  const io = view.io;
+  // Fix (test/io): read `io` from the raw IRP; going through the view tripped its ownership check first,
+  // so a double completion or a use after free was reported as touch-after-forward.
+  const io = rawIrp(view).io;
   if (io.verifier) verifyCompletionCall(io, view);
   const irp = io.claim(view, 'IoCompleteRequest');
   if (!io.verifier && irp.completed) return;

@@ -40,7 +40,8 @@ export function makeView(irp: Irp, token: object): Irp {
 
 function touchedError(irp: Irp, prop: string): VerifierError {
   const when = irp.freed ? 'after it was freed' : irp.completed ? 'after it was completed' : 'after it was passed on (IoCallDriver/IoCompleteRequest)';
-  return new VerifierError('touch-after-forward', `${describeIrp(irp)} touched ${when}: '${prop}'`);
+  // Fix (test/io): a touch after IoFreeIrp is its own rule, as in IoManager.claim.
+  return new VerifierError(irp.freed ? 'use-after-free' : 'touch-after-forward', `${describeIrp(irp)} touched ${when}: '${prop}'`);
 }
 
 /** The raw IRP behind a view (or the IRP itself). */
