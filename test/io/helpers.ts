@@ -133,6 +133,19 @@ export function attachFilter(io: IoManager, name: string, target: DeviceObject, 
   return device;
 }
 
+/**
+ * Gives `driver` the fast-I/O detach callback of the forced-detach cascade: log, detach from the target
+ * being deleted, then delete its own device (which cascades to whatever is attached above it).
+ */
+export function detachOnTargetDeletion(driver: DriverObject, log: string[]): void {
+  driver.fastIoDispatch.fastIoDetachDevice = (source, target) => {
+    log.push(`${nameOf(source)}: detach from ${nameOf(target)}`);
+    IoDetachDevice(target);
+    IoDeleteDevice(source);
+    log.push(`${nameOf(source)}: deleted`);
+  };
+}
+
 /** What the creator of an IRP learned when it completed. */
 export interface Completion {
   status: NTSTATUS;
@@ -311,11 +324,7 @@ export function createMountFilter(io: IoManager, name: string, log: string[]): M
     return IoCallDriver(lowerOf(device), irp);
   };
   for (const major of ALL_MAJORS) filter.driver.majorFunction[major] = dispatch;
-  filter.driver.fastIoDispatch.fastIoDetachDevice = (source, target) => {
-    log.push(`${name}: fast-I/O detach`);
-    IoDetachDevice(target);
-    IoDeleteDevice(source);
-  };
+  detachOnTargetDeletion(filter.driver, log);
   IoRegisterFsRegistrationChange(filter.driver, (fileSystemDevice, active) => {
     if (!active) return;
     const controlFilter = createDevice(filter.driver);
