@@ -1,0 +1,75 @@
+// IRP_MJ_READ, IRP_MJ_WRITE and IRP_MJ_FLUSH_BUFFERS. This is the hot path: with a synchronous backend a
+// read allocates nothing of its own and completes inside the dispatch routine.
+
+import {
+  FILE_WRITE_TO_END_OF_FILE, STATUS_END_OF_FILE, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_HANDLE,
+  STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type FileObject, type Irp, type NTSTATUS,
+} from '../io/index.js';
+import { after } from './sync-or-async.js';
+import { volumeDispatch } from './volume-dispatch.js';
+import { ccbOf } from './volume-state.js';
+
+/** FILE_USE_FILE_POINTER_POSITION: the transfer starts at the file object's current byte offset. */
+const USE_FILE_POINTER_POSITION = -2;
+
+export const dispatchRead = volumeDispatch((volume, irp, loc) => {
+  const ccb = ccbOf(volume, loc);
+  if (ccb === null) return STATUS_INVALID_HANDLE;
+  if (ccb.fcb.directory) return STATUS_INVALID_DEVICE_REQUEST;
+  const parameters = loc.parameters.read;
+  if (parameters === undefined) return STATUS_INVALID_PARAMETER;
+  const fileObject = loc.fileObject!;
+  const length = parameters.length;
+  const offset = parameters.byteOffset === USE_FILE_POINTER_POSITION ? fileObject.currentByteOffset : parameters.byteOffset;
+  const buffer = irp.userBuffer;
+  if (offset < 0 || !Number.isInteger(offset) || !Number.isInteger(length) || length < 0) return STATUS_INVALID_PARAMETER;
+  if (length === 0) {
+    irp.ioStatus.information = 0;
+    return STATUS_SUCCESS;
+  }
+  if (buffer === null || buffer.length < length) return STATUS_INVALID_PARAMETER;
+  const count = volume.backend.read(ccb.fcb.stream, buffer, length, offset);
+  if (typeof count === 'number') return finishRead(irp, fileObject, offset, count);
+  return count.then((n) => finishRead(irp, fileObject, offset, n));
+});
+
+function finishRead(irp: Irp, fileObject: FileObject, offset: number, count: number): NTSTATUS {
+  if (count === 0) return STATUS_END_OF_FILE;
+  irp.ioStatus.information = count;
+  fileObject.currentByteOffset = offset + count;
+  return STATUS_SUCCESS;
+}
+
+export const dispatchWrite = volumeDispatch((volume, irp, loc) => {
+  const ccb = ccbOf(volume, loc);
+  if (ccb === null) return STATUS_INVALID_HANDLE;
+  if (ccb.fcb.directory) return STATUS_INVALID_DEVICE_REQUEST;
+  const parameters = loc.parameters.write;
+  if (parameters === undefined) return STATUS_INVALID_PARAMETER;
+  const fileObject = loc.fileObject!;
+  const length = parameters.length;
+  const offset = parameters.byteOffset === USE_FILE_POINTER_POSITION ? fileObject.currentByteOffset : parameters.byteOffset;
+  const data = irp.userBuffer;
+  if (offset < FILE_WRITE_TO_END_OF_FILE || !Number.isInteger(offset) || !Number.isInteger(length) || length < 0) return STATUS_INVALID_PARAMETER;
+  if (length === 0) {
+    irp.ioStatus.information = 0;
+    return STATUS_SUCCESS;
+  }
+  if (data === null || data.length < length) return STATUS_INVALID_PARAMETER;
+  const end = volume.backend.write(ccb.fcb.stream, data, length, offset);
+  if (typeof end === 'number') return finishWrite(irp, fileObject, length, end);
+  return end.then((e) => finishWrite(irp, fileObject, length, e));
+});
+
+function finishWrite(irp: Irp, fileObject: FileObject, length: number, end: number): NTSTATUS {
+  irp.ioStatus.information = length;
+  fileObject.currentByteOffset = end;
+  return STATUS_SUCCESS;
+}
+
+export const dispatchFlush = volumeDispatch((volume, _irp, loc) => {
+  const ccb = ccbOf(volume, loc);
+  if (ccb === null) return STATUS_INVALID_HANDLE;
+  if (ccb.fcb.directory) return STATUS_SUCCESS;
+  return after(volume.backend.flush(ccb.fcb.stream), () => STATUS_SUCCESS);
+});

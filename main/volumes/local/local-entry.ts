@@ -1,0 +1,24 @@
+// Host file metadata (fs.Stats) seen as an NT entry: times in whole milliseconds, the directory flag,
+// ARCHIVE for files and READONLY when no write permission bit is set.
+
+import type { Stats } from 'node:fs';
+import { FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_READONLY } from '../../io/index.js';
+import { clusterRound, type EntryInfo } from '../volume-backend.js';
+
+export function entryOfStats(name: string, stats: Stats): EntryInfo {
+  const directory = stats.isDirectory();
+  const size = directory ? 0 : stats.size;
+  const readOnly = (stats.mode & 0o222) === 0 ? FILE_ATTRIBUTE_READONLY : 0;
+  return {
+    name,
+    directory,
+    size,
+    allocationSize: clusterRound(size),
+    // Not every host file system records a birth time; the change time is the closest stand-in.
+    creationTime: Math.floor(stats.birthtimeMs > 0 ? stats.birthtimeMs : stats.ctimeMs),
+    lastAccessTime: Math.floor(stats.atimeMs),
+    lastWriteTime: Math.floor(stats.mtimeMs),
+    changeTime: Math.floor(stats.ctimeMs),
+    attributes: (directory ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE) | readOnly,
+  };
+}

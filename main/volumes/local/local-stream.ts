@@ -1,0 +1,19 @@
+// The local backend's handle on an open stream: one host file handle per file (shared by every open of
+// it, closed at the last close), none for directories. Size-changing operations on a stream run one at
+// a time, so that an append's "find the end, then write there" cannot interleave with another.
+
+import type { FileHandle } from 'node:fs/promises';
+
+export class LocalStream {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly handle: FileHandle | null) {}
+
+  serialize<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(operation);
+    this.tail = result.then(ignore, ignore);
+    return result;
+  }
+}
+
+function ignore(): void {}

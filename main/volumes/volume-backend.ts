@@ -1,0 +1,72 @@
+// The small interface a storage backend implements so that the shared file-system driver can complete
+// IRPs on it. Paths are validated component arrays (see volume-path.ts); a backend never sees a raw name.
+// Every method may answer directly (the in-memory backend: IRPs complete inside the dispatch routine)
+// or with a promise (the local-directory backend: IRPs pend). Failures are thrown (or rejected) as
+// VolumeError or host OS errors, which the driver maps to NTSTATUS.
+
+import type { FileBasicInformationUpdate } from '../io/index.js';
+import type { MaybeAsync } from './sync-or-async.js';
+
+/** What a directory entry or an open stream looks like to NT callers. Times are ms since the epoch. */
+export interface EntryInfo {
+  readonly name: string;
+  readonly directory: boolean;
+  /** End of file in bytes (0 for directories). */
+  readonly size: number;
+  readonly allocationSize: number;
+  readonly creationTime: number;
+  readonly lastAccessTime: number;
+  readonly lastWriteTime: number;
+  readonly changeTime: number;
+  /** FILE_ATTRIBUTE_* bits. */
+  readonly attributes: number;
+}
+
+/**
+ * `S` is the backend's handle on one stream (file or directory): the driver keeps it in the stream's
+ * FCB from the first open to the last close, so every open of a file shares it.
+ */
+export interface VolumeBackend<S = unknown> {
+  /** True when no method ever returns a promise: requests then complete inside the dispatch routine. */
+  readonly synchronous: boolean;
+  /** Whether names differing only in case are different files. */
+  readonly caseSensitive: boolean;
+
+  /** The entry at `path`, or null when it (or a directory on the way) does not exist. */
+  lookup(path: readonly string[]): MaybeAsync<EntryInfo | null>;
+  /** A stream handle on the existing entry `path` just looked up. */
+  open(path: readonly string[], entry: EntryInfo): MaybeAsync<S>;
+  /** Creates an empty file (its parent exists, the name is free) and returns its stream handle. */
+  createFile(path: readonly string[]): MaybeAsync<S>;
+  createDirectory(path: readonly string[]): MaybeAsync<S>;
+  /** The last reference to the stream is gone. */
+  close(stream: S): MaybeAsync<void>;
+
+  query(stream: S, path: readonly string[]): MaybeAsync<EntryInfo>;
+  /** Copies up to `length` bytes at `offset` into `buffer`; returns the count (0 at or past the end). */
+  read(stream: S, buffer: Uint8Array, length: number, offset: number): MaybeAsync<number>;
+  /** Writes `length` bytes of `data` at `offset` (-1: at the end), zero-filling any gap; returns the end offset. */
+  write(stream: S, data: Uint8Array, length: number, offset: number): MaybeAsync<number>;
+  /** Truncates or zero-extends to `size` bytes. */
+  setSize(stream: S, size: number): MaybeAsync<void>;
+  /** Applies the non-zero times and, when non-zero, the attributes. */
+  setBasic(stream: S, path: readonly string[], update: FileBasicInformationUpdate): MaybeAsync<void>;
+  flush(stream: S): MaybeAsync<void>;
+
+  /** The entries of a directory, in no particular order. */
+  list(stream: S, path: readonly string[]): MaybeAsync<EntryInfo[]>;
+  isEmptyDirectory(stream: S, path: readonly string[]): MaybeAsync<boolean>;
+  /** Moves `from` to `to` (the target's parent exists; an existing target file is replaced). */
+  rename(stream: S, from: readonly string[], to: readonly string[]): MaybeAsync<void>;
+  remove(stream: S, path: readonly string[], directory: boolean): MaybeAsync<void>;
+
+  /** The volume is dismounted. */
+  dispose?(): void;
+}
+
+const CLUSTER = 4096;
+
+/** The allocation size volumes report: the size rounded up to whole 4 KiB clusters. */
+export function clusterRound(size: number): number {
+  return Math.ceil(size / CLUSTER) * CLUSTER;
+}
