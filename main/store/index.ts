@@ -3,3 +3,4 @@ export { openStore, DB_FILE_NAME, type Store, type OpenStoreOptions } from './op
 export { StoreOpenError, StoreSchemaTooNewError, StoreMigrationError } from './errors.js';
 export type { Migration } from './migration.js';
 export { migrations } from './migrations.js';
+export { defaultDataDir, resolveDataDir, APP_DIR_NAME, type HostInfo } from './data-dir.js';

@@ -1,6 +1,6 @@
 // Opens (creating if needed) the Strata SQLite database in a data dir, configured and migrated.
-import { chmodSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreOpenError } from './errors.js';
 import { assertNotNewer, migrate } from './migrate.js';
@@ -62,9 +62,24 @@ function makeStore(db: Database.Database, dbPath: string, schemaVersion: number)
 }
 
 // The data dir will hold keys and quarantined files later on: owner-only from the start.
+// Hand-rolled rather than mkdirSync({recursive}), which spins forever on a parent
+// that answers ENOENT to mkdir (procfs, for example).
 function ensurePrivateDir(dir: string): void {
-  const firstCreated = mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (firstCreated !== undefined) chmodSync(dir, 0o700);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700); // the umask may have removed bits we asked for
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (!statSync(dir).isDirectory()) throw new Error(`the data dir ${dir} exists but is not a folder`);
+      return;
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    ensurePrivateDir(parent);
+    mkdirSync(dir, { mode: 0o700 }); // once: a second ENOENT is a real error
+    chmodSync(dir, 0o700);
+  }
 }
 
 function isNotADatabase(err: unknown): boolean {

@@ -1,0 +1,47 @@
+// The contract every `strata` subcommand implements; commands/index.ts lists them.
+import type { Command } from 'commander';
+
+/** What every command receives, resolved from the global options. */
+export interface CliContext {
+  /** Absolute data dir (from --data-dir, STRATA_DATA_DIR or the OS default). */
+  readonly dataDir: string;
+  /** --json: print `data` as JSON instead of `text`. */
+  readonly json: boolean;
+}
+
+/** A command returns what it found; the runner decides how to print it. */
+export interface CommandResult {
+  /** Printed as JSON with --json. */
+  readonly data: unknown;
+  /** Printed for a person otherwise. */
+  readonly text: string;
+}
+
+export interface CommandInput {
+  /** Declared positional arguments, in order, as commander parsed them. */
+  readonly args: readonly unknown[];
+  /** This command's own options (global ones are in the context). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** A command that does something. */
+export interface LeafCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Declares this command's own arguments and options. */
+  readonly define?: (cmd: Command) => void;
+  readonly run: (ctx: CliContext, input: CommandInput) => CommandResult | Promise<CommandResult>;
+}
+
+/** A command that only groups others, as in `strata folder add`. */
+export interface GroupCommand {
+  readonly name: string;
+  readonly summary: string;
+  readonly subcommands: readonly CliCommand[];
+}
+
+export type CliCommand = LeafCommand | GroupCommand;
+
+export function isGroup(command: CliCommand): command is GroupCommand {
+  return 'subcommands' in command;
+}

@@ -1,0 +1,5 @@
+// The one list of `strata` subcommands: a new command is a file in this folder plus one line here.
+import type { CliCommand } from '../command.js';
+import { statusCommand } from './status.js';
+
+export const commands: readonly CliCommand[] = [statusCommand];
