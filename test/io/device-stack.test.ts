@@ -11,18 +11,10 @@ import {
   STATUS_OBJECT_NAME_COLLISION, STATUS_OBJECT_NAME_NOT_FOUND, VPB_MOUNTED, type DeviceObject,
 } from '../../main/io/index.js';
 import {
-  assertVerifier, attachFilter, completer, createDevice, createDriver, detachOnTargetDeletion, nameOf, newIo,
+  assertNtStatusError, assertVerifier, attachFilter, completer, createDevice, createDriver, detachOnTargetDeletion, nameOf, newIo,
   onlyCompletion, send, skipForwarder, type TestExtension,
 } from './helpers.js';
 
-function assertNtStatusError(fn: () => unknown, status: number, pattern?: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof NtStatusError, `expected NtStatusError, got ${String(error)}`);
-    assert.equal(error.status, status, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 /** V with filters A, B, C attached in that order, each with the standard forced-detach callback. */
 function stackOfThree(io: IoManager, log: string[]): { v: DeviceObject; a: DeviceObject<TestExtension>; b: DeviceObject<TestExtension>; c: DeviceObject<TestExtension> } {

@@ -8,7 +8,7 @@ import {
   IoAllocateIrp, IoAttachDeviceToDeviceStack, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext,
   IoCreateDevice, IoDeleteDevice, IoDetachDevice, IoFreeIrp, IoGetCurrentIrpStackLocation, IoManager, IoMarkIrpPending,
   IoRegisterFileSystem, IoRegisterFsRegistrationChange, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation,
-  IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_MAXIMUM_FUNCTION, IRP_MN_MOUNT_VOLUME, IRP_MN_USER_FS_REQUEST, KEvent,
+  IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_MAXIMUM_FUNCTION, IRP_MN_MOUNT_VOLUME, IRP_MN_USER_FS_REQUEST, KEvent, NtStatusError,
   STATUS_INVALID_DEVICE_REQUEST, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS,
   VerifierError, VPB_MOUNTED, majorFunctionName, statusName,
   type CompletionRoutine, type DispatchRoutine, type Irp, type IoStackLocation, type NTSTATUS,
@@ -220,6 +220,16 @@ export function assertVerifier(fn: () => unknown, rule: string): VerifierError {
   assert.ok(caught instanceof VerifierError, `expected VerifierError(${rule}), got ${caught === undefined ? 'no error' : String(caught)}`);
   assert.equal(caught.rule, rule, caught.message);
   return caught;
+}
+
+/** Asserts that `fn` throws an NtStatusError carrying `status` (and, if given, a message matching `pattern`). */
+export function assertNtStatusError(fn: () => unknown, status: NTSTATUS, pattern?: RegExp): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof NtStatusError, `expected NtStatusError(${statusName(status)}), got ${String(error)}`);
+    assert.equal(statusName(error.status), statusName(status), error.message);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  });
 }
 
 /** Asserts a status by name, so that a failure prints STATUS_ names instead of numbers. */

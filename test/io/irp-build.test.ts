@@ -7,18 +7,15 @@ import {
   IoAllocateIrp, IoBuildAsynchronousFsdRequest, IoBuildDeviceIoControlRequest, IoBuildSynchronousFsdRequest,
   IoCallDriver, IoCompleteRequest, IoDeleteDevice, IoFreeIrp, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation,
   IoMakeAssociatedIrp, IoManager, IoMarkIrpPending, IoSetCompletionRoutine, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL,
-  IRP_MJ_FLUSH_BUFFERS, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, KEvent, NtStatusError,
+  IRP_MJ_FLUSH_BUFFERS, IRP_MJ_INTERNAL_DEVICE_CONTROL, IRP_MJ_READ, IRP_MJ_WRITE, KEvent,
   STATUS_BUFFER_OVERFLOW, STATUS_INVALID_PARAMETER, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS,
   type DeviceObject, type IoStatusBlock, type Irp,
 } from '../../main/io/index.js';
 import {
-  Holder, assertStatus, assertVerifier, attachFilter, completer, copyForwarder, createDevice, createDriver, newIo,
+  Holder, assertNtStatusError, assertStatus, assertVerifier, attachFilter, completer, copyForwarder, createDevice, createDriver, newIo,
   onlyCompletion, send,
 } from './helpers.js';
 
-function assertNtStatusError(fn: () => unknown, status: number): void {
-  assert.throws(fn, (error: unknown) => error instanceof NtStatusError && error.status === status);
-}
 
 /** A bottom driver that answers reads with bytes 1, 2, 3, ... and records what it was asked. */
 function reader(io: IoManager, asked: { length: number; byteOffset: number }[]): DeviceObject {
