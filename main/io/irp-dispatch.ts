@@ -103,6 +103,14 @@ export function IoCallDriver(device: DeviceObject, view: Irp): NTSTATUS {
     IoCompleteRequest(view);
     return STATUS_INVALID_PARAMETER;
   }
+  // Fix (test/io): an IRP with fewer locations left than the target's stack needs (its stackSize) used to
+  // reach the drivers and throw a plain Error from IoGetNextIrpStackLocation in a filter's copy: a crash
+  // with the verifier off. It is bad input: the verifier names it here, otherwise the target's location
+  // is completed with STATUS_INVALID_PARAMETER (so the caller's completion routine still runs).
+  const tooShort = irp.stackCount - index < device.stackSize;
+  if (tooShort && io.verifier) {
+    io.fail('too-few-stack-locations', `${describeIrp(irp)} has ${irp.stackCount - index} stack location(s) left; ${device} needs ${device.stackSize} (its stack size)`);
+  }
   irp.currentIndex = index;
   const loc = irp.stack[index]!;
   loc.deviceObject = device;
@@ -119,6 +127,8 @@ export function IoCallDriver(device: DeviceObject, view: Irp): NTSTATUS {
   let status: NTSTATUS;
   if (device.deleted || device.deletePending) {
     status = completeWith(target, STATUS_NO_SUCH_DEVICE);
+  } else if (tooShort) {
+    status = completeWith(target, STATUS_INVALID_PARAMETER);
   } else {
     const major = loc.majorFunction;
     const routine = major >= 0 && major <= IRP_MJ_MAXIMUM_FUNCTION ? device.driver.majorFunction[major] : undefined;
