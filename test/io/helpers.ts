@@ -10,6 +10,7 @@ import {
   IoRegisterFileSystem, IoRegisterFsRegistrationChange, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation,
   IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_MAXIMUM_FUNCTION, IRP_MN_MOUNT_VOLUME, IRP_MN_USER_FS_REQUEST, KEvent, NtStatusError,
   STATUS_INVALID_DEVICE_REQUEST, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS,
+  STATUS_UNRECOGNIZED_VOLUME,
   VerifierError, VPB_MOUNTED, majorFunctionName, statusName,
   type CompletionRoutine, type DispatchRoutine, type Irp, type IoStackLocation, type NTSTATUS,
 } from '../../main/io/index.js';
@@ -248,10 +249,11 @@ export interface TestFileSystem {
 }
 
 /**
- * A file system that mounts any storage device offered to it, completes creates with FILE_OPENED and
+ * A file system that mounts any storage device offered to it (or, when it `recognizes` nothing, answers
+ * STATUS_UNRECOGNIZED_VOLUME), completes creates with FILE_OPENED and
  * other requests with STATUS_SUCCESS, and on FSCTL_DISMOUNT_VOLUME completes, then deletes its volume.
  */
-export function createTestFileSystem(io: IoManager, name: string, log: string[]): TestFileSystem {
+export function createTestFileSystem(io: IoManager, name: string, log: string[], recognizes = true): TestFileSystem {
   const fs: TestFileSystem = { driver: io.createDriver(name), controlDevice: null!, volumes: [] };
   const dispatch: DispatchRoutine = (device, irp) => {
     const loc = IoGetCurrentIrpStackLocation(irp);
@@ -261,6 +263,7 @@ export function createTestFileSystem(io: IoManager, name: string, log: string[])
     log.push(`${name}: ${what}`);
     if (device === fs.controlDevice) {
       if (what !== 'MOUNT') return finish(irp, STATUS_INVALID_DEVICE_REQUEST);
+      if (!recognizes) return finish(irp, STATUS_UNRECOGNIZED_VOLUME);
       const { vpb } = loc.parameters.mountVolume!;
       const volume = IoCreateDevice<TestExtension>(fs.driver, { deviceType: FILE_DEVICE_DISK_FILE_SYSTEM, extension: { lower: null } });
       vpb.deviceObject = volume;
