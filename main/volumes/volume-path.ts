@@ -13,8 +13,9 @@ export interface VolumePath {
 }
 
 const MAX_COMPONENT_LENGTH = 255;
-// Control characters, the characters Windows forbids in names, and the host separator.
-const FORBIDDEN = /[\u0000-\u001f<>:"/|?*]/;
+// Control characters, the characters Windows forbids in names, the host separator and (for names that
+// come from a host listing rather than a split path) the NT separator.
+const FORBIDDEN = /[\u0000-\u001f<>:"/\\|?*]/;
 
 /**
  * Parses `name` as the file object's name: absolute (leading backslash, '' = root) when `base` is null,

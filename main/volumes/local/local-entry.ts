@@ -1,4 +1,4 @@
-// Host file metadata (fs.Stats) seen as an NT entry: times in whole milliseconds, the directory flag,
+// Host file metadata (fs.Stats) seen as an NT entry: times rounded to whole milliseconds, the directory flag,
 // ARCHIVE for files and READONLY when no write permission bit is set.
 
 import type { Stats } from 'node:fs';
@@ -15,10 +15,10 @@ export function entryOfStats(name: string, stats: Stats): EntryInfo {
     size,
     allocationSize: clusterRound(size),
     // Not every host file system records a birth time; the change time is the closest stand-in.
-    creationTime: Math.floor(stats.birthtimeMs > 0 ? stats.birthtimeMs : stats.ctimeMs),
-    lastAccessTime: Math.floor(stats.atimeMs),
-    lastWriteTime: Math.floor(stats.mtimeMs),
-    changeTime: Math.floor(stats.ctimeMs),
+    creationTime: Math.round(stats.birthtimeMs > 0 ? stats.birthtimeMs : stats.ctimeMs),
+    lastAccessTime: Math.round(stats.atimeMs),
+    lastWriteTime: Math.round(stats.mtimeMs),
+    changeTime: Math.round(stats.ctimeMs),
     attributes: (directory ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE) | readOnly,
   };
 }
