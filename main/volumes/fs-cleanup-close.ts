@@ -2,14 +2,14 @@
 // removed when its last handle does) and IRP_MJ_CLOSE (the file object goes away: the last close of a
 // stream releases the backend's handle and drops the FCB). Neither can fail for a valid open.
 
-import { STATUS_INVALID_HANDLE, STATUS_SUCCESS, type NTSTATUS } from '../io/index.js';
+import { STATUS_INVALID_HANDLE, STATUS_SUCCESS, type IoStackLocation, type NTSTATUS } from '../io/index.js';
 import { drive, wait, type MaybeAsync, type Operation } from './sync-or-async.js';
 import { volumeDispatch } from './volume-dispatch.js';
-import { ccbOf, type Volume, type VolumeFcb } from './volume-state.js';
+import { VolumeCcb, ccbOf, type Volume, type VolumeFcb } from './volume-state.js';
 
 export const dispatchCleanup = volumeDispatch((volume, _irp, loc) => {
   const ccb = ccbOf(volume, loc);
-  if (ccb === null) return STATUS_INVALID_HANDLE;
+  if (ccb === null) return staleOpen(loc) ? STATUS_SUCCESS : STATUS_INVALID_HANDLE;
   if (ccb.cleanedUp) return STATUS_SUCCESS;
   ccb.cleanedUp = true;
   const fcb = ccb.fcb;
@@ -35,7 +35,7 @@ function* removeEntry(volume: Volume, fcb: VolumeFcb): Operation<NTSTATUS> {
 
 export const dispatchClose = volumeDispatch((volume, _irp, loc) => {
   const ccb = ccbOf(volume, loc);
-  if (ccb === null) return STATUS_INVALID_HANDLE;
+  if (ccb === null) return staleOpen(loc) ? STATUS_SUCCESS : STATUS_INVALID_HANDLE;
   if (ccb.closed) return STATUS_SUCCESS;
   ccb.closed = true;
   ccb.cursor = null;
@@ -54,6 +54,15 @@ export function releaseReference(volume: Volume, fcb: VolumeFcb): MaybeAsync<NTS
     // As above: close cannot fail.
   }
   return STATUS_SUCCESS;
+}
+
+/**
+ * An open of an earlier mount of the same VPB (closed by its dismount) reaching the volume mounted since:
+ * its cleanup and close have nothing left to do.
+ */
+function staleOpen(loc: IoStackLocation): boolean {
+  const ccb = loc.fileObject?.fsContext2;
+  return ccb instanceof VolumeCcb && ccb.fcb.volume.dismounted;
 }
 
 function succeed(): NTSTATUS {

@@ -43,8 +43,12 @@ export function mountConformance(makeVolume: VolumeFactory): void {
     const result = await v.api.fsControl(root, FSCTL_DISMOUNT_VOLUME, null, 0);
     expectStatus(result.status, 0);
     assert.equal(v.storage.vpb!.flags & VPB_MOUNTED, 0);
-    expectStatus((await v.api.close(root)).status, 0, 'the handle still closes after the dismount');
+    const other = await mustOpen(v, '\\');
+    const stale = await v.api.fsControl(other, FSCTL_DISMOUNT_VOLUME, null, 0);
+    expectStatus(stale.status, 0);
     await putFile(v, '\\after', 'remounted');
+    expectStatus((await v.api.close(root)).status, 0, 'a handle closed by a dismount still closes, even after a remount');
+    expectStatus((await v.api.close(other)).status, 0);
     assert.equal(decode(await getFile(v, '\\after')), 'remounted');
   });
 
