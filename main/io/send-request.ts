@@ -14,22 +14,32 @@ export interface RequestResult {
   outputBuffer: Uint8Array | null;
 }
 
-/** Passes `irp` to `device` and resolves with its final status and buffers. */
+/**
+ * Passes `irp` to `device` and resolves with its final status and buffers. A rule break the verifier
+ * reports after a synchronous completion (IoCallDriver throwing once the IRP is already done) rejects.
+ */
 export function sendRequest(device: DeviceObject, irp: Irp): Promise<RequestResult> {
   return new Promise<RequestResult>((resolve, reject) => {
+    let result: RequestResult | null = null;
+    let dispatched = false;
     irp.disposal = IrpDisposal.ManagerFrees;
-    irp.onFinal = (done) =>
-      resolve({
+    irp.onFinal = (done) => {
+      result = {
         status: done.ioStatus.status,
         information: done.ioStatus.information,
         infoBuffer: done.infoBuffer,
         userBuffer: done.userBuffer,
         outputBuffer: done.outputBuffer,
-      });
+      };
+      if (dispatched) resolve(result);
+    };
     try {
       IoCallDriver(device, irp);
     } catch (error) {
       reject(error);
+      return;
     }
+    dispatched = true;
+    if (result !== null) resolve(result);
   });
 }
