@@ -6,10 +6,15 @@ import {
 } from '../io/index.js';
 
 export class FltCallbackData {
-  /** Filters may stash per-operation state here, keyed by their own name. */
-  readonly state = new Map<string, unknown>();
+  private stateMap: Map<string, unknown> | null = null;
 
-  constructor(readonly irp: Irp) {}
+  /** Per-operation state filters may stash, keyed by their own name (made on first use). */
+  get state(): Map<string, unknown> {
+    return (this.stateMap ??= new Map());
+  }
+
+  /** @param operation the filter manager's record of this operation (opaque to minifilters). */
+  constructor(readonly irp: Irp, readonly operation: unknown) {}
 
   get majorFunction(): number {
     return IoGetCurrentIrpStackLocation(this.irp).majorFunction;

@@ -136,7 +136,9 @@ export class FilterManager {
   }
 
   private drainOutstanding(instance: FltInstance): void {
-    for (const entry of [...instance.outstanding]) entry.operation.drain(entry);
+    for (const operation of instance.volume.inflight()) {
+      for (const entry of operation.owedTo(instance)) operation.drain(entry);
+    }
   }
 
   private finishTeardown(instance: FltInstance, reason: number): void {

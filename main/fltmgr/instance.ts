@@ -7,7 +7,6 @@ import { FltContext, setContextSlot, type SetContextResult } from './context.js'
 import type { FltFilter } from './filter.js';
 import type { FltOperationRegistration, FltRelatedObjects } from './registration.js';
 import type { FltVolume } from './volume-frame.js';
-import type { PostEntry } from './operation.js';
 
 export const enum InstanceState {
   Attached = 0,
@@ -17,10 +16,10 @@ export const enum InstanceState {
 
 export class FltInstance {
   state = InstanceState.Attached;
-  /** Operations that passed this instance's pre with a post-callback still to run. */
-  readonly outstanding = new Set<PostEntry>();
   /** Operations this instance pended in its pre-callback and has not resumed yet. */
   pendedPreOperations = 0;
+  /** Outstanding operations whose post-callback returned MORE_PROCESSING_REQUIRED and is not resumed. */
+  heldPosts = 0;
   readonly objects: FltRelatedObjects;
   private instanceContext: FltContext | null = null;
   private readonly streamContexts = new Map<object, FltContext>();
@@ -101,7 +100,7 @@ export class FltInstance {
   }
 
   get busy(): boolean {
-    return this.pendedPreOperations > 0 || [...this.outstanding].some((entry) => entry.held);
+    return this.pendedPreOperations > 0 || this.heldPosts > 0;
   }
 
   /** Resolves once no operation is pended in, or held by, this instance's callbacks. */
@@ -111,7 +110,7 @@ export class FltInstance {
   }
 
   notifyProgress(): void {
-    if (this.busy || this.idleWaiters.length === 0) return;
+    if (this.idleWaiters.length === 0 || this.busy) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const wake of waiters) wake();

@@ -27,6 +27,8 @@ export interface PostEntry {
   drained: boolean;
   /** Its post-callback returned MORE_PROCESSING_REQUIRED and has not been resumed. */
   held: boolean;
+  /** Its post-callback has run to the end (or was drained). */
+  done: boolean;
 }
 
 const enum PreOutcome {
@@ -35,11 +37,9 @@ const enum PreOutcome {
   Pended,
 }
 
-const operations = new WeakMap<FltCallbackData, Operation>();
-
 export function operationOf(data: FltCallbackData): Operation {
-  const operation = operations.get(data);
-  if (operation === undefined) throw new Error('callback data does not belong to an operation in progress');
+  const operation = data.operation;
+  if (!(operation instanceof Operation)) throw new Error('callback data does not belong to an operation in progress');
   return operation;
 }
 
@@ -51,6 +51,8 @@ export class Operation {
   private inPreCallback = false;
   /** The dispatch routine has marked the IRP pending and returned (or will return) STATUS_PENDING. */
   private pended = false;
+  previousInflight: Operation | null = null;
+  nextInflight: Operation | null = null;
   /** Runs after the last post-callback (the filter manager's own bookkeeping, e.g. stream teardown). */
   onPostsDone: (() => void) | null = null;
 
@@ -60,8 +62,7 @@ export class Operation {
     readonly major: number,
     private readonly instances: readonly FltInstance[],
   ) {
-    this.data = new FltCallbackData(irp);
-    operations.set(this.data, this);
+    this.data = new FltCallbackData(irp, this);
   }
 
   /** The filter manager's dispatch for this operation; returns what its dispatch routine returns. */
@@ -147,9 +148,10 @@ export class Operation {
   }
 
   private addPost(instance: FltInstance, post: PostOperationCallback, context: unknown): void {
-    const entry: PostEntry = { instance, post, context, operation: this, drained: false, held: false };
+    const entry: PostEntry = { instance, post, context, operation: this, drained: false, held: false, done: false };
+    // The volume tracks operations, not entries: one set update per operation, none per layer.
+    if (this.posts.length === 0) this.volume.track(this);
     this.posts.push(entry);
-    instance.outstanding.add(entry);
   }
 
   private markPending(): void {
@@ -195,6 +197,7 @@ export class Operation {
       const result = entry.post(this.data, entry.instance.objects, entry.context, 0);
       if (result === FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
         entry.held = true;
+        entry.instance.heldPosts++;
         return false;
       }
       if (result !== FLT_POSTOP_FINISHED_PROCESSING) {
@@ -202,6 +205,7 @@ export class Operation {
       }
       this.finishEntry(entry);
     }
+    if (this.posts.length > 0) this.volume.untrack(this);
     this.onPostsDone?.();
     return true;
   }
@@ -212,9 +216,18 @@ export class Operation {
   }
 
   private finishEntry(entry: PostEntry): void {
-    entry.held = false;
-    entry.instance.outstanding.delete(entry);
-    entry.instance.notifyProgress();
+    const instance = entry.instance;
+    if (entry.held) {
+      entry.held = false;
+      instance.heldPosts--;
+    }
+    entry.done = true;
+    instance.notifyProgress();
+  }
+
+  /** The post entries still owed to `instance`. */
+  owedTo(instance: FltInstance): PostEntry[] {
+    return this.posts.filter((entry) => entry.instance === instance && !entry.done);
   }
 
   /** Teardown: call a not-yet-run post-callback now, flagged as draining. */

@@ -4,10 +4,36 @@
 import type { DeviceObject } from '../io/index.js';
 import { compareAltitudes } from './altitude.js';
 import { InstanceState, type FltInstance } from './instance.js';
+import type { Operation } from './operation.js';
 
 const NO_INSTANCES: readonly FltInstance[] = [];
 
 export class FltVolume {
+  /**
+   * Operations in flight that still owe post-callbacks (teardown drains the ones owed to an instance),
+   * as an intrusive list: linking and unlinking cost two pointer writes on the hot path.
+   */
+  inflightHead: Operation | null = null;
+
+  track(operation: Operation): void {
+    operation.nextInflight = this.inflightHead;
+    if (this.inflightHead !== null) this.inflightHead.previousInflight = operation;
+    this.inflightHead = operation;
+  }
+
+  untrack(operation: Operation): void {
+    const { previousInflight, nextInflight } = operation;
+    if (previousInflight !== null) previousInflight.nextInflight = nextInflight;
+    else if (this.inflightHead === operation) this.inflightHead = nextInflight;
+    if (nextInflight !== null) nextInflight.previousInflight = previousInflight;
+    operation.previousInflight = operation.nextInflight = null;
+  }
+
+  inflight(): Operation[] {
+    const list: Operation[] = [];
+    for (let operation = this.inflightHead; operation !== null; operation = operation.nextInflight) list.push(operation);
+    return list;
+  }
   /** Attached instances, highest altitude first. */
   readonly instances: FltInstance[] = [];
   private byMajor: (readonly FltInstance[])[] = [];

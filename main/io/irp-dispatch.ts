@@ -54,13 +54,20 @@ export function IoSetCompletionRoutine(
   if (irp.io.verifier) next.completionOwner = viewToken(irp) ?? null;
 }
 
+/** A copy of a stack location's parameters: each member is copied, so a lower driver's changes stay its own. */
 export function copyParameters(parameters: IoParameters): IoParameters {
-  const copy: Record<string, unknown> = {};
-  for (const key in parameters) {
-    const value = (parameters as Record<string, unknown>)[key];
-    if (value !== undefined) copy[key] = { ...(value as object) };
-  }
-  return copy as IoParameters;
+  const copy: IoParameters = {};
+  // One member is set per request; explicit tests keep this monomorphic and allocation-light.
+  if (parameters.read !== undefined) copy.read = { ...parameters.read };
+  if (parameters.write !== undefined) copy.write = { ...parameters.write };
+  if (parameters.create !== undefined) copy.create = { ...parameters.create };
+  if (parameters.queryFile !== undefined) copy.queryFile = { ...parameters.queryFile };
+  if (parameters.setFile !== undefined) copy.setFile = { ...parameters.setFile };
+  if (parameters.queryDirectory !== undefined) copy.queryDirectory = { ...parameters.queryDirectory };
+  if (parameters.fileSystemControl !== undefined) copy.fileSystemControl = { ...parameters.fileSystemControl };
+  if (parameters.mountVolume !== undefined) copy.mountVolume = { ...parameters.mountVolume };
+  if (parameters.deviceIoControl !== undefined) copy.deviceIoControl = { ...parameters.deviceIoControl };
+  return copy;
 }
 
 /**

@@ -70,9 +70,12 @@ export class NtFileApi {
     return { status: result.status, information: result.information, handle: NT_SUCCESS(result.status) ? new FileHandle(fileObject) : null };
   }
 
-  async read(handle: FileHandle, length: number, byteOffset: number): Promise<ReadResult> {
-    if (!validLength(length) || !Number.isInteger(byteOffset) || byteOffset < 0) return { status: STATUS_INVALID_PARAMETER, information: 0, data: new Uint8Array(0) };
-    const buffer = new Uint8Array(length);
+  /** Reads up to `length` bytes at `byteOffset`, into `into` when given (it must hold `length` bytes). */
+  async read(handle: FileHandle, length: number, byteOffset: number, into?: Uint8Array): Promise<ReadResult> {
+    if (!validLength(length) || !Number.isInteger(byteOffset) || byteOffset < 0 || (into !== undefined && into.length < length)) {
+      return { status: STATUS_INVALID_PARAMETER, information: 0, data: new Uint8Array(0) };
+    }
+    const buffer = into ?? new Uint8Array(length);
     const result = await this.sendOn(handle, IRP_MJ_READ, 0, { read: { length, byteOffset } }, (irp) => (irp.userBuffer = buffer));
     const data = result.userBuffer ?? buffer;
     return { status: result.status, information: result.information, data: data.subarray(0, NT_SUCCESS(result.status) ? result.information : 0) };
