@@ -59,6 +59,7 @@ describe('IoCreateDevice', () => {
     assertNtStatusError(() => IoCreateDevice(driver, { name: 'Device\\X', deviceType: 7, extension: null }), STATUS_INVALID_PARAMETER);
     assertNtStatusError(() => IoCreateDevice(driver, { name: '\\Device\\X\\', deviceType: 7, extension: null }), STATUS_INVALID_PARAMETER);
     assert.equal(driver.devices.size, 0);
+    io.assertNoLeakedIrps();
   });
 });
 
@@ -99,6 +100,7 @@ describe('IoAttachDeviceToDeviceStack', () => {
     assertNtStatusError(() => IoAttachDeviceToDeviceStack(a, v), STATUS_NO_SUCH_DEVICE);
     assert.equal(a.lowerDevice, null);
     assert.equal(a.stackSize, 1);
+    io.assertNoLeakedIrps();
   });
 
   it('refuses a target being deleted with STATUS_NO_SUCH_DEVICE (an attach attempted during the forced-detach cascade)', () => {
@@ -125,6 +127,7 @@ describe('IoAttachDeviceToDeviceStack', () => {
     assert.equal(refusals.length, 2, 'neither the target being deleted nor a device above it accepts an attachment');
     for (const error of refusals) assert.ok(error instanceof NtStatusError && error.status === STATUS_NO_SUCH_DEVICE);
     assert.equal(latecomer.lowerDevice, null);
+    io.assertNoLeakedIrps();
   });
 
   it('refuses a source that is already attached with STATUS_INVALID_PARAMETER', () => {
@@ -134,6 +137,7 @@ describe('IoAttachDeviceToDeviceStack', () => {
     const a = attachFilter(io, 'A', v, skipForwarder());
     assertNtStatusError(() => IoAttachDeviceToDeviceStack(a, w), STATUS_INVALID_PARAMETER);
     assert.equal(w.attachedDevice, null);
+    io.assertNoLeakedIrps();
   });
 });
 
@@ -154,6 +158,7 @@ describe('IoAttachDevice', () => {
     const b = createDevice(createDriver(io, 'B', skipForwarder()));
     assertNtStatusError(() => IoAttachDevice(b, '\\Device\\Nowhere'), STATUS_OBJECT_NAME_NOT_FOUND, /Nowhere/);
     assert.equal(b.lowerDevice, null);
+    io.assertNoLeakedIrps();
   });
 });
 
@@ -167,6 +172,7 @@ describe('IoGetAttachedDevice', () => {
     assert.equal(IoGetAttachedDevice(v), b);
     assert.equal(IoGetAttachedDevice(a), b);
     assert.equal(IoGetAttachedDevice(b), b);
+    io.assertNoLeakedIrps();
   });
 });
 
@@ -202,6 +208,7 @@ describe('IoDetachDevice', () => {
     const { v, a } = stackOfThree(io, []);
     assertVerifier(() => IoDetachDevice(v), 'detach-out-of-order');
     assert.equal(v.attachedDevice, a);
+    io.assertNoLeakedIrps();
   });
 
   it('with nothing attached is an error (detach-nothing-attached; verifier off: STATUS_INVALID_PARAMETER)', () => {
@@ -254,6 +261,7 @@ describe('IoDeleteDevice', () => {
     // Outside a cascade, the same detach is refused again.
     const again = stackOfThree(io, []);
     assertVerifier(() => IoDetachDevice(again.v), 'detach-out-of-order');
+    io.assertNoLeakedIrps();
   });
 
   it('a driver without a fast-I/O detach callback is detached and deleted for it', () => {
@@ -263,6 +271,7 @@ describe('IoDeleteDevice', () => {
     IoDeleteDevice(v);
     assert.equal(a.deleted, true);
     assert.equal(a.lowerDevice, null);
+    io.assertNoLeakedIrps();
   });
 
   it('refuses to delete a device still attached to another outside a cascade (delete-while-attached)', () => {
@@ -270,6 +279,7 @@ describe('IoDeleteDevice', () => {
     const v = createDevice(createDriver(io, 'V', completer()));
     const a = attachFilter(io, 'A', v, skipForwarder());
     assertVerifier(() => IoDeleteDevice(a), 'delete-while-attached');
+    io.assertNoLeakedIrps();
   });
 
   it('deleting twice is double-delete', () => {
@@ -277,6 +287,7 @@ describe('IoDeleteDevice', () => {
     const v = createDevice(createDriver(io, 'V', completer()));
     IoDeleteDevice(v);
     assertVerifier(() => IoDeleteDevice(v), 'double-delete');
+    io.assertNoLeakedIrps();
   });
 });
 
@@ -288,11 +299,13 @@ describe('IoGetDeviceObjectPointer', () => {
     const { deviceObject, fileObject } = IoGetDeviceObjectPointer(io, '\\Device\\Tape0');
     assert.equal(deviceObject, a);
     assert.equal(fileObject.deviceObject, v);
+    io.assertNoLeakedIrps();
   });
 
   it('refuses an unknown name with STATUS_OBJECT_NAME_NOT_FOUND', () => {
     const io = newIo();
     assertNtStatusError(() => IoGetDeviceObjectPointer(io, '\\Device\\Nothing'), STATUS_OBJECT_NAME_NOT_FOUND);
+    io.assertNoLeakedIrps();
   });
 });
 
@@ -315,6 +328,7 @@ describe('IoGetRelatedDeviceObject', () => {
     assert.equal(IoGetRelatedDeviceObject(viaFileVpb), volumeFilter);
     const viaDeviceVpb = new FileObject(storage, '\\a.txt'); // no VPB of its own: the device's is used
     assert.equal(IoGetRelatedDeviceObject(viaDeviceVpb), volumeFilter);
+    io.assertNoLeakedIrps();
   });
 
   it('otherwise the top of the device’s own stack (a device with no VPB, or a volume not mounted)', () => {
@@ -326,5 +340,6 @@ describe('IoGetRelatedDeviceObject', () => {
     assert.equal(IoGetRelatedDeviceObject(new FileObject(plain, '')), plain);
     const plainFilter = attachFilter(io, 'plain filter', plain, skipForwarder());
     assert.equal(IoGetRelatedDeviceObject(new FileObject(plain, '')), plainFilter);
+    io.assertNoLeakedIrps();
   });
 });

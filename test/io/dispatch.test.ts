@@ -98,6 +98,8 @@ describe('too few stack locations', () => {
       const error = assertVerifier(() => send(io, top, IRP_MJ_READ, { stackSize }), 'too-few-stack-locations');
       assert.match(error.message, /stack location/);
     }
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('with the verifier off, the request fails with STATUS_INVALID_PARAMETER instead of crashing', () => {

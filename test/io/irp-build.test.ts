@@ -51,6 +51,29 @@ describe('IoAllocateIrp', () => {
   });
 });
 
+describe('KEvent', () => {
+  it('wakes every waiter when set, stays set until reset, and blocks again after a reset', async () => {
+    const event = new KEvent();
+    const woke: string[] = [];
+    const waiters = [event.wait().then(() => woke.push('first')), event.wait().then(() => woke.push('second'))];
+    await Promise.resolve();
+    assert.deepEqual(woke, [], 'nobody wakes before set');
+    event.set();
+    await Promise.all(waiters);
+    assert.deepEqual(woke, ['first', 'second']);
+    assert.equal(event.isSet, true);
+    await event.wait(); // already set: returns at once
+    event.reset();
+    let late = false;
+    const pending = event.wait().then(() => (late = true));
+    await Promise.resolve();
+    assert.equal(late, false);
+    event.set();
+    await pending;
+    assert.equal(late, true);
+  });
+});
+
 describe('IoBuildSynchronousFsdRequest', () => {
   it('signals the event and fills the caller’s IO_STATUS_BLOCK when the IRP completes, then frees it', async () => {
     const io = newIo();
@@ -203,6 +226,8 @@ describe('IoBuildDeviceIoControlRequest', () => {
     const irp = IoBuildDeviceIoControlRequest(0x222000, device, new Uint8Array([1, 2, 3]), new Uint8Array(3), false, new KEvent(), { status: 0, information: 0 });
     const error = assertVerifier(() => IoCallDriver(device, irp), 'answer-in-input-buffer');
     assert.match(error.message, /byte 0/);
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('the verifier catches an answer longer than the output buffer (information-exceeds-output)', () => {
@@ -210,6 +235,8 @@ describe('IoBuildDeviceIoControlRequest', () => {
     const device = reverser(io, 'output', 10);
     const irp = IoBuildDeviceIoControlRequest(0x222000, device, new Uint8Array([1, 2]), new Uint8Array(2), false, new KEvent(), { status: 0, information: 0 });
     assertVerifier(() => IoCallDriver(device, irp), 'information-exceeds-output');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 });
 

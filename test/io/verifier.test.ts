@@ -57,6 +57,7 @@ describe('verifier: rule breaks', () => {
     const result = send(io, keeper, IRP_MJ_READ);
     onlyCompletion(result);
     assertVerifier(() => IoCompleteRequest(held!), 'double-completion');
+    io.assertNoLeakedIrps();
   });
 
   it('returning STATUS_PENDING without IoMarkIrpPending is pending-without-mark (caught when the IRP completes)', () => {
@@ -69,6 +70,8 @@ describe('verifier: rule breaks', () => {
     const sent = send(io, forgetful, IRP_MJ_READ);
     assertStatus(sent.returned, STATUS_PENDING);
     assertVerifier(() => IoCompleteRequest(held!), 'pending-without-mark');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('returning STATUS_PENDING without IoMarkIrpPending is pending-without-mark (caught when the dispatch returns)', () => {
@@ -78,6 +81,7 @@ describe('verifier: rule breaks', () => {
       return STATUS_PENDING;
     }));
     assertVerifier(() => send(io, liar, IRP_MJ_READ), 'pending-without-mark');
+    io.assertNoLeakedIrps();
   });
 
   it('a completion routine that does not propagate PendingReturned leaves its driver with pending-without-mark', () => {
@@ -88,6 +92,8 @@ describe('verifier: rule breaks', () => {
     const sent = send(io, a, IRP_MJ_READ);
     assertStatus(sent.returned, STATUS_PENDING);
     assertVerifier(() => holder.complete(), 'pending-without-mark');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('IoMarkIrpPending and then returning another status is mark-without-pending (completed at once)', () => {
@@ -98,6 +104,7 @@ describe('verifier: rule breaks', () => {
       return STATUS_SUCCESS;
     }));
     assertVerifier(() => send(io, marker, IRP_MJ_READ), 'mark-without-pending');
+    io.assertNoLeakedIrps();
   });
 
   it('IoMarkIrpPending and then returning another status is mark-without-pending (completed later)', () => {
@@ -110,6 +117,8 @@ describe('verifier: rule breaks', () => {
     }));
     send(io, marker, IRP_MJ_READ);
     assertVerifier(() => IoCompleteRequest(held!), 'mark-without-pending');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('a skipping filter must return what IoCallDriver returned: mark-without-pending otherwise', () => {
@@ -124,6 +133,8 @@ describe('verifier: rule breaks', () => {
     assertStatus(sent.returned, STATUS_SUCCESS);
     // Caught when the shared location is passed on completion: marked, yet A answered STATUS_SUCCESS.
     assertVerifier(() => holder.complete(), 'mark-without-pending');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('touching an IRP after IoCallDriver (the lower driver still holds it) is touch-after-forward', () => {
@@ -187,6 +198,8 @@ describe('verifier: rule breaks', () => {
     const io = newIo();
     const bottom = createDevice(createDriver(io, 'C', completer(STATUS_PENDING)));
     assertVerifier(() => send(io, bottom, IRP_MJ_READ), 'complete-with-pending');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('an IRP with too few stack locations is too-few-stack-locations', () => {
@@ -195,6 +208,8 @@ describe('verifier: rule breaks', () => {
     const a = attachFilter(io, 'A', bottom, copyForwarder());
     assert.equal(a.stackSize, 2);
     assertVerifier(() => send(io, a, IRP_MJ_READ, { stackSize: 1 }), 'too-few-stack-locations');
+    // The rule break abandoned the IRP mid-flight: the verifier reports it at shutdown as well.
+    assertVerifier(() => io.assertNoLeakedIrps(), 'leaked-irp');
   });
 
   it('detaching out of order is detach-out-of-order', () => {
@@ -260,6 +275,7 @@ describe('verifier: rule breaks', () => {
       return STATUS_SUCCESS;
     }, null, true, true, true);
     assertVerifier(() => IoCallDriver(bottom, irp), 'free-without-more-processing');
+    io.assertNoLeakedIrps();
   });
 
   it('every VerifierError names its rule in the message', () => {
