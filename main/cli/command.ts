@@ -1,5 +1,6 @@
 // The contract every `strata` subcommand implements; commands/index.ts lists them.
 import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
 
 /** What every command receives, resolved from the global options. */
 export interface CliContext {
@@ -7,6 +8,10 @@ export interface CliContext {
   readonly dataDir: string;
   /** --json: print `data` as JSON instead of `text`. */
   readonly json: boolean;
+  /** Where to stream lines (per-file results) and progress while the command runs. */
+  readonly io: CliIo;
+  /** Aborted on Ctrl-C (SIGINT): long work stops cleanly and reports what it did. */
+  readonly signal: AbortSignal;
 }
 
 /** A command returns what it found; the runner decides how to print it. */
@@ -15,6 +20,8 @@ export interface CommandResult {
   readonly data: unknown;
   /** Printed for a person otherwise. */
   readonly text: string;
+  /** The process exit code (default 0), e.g. clamscan's 1 for "found". */
+  readonly exitCode?: number;
 }
 
 export interface CommandInput {

@@ -12,7 +12,12 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-export function createProgram(io: CliIo, commands: readonly CliCommand[]): Command {
+/** Holds the exit code the last command asked for (commander's action has no return channel). */
+export interface ExitCodeSlot {
+  code: number;
+}
+
+export function createProgram(io: CliIo, commands: readonly CliCommand[], exit: ExitCodeSlot = { code: 0 }, signal: AbortSignal = new AbortController().signal): Command {
   const program = new Command('strata')
     .description('Strata: folder protection (encryption, virus scanning, cold-storage tiering) built on a filter-driver stack')
     .version(readPackageInfo().version, '-V, --version', 'print the Strata version')
@@ -31,28 +36,35 @@ export function createProgram(io: CliIo, commands: readonly CliCommand[]): Comma
     });
 
   // Subcommands created with .command() inherit the settings above, so configure first.
-  for (const command of commands) addCommand(program, command, io);
+  for (const command of commands) addCommand(program, command, { io, exit, signal });
   return program;
 }
 
-function addCommand(parent: Command, command: CliCommand, io: CliIo): void {
+interface RunEnvironment {
+  io: CliIo;
+  exit: ExitCodeSlot;
+  signal: AbortSignal;
+}
+
+function addCommand(parent: Command, command: CliCommand, env: RunEnvironment): void {
   const cmd = parent.command(command.name).description(command.summary);
   if (isGroup(command)) {
-    for (const sub of command.subcommands) addCommand(cmd, sub, io);
+    for (const sub of command.subcommands) addCommand(cmd, sub, env);
     return;
   }
   command.define?.(cmd);
   cmd.action(async (...actionArgs: unknown[]) => {
     const self = actionArgs[actionArgs.length - 1] as Command;
-    const ctx = contextFrom(self.optsWithGlobals<GlobalOptions>());
+    const ctx = contextFrom(self.optsWithGlobals<GlobalOptions>(), env);
     const result = await (command as LeafCommand).run(ctx, { args: self.processedArgs, options: self.opts() });
-    printResult(io, ctx.json, result);
+    printResult(env.io, ctx.json, result);
+    env.exit.code = result.exitCode ?? 0;
   });
 }
 
-function contextFrom(globals: GlobalOptions): CliContext {
+function contextFrom(globals: GlobalOptions, env: RunEnvironment): CliContext {
   if (globals.dataDir !== undefined && globals.dataDir.trim() === '') {
     throw new UsageError('--data-dir needs a folder path, got an empty string');
   }
-  return { dataDir: resolveDataDir(globals.dataDir), json: globals.json === true };
+  return { dataDir: resolveDataDir(globals.dataDir), json: globals.json === true, io: env.io, signal: env.signal };
 }

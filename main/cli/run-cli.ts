@@ -6,10 +6,11 @@ import { createProgram } from './program.js';
 import { reportError } from './report-error.js';
 
 /** `argv` as in process.argv: the node binary and script path come first. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), signal?: AbortSignal): Promise<number> {
+  const exit = { code: EXIT_OK };
   try {
-    await createProgram(io, commands).parseAsync([...argv]);
-    return EXIT_OK;
+    await createProgram(io, commands, exit, signal).parseAsync([...argv]);
+    return exit.code;
   } catch (err) {
     return reportError(err, io);
   }

@@ -1,15 +1,9 @@
-// The ordered list of Strata schema migrations. Later issues append here; never edit a released entry.
+// The ordered list of Strata schema migrations, one file each in migrations/. Later issues append here;
+// never edit a released entry. Versions 2-4 are reserved for the crypt, scan and HSM filters' tables.
 import type { Migration } from './migration.js';
+import { settingsMigration } from './migrations/001-settings.js';
+import { cryptMigration } from './migrations/002-crypt.js';
+import { scanMigration } from './migrations/003-scan.js';
+import { hsmMigration } from './migrations/004-hsm.js';
 
-export const migrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'settings',
-    up: `
-      CREATE TABLE settings (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-      ) STRICT;
-    `,
-  },
-];
+export const migrations: readonly Migration[] = [settingsMigration, cryptMigration, scanMigration, hsmMigration];

@@ -1,0 +1,64 @@
+// A protected folder as a live filter stack: an I/O manager, the filter manager, the Strata file systems
+// and the folder mounted as a local volume, with the caller's minifilters registered before the mount
+// (so mount interception attaches them). The CLI builds one per command; the agent keeps them running.
+
+import { resolve, sep } from 'node:path';
+import { FilterManager } from '../fltmgr/index.js';
+import { IoManager, NtFileApi, STATUS_OBJECT_NAME_INVALID, NtStatusError, type DeviceObject } from '../io/index.js';
+import { createStorageDevice, registerVolumeFileSystems, removeStorageDevice, type VolumeSource } from '../volumes/index.js';
+
+export interface FolderStackOptions {
+  /** Verifier on (tests) or off (production). Default: off. */
+  verifier?: boolean;
+  /** Registers the folder's minifilters; runs before the volume mounts. */
+  setup?: (manager: FilterManager, io: IoManager) => void | Promise<void>;
+  /** The medium is removable (media scans on mount). */
+  removable?: boolean;
+}
+
+export interface FolderStack {
+  readonly folder: string;
+  readonly io: IoManager;
+  readonly manager: FilterManager;
+  readonly api: NtFileApi;
+  /** The volume's NT name, e.g. "\Device\StrataFolder1". */
+  readonly volumePath: string;
+  readonly storage: DeviceObject<VolumeSource>;
+  /** The NT path of a folder-relative path ("docs/a.txt" → "\Device\StrataFolder1\docs\a.txt"). */
+  pathOf(relative: string): string;
+  /** Dismounts the volume (tearing the filters down) and deletes its storage device. */
+  close(): Promise<void>;
+}
+
+let nextVolume = 1;
+
+export async function openFolderStack(folder: string, options: FolderStackOptions = {}): Promise<FolderStack> {
+  const root = resolve(folder);
+  const io = new IoManager({ verifier: options.verifier ?? false });
+  const manager = new FilterManager(io);
+  registerVolumeFileSystems(io);
+  await options.setup?.(manager, io);
+  const volumePath = `\\Device\\StrataFolder${nextVolume++}`;
+  const storage = createStorageDevice(io, { name: volumePath, source: { kind: 'local', root }, removable: options.removable ?? false });
+  return {
+    folder: root,
+    io,
+    manager,
+    api: new NtFileApi(io),
+    volumePath,
+    storage,
+    pathOf: (relative) => `${volumePath}${toVolumeRelative(relative)}`,
+    close: async () => {
+      await removeStorageDevice(io, storage);
+      io.assertNoLeakedIrps();
+    },
+  };
+}
+
+/** "docs/a.txt" or "docs\a.txt" → "\docs\a.txt"; "" → "". Names are checked again by the volume. */
+export function toVolumeRelative(relative: string): string {
+  if (relative.includes('\0')) throw new NtStatusError(STATUS_OBJECT_NAME_INVALID, `path '${relative}' contains a NUL character`);
+  const parts = relative.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
+  if (sep === '\\' && /^[a-zA-Z]:/.test(relative)) throw new NtStatusError(STATUS_OBJECT_NAME_INVALID, `'${relative}' is absolute; give a path inside the folder`);
+  return parts.length === 0 ? '' : `\\${parts.join('\\')}`;
+}
