@@ -130,6 +130,14 @@ describe('IoAttachDeviceToDeviceStack', () => {
     io.assertNoLeakedIrps();
   });
 
+  it('attaching a device to itself is attach-to-self', () => {
+    const io = newIo();
+    const v = createDevice(createDriver(io, 'V', completer()));
+    assertVerifier(() => IoAttachDeviceToDeviceStack(v, v), 'attach-to-self');
+    assert.equal(v.attachedDevice, null);
+    io.assertNoLeakedIrps();
+  });
+
   it('refuses a source that is already attached with STATUS_INVALID_PARAMETER', () => {
     const io = newIo();
     const v = createDevice(createDriver(io, 'V', completer()));

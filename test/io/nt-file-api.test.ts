@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FILE_OPENED, IoCompleteRequest, IoDeleteDevice, IoGetCurrentIrpStackLocation, IRP_MJ_CLEANUP, IRP_MJ_CLOSE,
+  FILE_OPENED, IoCompleteRequest, IoDeleteDevice, IoDetachDevice, IoGetCurrentIrpStackLocation, IRP_MJ_CLEANUP, IRP_MJ_CLOSE,
   IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, NtFileApi, STATUS_ACCESS_DENIED, STATUS_INVALID_HANDLE,
   STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_OBJECT_NAME_INVALID, STATUS_OBJECT_PATH_NOT_FOUND,
   STATUS_OBJECT_PATH_SYNTAX_BAD, STATUS_SUCCESS, UserMode, majorFunctionName, type DeviceObject, type IoManager,
@@ -78,6 +78,27 @@ describe('NtFileApi.createFile', () => {
     assert.equal(opened.information, FILE_OPENED);
     assert.deepEqual(log, ['F: skip', `IRP_MJ_CREATE '\\dir\\File.TXT' mode ${UserMode}`]);
     assert.equal(opened.handle!.fileObject.deviceObject, device);
+    io.assertNoLeakedIrps();
+  });
+
+  it('a create on a device being deleted (during its forced-detach cascade) answers STATUS_NO_SUCH_DEVICE', async () => {
+    const io = newIo();
+    const log: string[] = [];
+    const device = rawDevice(io, '\\Device\\Raw', log);
+    const filter = attachFilter(io, 'F', device, skipForwarder(log));
+    const api = new NtFileApi(io);
+    const during: ReturnType<NtFileApi['createFile']>[] = [];
+    filter.driver.fastIoDispatch.fastIoDetachDevice = (source, target) => {
+      during.push(api.createFile('\\Device\\Raw\\f'));
+      IoDetachDevice(target);
+      IoDeleteDevice(source);
+    };
+    IoDeleteDevice(device);
+    assert.equal(during.length, 1);
+    const result = await during[0]!;
+    assertStatus(result.status, STATUS_NO_SUCH_DEVICE);
+    assert.equal(result.handle, null);
+    assert.deepEqual(log, []);
     io.assertNoLeakedIrps();
   });
 

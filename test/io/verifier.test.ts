@@ -326,6 +326,27 @@ describe('verifier: legal patterns pass', () => {
     }
   });
 
+  it('marking pending before forwarding and returning STATUS_PENDING whatever the lower driver returned', () => {
+    for (const lowerPends of [true, false]) {
+      const io = newIo();
+      const holder = new Holder(io);
+      const lower = lowerPends ? holder.device : createDevice(createDriver(io, 'C', completer(STATUS_SUCCESS, 4)));
+      const a = attachFilter(io, 'A', lower, (device, irp) => {
+        IoMarkIrpPending(irp);
+        IoCopyCurrentIrpStackLocationToNext(irp);
+        IoCallDriver(lowerOf(device), irp);
+        return STATUS_PENDING;
+      });
+      const sent = send(io, a, IRP_MJ_READ);
+      assertStatus(sent.returned, STATUS_PENDING);
+      if (lowerPends) holder.complete(STATUS_SUCCESS, 4);
+      const done = onlyCompletion(sent);
+      assert.equal(done.information, 4);
+      assert.equal(done.pendingReturned, true);
+      io.assertNoLeakedIrps();
+    }
+  });
+
   it('forward-and-forget with IoSkipCurrentIrpStackLocation', () => {
     for (const lowerPends of [true, false]) {
       const io = newIo();
