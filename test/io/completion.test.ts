@@ -12,7 +12,7 @@ import {
   type CompletionRoutine, type Irp, type IoStackLocation,
 } from '../../main/io/index.js';
 import {
-  Holder, assertStatus, attachFilter, completer, copyForwarder, createDevice, createDriver, lowerOf, newIo,
+  Holder, assertStatus, attachFilter, completer, copyForwarder, createDevice, createDriver, lowerOf, nameOf, newIo,
   onlyCompletion, recordingRoutine, send, skipForwarder,
 } from './helpers.js';
 
@@ -124,7 +124,7 @@ describe('IoCompleteRequest', () => {
     const holder = new Holder(io, 'C');
     let kept: Irp | null = null;
     const keep: CompletionRoutine = (device, irp) => {
-      log.push(`routine of B@${device === null ? 'null' : device.driver.driverName}`);
+      log.push(`routine of B@${nameOf(device)}`);
       if (irp.pendingReturned) IoMarkIrpPending(irp);
       kept = irp;
       return STATUS_MORE_PROCESSING_REQUIRED;

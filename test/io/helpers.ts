@@ -10,9 +10,8 @@ import {
   IoRegisterFileSystem, IoRegisterFsRegistrationChange, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation,
   IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_MAXIMUM_FUNCTION, IRP_MN_MOUNT_VOLUME, IRP_MN_USER_FS_REQUEST, KEvent, NtStatusError,
   STATUS_INVALID_DEVICE_REQUEST, STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS,
-  STATUS_UNRECOGNIZED_VOLUME,
-  VerifierError, VPB_MOUNTED, majorFunctionName, statusName,
-  type CompletionRoutine, type DispatchRoutine, type Irp, type IoStackLocation, type NTSTATUS,
+  STATUS_UNRECOGNIZED_VOLUME, VerifierError, VPB_MOUNTED, majorFunctionName, statusName,
+  type CompletionRoutine, type Vpb, type DispatchRoutine, type Irp, type IoStackLocation, type NTSTATUS,
 } from '../../main/io/index.js';
 
 export const ALL_MAJORS: readonly number[] = Array.from({ length: IRP_MJ_MAXIMUM_FUNCTION + 1 }, (_, i) => i);
@@ -312,7 +311,7 @@ export function createMountFilter(io: IoManager, name: string, log: string[]): M
   const controlFilters = new Set<DeviceObject>();
   const mountCompletion: CompletionRoutine = (device, irp, context) => {
     if (irp.pendingReturned) IoMarkIrpPending(irp);
-    const { vpb } = context as { vpb: import('../../main/io/index.js').Vpb };
+    const { vpb } = context as { vpb: Vpb };
     log.push(`${name}: mount completed (${statusName(irp.ioStatus.status)}) in the routine given ${device === null ? 'null' : controlFilters.has(device) ? 'its control filter' : String(device)}`);
     if (irp.ioStatus.status === STATUS_SUCCESS && vpb.deviceObject !== null) {
       const volumeFilter = createDevice(filter.driver);

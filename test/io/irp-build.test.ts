@@ -13,7 +13,7 @@ import {
 } from '../../main/io/index.js';
 import {
   Holder, assertNtStatusError, assertStatus, assertVerifier, attachFilter, completer, copyForwarder, createDevice, createDriver, newIo,
-  onlyCompletion, send,
+  nameOf, onlyCompletion, send,
 } from './helpers.js';
 
 
@@ -257,7 +257,7 @@ describe('IoMakeAssociatedIrp', () => {
         loc.parameters.read = { length: size, byteOffset: read.byteOffset + i * size };
         // The creator of an associated IRP has no location of its own: its routine only records.
         IoSetCompletionRoutine(piece, (device) => {
-          log.push(`piece ${i}@${device === null ? 'null' : device.driver.driverName}`);
+          log.push(`piece ${i}@${nameOf(device)}`);
           return STATUS_SUCCESS;
         }, null, true, true, true);
         associated.push(piece);
