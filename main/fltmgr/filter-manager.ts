@@ -8,7 +8,7 @@ import {
   IoRegisterFsRegistrationChange, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, NT_SUCCESS,
   NtStatusError, STATUS_FLT_DO_NOT_ATTACH, STATUS_FLT_DO_NOT_DETACH, STATUS_FLT_INSTANCE_ALTITUDE_COLLISION,
   STATUS_FLT_INSTANCE_NOT_FOUND, STATUS_FLT_NAME_COLLISION, STATUS_SUCCESS, type DeviceObject, type DriverObject,
-  type IoManager, type Irp, type NTSTATUS, type Vpb,
+  NtFileApi, type CreateOptions, type CreateResult, type IoManager, type Irp, type NTSTATUS, type Vpb,
 } from '../io/index.js';
 import { compareAltitudes, parseAltitude } from './altitude.js';
 import type { FltCallbackData } from './callback-data.js';
@@ -36,9 +36,12 @@ export class FilterManager {
   readonly driver: DriverObject;
   readonly filters: FltFilter[] = [];
   readonly volumes = new Set<FltVolume>();
+  /** The upper edge, for minifilters' own I/O (see createFileBelow). */
+  readonly api: NtFileApi;
 
   constructor(readonly io: IoManager) {
     this.driver = io.createDriver('FltMgr');
+    this.api = new NtFileApi(io);
     for (let major = 0; major <= IRP_MJ_MAXIMUM_FUNCTION; major++) this.driver.majorFunction[major] = this.dispatch;
     this.driver.fastIoDispatch.fastIoDetachDevice = this.detachFromDeletedDevice;
     IoRegisterFsRegistrationChange(this.driver, (controlDevice, active) => {
@@ -68,6 +71,15 @@ export class FilterManager {
     filter.unregistered = true;
     const index = this.filters.indexOf(filter);
     if (index >= 0) this.filters.splice(index, 1);
+  }
+
+  /**
+   * FltCreateFile: opens `relativeName` ("\dir\file") on the instance's volume for the instance's own
+   * I/O. Every request on the returned handle (through `this.api`) enters the stack below the
+   * instance and is flagged internal, so neither this filter nor those above see it.
+   */
+  createFileBelow(instance: FltInstance, relativeName: string, options: CreateOptions = {}): Promise<CreateResult> {
+    return this.api.createFile(`${instance.volume.name}${relativeName}`, { ...options, internal: true, startBelow: instance });
   }
 
   /** The volume whose storage device has this name (e.g. "\Device\StrataVolume1"). */
@@ -214,7 +226,8 @@ export class FilterManager {
     }
     const volume = extension.volume!;
     const major = loc.majorFunction;
-    const instances = volume.instancesFor(major);
+    const below = loc.fileObject?.filterManagerTarget;
+    const instances = below instanceof FltInstance ? volume.instancesBelow(major, below) : volume.instancesFor(major);
     const stream = major === IRP_MJ_CLOSE ? loc.fileObject?.fsContext ?? null : null;
     if (instances.length === 0 && stream === null) {
       IoSkipCurrentIrpStackLocation(irp);

@@ -62,6 +62,11 @@ export class FltVolume {
     return this.byMajor[major] ?? NO_INSTANCES;
   }
 
+  /** The attached instances interested in `major` below `instance` (a minifilter's own I/O). */
+  instancesBelow(major: number, instance: FltInstance): readonly FltInstance[] {
+    return this.instancesFor(major).filter((candidate) => compareAltitudes(candidate.altitude, instance.altitude) < 0);
+  }
+
   add(instance: FltInstance): void {
     this.instances.push(instance);
     this.instances.sort((a, b) => compareAltitudes(b.altitude, a.altitude));

@@ -86,6 +86,11 @@ export class FileObject {
   closed = false;
   /** Opened by Strata itself (for example a filter re-reading a file): filters may skip their own I/O. */
   internal = false;
+  /**
+   * Reserved for the filter manager: requests on this file object enter the minifilter stack below
+   * this point (a minifilter's own I/O, as FltCreateFile with an instance), never above it.
+   */
+  filterManagerTarget: unknown = null;
 
   constructor(readonly deviceObject: DeviceObject, fileName: string) {
     this.fileName = fileName;

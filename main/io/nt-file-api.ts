@@ -39,6 +39,8 @@ export interface CreateResult extends IoResult {
 export interface CreateOptions extends Partial<CreateParameters> {
   /** Strata's own I/O: filters can recognise and skip it (for example, no rescan). */
   internal?: boolean;
+  /** For the filter manager: the file's requests enter the minifilter stack below this instance. */
+  startBelow?: unknown;
 }
 
 /** An open file: the file object plus the device its requests go to. */
@@ -65,7 +67,8 @@ export class NtFileApi {
     const fileObject = new FileObject(device, remaining);
     fileObject.vpb = device.vpb;
     fileObject.internal = options.internal ?? false;
-    const { internal: _internal, ...create } = options;
+    fileObject.filterManagerTarget = options.startBelow ?? null;
+    const { internal: _internal, startBelow: _startBelow, ...create } = options;
     const result = await this.send(fileObject, IRP_MJ_CREATE, 0, { create: { ...DEFAULT_CREATE, ...create } });
     return { status: result.status, information: result.information, handle: NT_SUCCESS(result.status) ? new FileHandle(fileObject) : null };
   }

@@ -391,3 +391,24 @@ describe('contexts', () => {
     assert.deepEqual(cleaned, [{ file: '\\s.txt' }]);
   });
 });
+
+describe('a minifilter\'s own I/O (FltCreateFile with an instance)', () => {
+  it('enters the stack below the instance: neither it nor the instances above see it, those below do', async () => {
+    rig = makeRig();
+    const log: string[] = [];
+    rig.manager.registerFilter(tracer('Above', '300000', log, [IRP_MJ_CREATE, IRP_MJ_READ])).startFiltering();
+    rig.manager.registerFilter(tracer('Self', '200000', log, [IRP_MJ_CREATE, IRP_MJ_READ])).startFiltering();
+    rig.manager.registerFilter(tracer('Below', '100000', log, [IRP_MJ_CREATE, IRP_MJ_READ])).startFiltering();
+    await writeFile(rig, 'own.txt', 'mine');
+    log.length = 0;
+    const self = volumeOf(rig).instances.find((instance) => instance.name === 'Self')!;
+    const opened = await rig.manager.createFileBelow(self, '\\own.txt');
+    assert.equal(opened.status, STATUS_SUCCESS);
+    assert.equal(opened.handle!.fileObject.internal, true);
+    const read = await rig.manager.api.read(opened.handle!, 4, 0);
+    assert.equal(decode(read.data), 'mine');
+    assert.deepEqual(log, ['Below:pre', 'Below:post', 'Below:pre', 'Below:post']);
+    await rig.manager.api.close(opened.handle!);
+  });
+});
+
