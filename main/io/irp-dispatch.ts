@@ -133,21 +133,22 @@ export function IoCallDriver(device: DeviceObject, view: Irp): NTSTATUS {
   }
   let status: NTSTATUS;
   if (device.deleted || device.deletePending) {
-    status = completeWith(target, STATUS_NO_SUCH_DEVICE);
+    status = completeRequest(target, STATUS_NO_SUCH_DEVICE);
   } else if (tooShort) {
-    status = completeWith(target, STATUS_INVALID_PARAMETER);
+    status = completeRequest(target, STATUS_INVALID_PARAMETER);
   } else {
     const major = loc.majorFunction;
     const routine = major >= 0 && major <= IRP_MJ_MAXIMUM_FUNCTION ? device.driver.majorFunction[major] : undefined;
-    status = routine ? routine(device, target) : completeWith(target, STATUS_INVALID_DEVICE_REQUEST);
+    status = routine ? routine(device, target) : completeRequest(target, STATUS_INVALID_DEVICE_REQUEST);
   }
   if (io.verifier) recordDispatchReturn(io, irp, index, status, device);
   return status;
 }
 
-function completeWith(irp: Irp, status: NTSTATUS): NTSTATUS {
+/** Sets the final status and information and completes `irp`; returns the status for the dispatch routine. */
+export function completeRequest(irp: Irp, status: NTSTATUS, information = 0): NTSTATUS {
   irp.ioStatus.status = status;
-  irp.ioStatus.information = 0;
+  irp.ioStatus.information = information;
   IoCompleteRequest(irp);
   return status;
 }

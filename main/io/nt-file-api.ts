@@ -87,7 +87,7 @@ export class NtFileApi {
   /** Writes `data` at `byteOffset`; FILE_WRITE_TO_END_OF_FILE (-1) appends. */
   write(handle: FileHandle, data: Uint8Array, byteOffset: number): Promise<IoResult> {
     if (!Number.isInteger(byteOffset) || byteOffset < -1) return Promise.resolve({ status: STATUS_INVALID_PARAMETER, information: 0 });
-    return this.sendOn(handle, IRP_MJ_WRITE, 0, { write: { length: data.length, byteOffset } }, (irp) => (irp.userBuffer = data));
+    return this.sendOn(handle, IRP_MJ_WRITE, 0, { write: { length: data.length, byteOffset } }, (irp) => (irp.userBuffer = data)).then(statusOf);
   }
 
   queryInformation(handle: FileHandle, fileInformationClass: FileInformationClass.FileBasicInformation): Promise<InfoResult<FileBasicInformation>>;
@@ -99,7 +99,7 @@ export class NtFileApi {
   }
 
   setInformation(handle: FileHandle, fileInformationClass: FileInformationClass, information: unknown): Promise<IoResult> {
-    return this.sendOn(handle, IRP_MJ_SET_INFORMATION, 0, { setFile: { fileInformationClass, information } });
+    return this.sendOn(handle, IRP_MJ_SET_INFORMATION, 0, { setFile: { fileInformationClass, information } }).then(statusOf);
   }
 
   /** Lists a directory opened as `handle`; `pattern` is an NT wildcard (* and ?). */
@@ -111,7 +111,7 @@ export class NtFileApi {
   }
 
   flush(handle: FileHandle): Promise<IoResult> {
-    return this.sendOn(handle, IRP_MJ_FLUSH_BUFFERS, 0, {});
+    return this.sendOn(handle, IRP_MJ_FLUSH_BUFFERS, 0, {}).then(statusOf);
   }
 
   async fsControl(handle: FileHandle, fsControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
@@ -178,6 +178,10 @@ export class NtFileApi {
 
 function validLength(length: number): boolean {
   return Number.isInteger(length) && length >= 0 && length <= 0x7fffffff;
+}
+
+function statusOf(result: RequestResult): IoResult {
+  return { status: result.status, information: result.information };
 }
 
 function withInfo(result: RequestResult): InfoResult<unknown> {

@@ -4,7 +4,7 @@
 
 import { isAbsolute } from 'node:path';
 import {
-  DO_DEVICE_INITIALIZING, FILE_DEVICE_DISK, FILE_REMOVABLE_MEDIA, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IoCompleteRequest, IoDeleteDevice,
+  DO_DEVICE_INITIALIZING, FILE_DEVICE_DISK, FILE_REMOVABLE_MEDIA, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_MAXIMUM_FUNCTION, completeRequest, IoDeleteDevice,
   IoCreateDevice, NT_SUCCESS, NtStatusError, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, STATUS_VOLUME_DISMOUNTED,
   VPB_MOUNTED, dismountVolume, type DeviceObject, type DriverObject, type Irp, type IoManager, type NTSTATUS,
 } from '../io/index.js';
@@ -25,7 +25,9 @@ function storageDriver(io: IoManager): DriverObject {
   let driver = storageDrivers.get(io);
   if (driver === undefined) {
     driver = io.createDriver('\\Driver\\StrataStorage');
-    // Handles that outlived a forced dismount still get their cleanup and close answered.
+    // Only handles that outlived a dismount reach the raw storage device (opens mount first): their
+    // cleanup and close are answered, anything else learns that the volume is gone.
+    for (let major = 0; major <= IRP_MJ_MAXIMUM_FUNCTION; major++) driver.majorFunction[major] = completeDismounted;
     driver.majorFunction[IRP_MJ_CLEANUP] = completeSuccess;
     driver.majorFunction[IRP_MJ_CLOSE] = completeSuccess;
     storageDrivers.set(io, driver);
@@ -33,11 +35,12 @@ function storageDriver(io: IoManager): DriverObject {
   return driver;
 }
 
+function completeDismounted(_device: DeviceObject, irp: Irp): NTSTATUS {
+  return completeRequest(irp, STATUS_VOLUME_DISMOUNTED);
+}
+
 function completeSuccess(_device: DeviceObject, irp: Irp): NTSTATUS {
-  irp.ioStatus.status = STATUS_SUCCESS;
-  irp.ioStatus.information = 0;
-  IoCompleteRequest(irp);
-  return STATUS_SUCCESS;
+  return completeRequest(irp, STATUS_SUCCESS);
 }
 
 /** Creates a storage device for `source`; it is mounted by the first open of a file on it. */

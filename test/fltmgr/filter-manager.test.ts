@@ -191,16 +191,22 @@ describe('pending', () => {
   });
 });
 
+/** A filter that pends every read in a cancel-safe queue (completing it at once when refused). */
+function registerQueuer(target: Rig): FltCancelSafeQueue {
+  const queue = new FltCancelSafeQueue(target.manager);
+  target.manager.registerFilter({
+    name: 'Queuer', altitude: '200000',
+    operations: { [IRP_MJ_READ]: { pre: (data) => (queue.insert(data) ? FLT_PREOP_PENDING : FLT_PREOP_COMPLETE) } },
+  }).startFiltering();
+  return queue;
+}
+
 describe('FltCancelSafeQueue', () => {
   it('cancelling a pended operation completes it once with STATUS_CANCELLED, and the posts above still run', async () => {
     rig = makeRig();
     const log: string[] = [];
-    const queue = new FltCancelSafeQueue(rig.manager);
     rig.manager.registerFilter(tracer('Above', '300000', log)).startFiltering();
-    rig.manager.registerFilter({
-      name: 'Queuer', altitude: '200000',
-      operations: { [IRP_MJ_READ]: { pre: (data) => (queue.insert(data) ? FLT_PREOP_PENDING : FLT_PREOP_COMPLETE) } },
-    }).startFiltering();
+    const queue = registerQueuer(rig);
     await writeFile(rig, 'a.txt', 'x');
     const handle = await open(rig, 'a.txt');
     const reading = rig.api.read(handle, 1, 0);
@@ -218,11 +224,7 @@ describe('FltCancelSafeQueue', () => {
 
   it('disableAndDrain completes every queued operation and refuses new ones', async () => {
     rig = makeRig();
-    const queue = new FltCancelSafeQueue(rig.manager);
-    rig.manager.registerFilter({
-      name: 'Queuer', altitude: '200000',
-      operations: { [IRP_MJ_READ]: { pre: (data) => (queue.insert(data) ? FLT_PREOP_PENDING : FLT_PREOP_COMPLETE) } },
-    }).startFiltering();
+    const queue = registerQueuer(rig);
     await writeFile(rig, 'a.txt', 'x');
     const handle = await open(rig, 'a.txt');
     const reads = [rig.api.read(handle, 1, 0), rig.api.read(handle, 1, 0)];

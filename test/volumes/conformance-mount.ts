@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FSCTL_DISMOUNT_VOLUME, IoDeleteDevice, STATUS_FILES_OPEN,
-  STATUS_INVALID_DEVICE_REQUEST, STATUS_VOLUME_DISMOUNTED, VPB_MOUNTED, dismountVolume,
+  STATUS_INVALID_DEVICE_REQUEST, STATUS_VOLUME_DISMOUNTED, VPB_MOUNTED, dismountVolume, FileInformationClass,
 } from '../../main/io/index.js';
 import type { VolumeFactory } from './volume-factories.js';
 import { decode, expectStatus, getFile, mustClose, mustOpen, putFile, volumeTest } from './volume-harness.js';
@@ -43,6 +43,8 @@ export function mountConformance(makeVolume: VolumeFactory): void {
     const result = await v.api.fsControl(root, FSCTL_DISMOUNT_VOLUME, null, 0);
     expectStatus(result.status, 0);
     assert.equal(v.storage.vpb!.flags & VPB_MOUNTED, 0);
+    const orphaned = await v.api.queryInformation(root, FileInformationClass.FileBasicInformation);
+    expectStatus(orphaned.status, STATUS_VOLUME_DISMOUNTED, 'a handle that outlived its volume learns that the volume is gone');
     const other = await mustOpen(v, '\\');
     const stale = await v.api.fsControl(other, FSCTL_DISMOUNT_VOLUME, null, 0);
     expectStatus(stale.status, 0);
