@@ -72,6 +72,8 @@ export const FILE_OVERWRITE_IF = 5;
 export const FILE_DIRECTORY_FILE = 0x01;
 export const FILE_NON_DIRECTORY_FILE = 0x40;
 export const FILE_DELETE_ON_CLOSE = 0x1000;
+/** The caller wants the file's data where it is: an HSM filter serves reads from the cold tier, no recall. */
+export const FILE_OPEN_NO_RECALL = 0x00400000;
 export const FILE_SUPERSEDED = 0;
 export const FILE_OPENED = 1;
 export const FILE_CREATED = 2;

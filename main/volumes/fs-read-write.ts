@@ -70,6 +70,7 @@ function finishWrite(irp: Irp, fileObject: FileObject, length: number, end: numb
 export const dispatchFlush = volumeDispatch((volume, _irp, loc) => {
   const ccb = ccbOf(volume, loc);
   if (ccb === null) return STATUS_INVALID_HANDLE;
-  if (ccb.fcb.directory) return STATUS_SUCCESS;
-  return after(volume.backend.flush(ccb.fcb.stream), () => STATUS_SUCCESS);
+  const fcb = ccb.fcb;
+  if (fcb.directory) return after(volume.backend.flushDirectory?.(fcb.path), () => STATUS_SUCCESS);
+  return after(volume.backend.flush(fcb.stream), () => STATUS_SUCCESS);
 });

@@ -52,6 +52,8 @@ export interface VolumeBackend<S = unknown> {
   /** Applies the non-zero times and, when non-zero, the attributes. */
   setBasic(stream: S, path: readonly string[], update: FileBasicInformationUpdate): MaybeAsync<void>;
   flush(stream: S): MaybeAsync<void>;
+  /** Makes a directory's entries durable (after a create or rename in it); absent where there is nothing to do. */
+  flushDirectory?(path: readonly string[]): MaybeAsync<void>;
 
   /** The entries of a directory, in no particular order. */
   list(stream: S, path: readonly string[]): MaybeAsync<EntryInfo[]>;

@@ -105,6 +105,16 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     await stream.handle?.sync();
   }
 
+  /** fsync on the directory itself: a rename or create in it survives a power cut (write temp, fsync, rename, fsync dir). */
+  async flushDirectory(path: readonly string[]): Promise<void> {
+    const directory = await open(await this.existing(path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+  }
+
   async list(_stream: LocalStream, path: readonly string[]): Promise<EntryInfo[]> {
     const directory = await this.existing(path);
     const dirents = await readdir(directory, { withFileTypes: true });
