@@ -66,9 +66,20 @@ export const RULES: readonly Rule[] = [
     breaks: (area, t) => area === 'main/fltmgr' && projectOutside(t, (a) => a === 'main/io' || a === 'main/fltmgr'),
   },
   {
-    name: 'filters/<name> imports only main/io, main/fltmgr, main/store and its own folder from the project',
+    name: 'filters/<name> imports only main/io, main/fltmgr, main/store, main/age and its own folder from the project',
     breaks: (area, t) =>
-      isFilter(area) && projectOutside(t, (a) => a === area || a === 'main/io' || a === 'main/fltmgr' || a === 'main/store'),
+      isFilter(area) &&
+      projectOutside(t, (a) => a === area || a === 'main/io' || a === 'main/fltmgr' || a === 'main/store' || a === 'main/age'),
+  },
+  {
+    name: 'main/age (the age format library) imports no Node built-ins and nothing else of the project',
+    breaks: (area, t) => area === 'main/age' && (t.kind === 'builtin' || projectOutside(t, (a) => a === 'main/age')),
+  },
+  {
+    name: 'main/age is imported only by filters/*, main/agent and main/cli (and tests and benchmarks)',
+    breaks: (area, t) =>
+      t.kind === 'project' && t.area === 'main/age' && area !== 'main/age' &&
+      !(isFilter(area) || area === 'main/agent' || area === 'main/cli' || area === 'test' || area === 'bench'),
   },
   {
     name: 'renderer imports only main/api from the project, and no Node built-ins',

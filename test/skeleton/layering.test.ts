@@ -62,6 +62,11 @@ test('the scanner catches each kind of violation in sample sources, and only tho
     { path: 'main/agent/service.ts', text: `import { run } from '../cli/run-cli.js';\nimport { openStore } from '../store/index.js';` },
     { path: 'app/main.ts', text: `import { app } from 'electron';\nimport { resolveDataDir } from '../main/store/data-dir.js';` },
     { path: 'test/cli/x.test.ts', text: `import { runCli } from '../../main/cli/run-cli.js';` },
+    { path: 'main/age/armor.ts', text: `import { Buffer } from 'node:buffer';\nimport { concat } from './header.js';\nimport sodium from 'libsodium-wrappers-sumo';` },
+    { path: 'main/age/io.ts', text: `import { IoManager } from '../io/index.js';` },
+    { path: 'main/fltmgr/g.ts', text: `import { encrypt } from '../age/index.js';` },
+    { path: 'filters/scan/quarantine.ts', text: `import { encrypt } from '../../main/age/index.js';` },
+    { path: 'main/agent/vault.ts', text: `import { encrypt } from '../age/index.js';` },
   ];
 
   const found = new Set(findViolations(samples).map(key));
@@ -82,6 +87,9 @@ test('the scanner catches each kind of violation in sample sources, and only tho
     'renderer/view.ts -> electron/renderer',
     'renderer/view.ts -> path',
     'main/agent/service.ts -> ../cli/run-cli.js',
+    'main/age/armor.ts -> node:buffer',
+    'main/age/io.ts -> ../io/index.js',
+    'main/fltmgr/g.ts -> ../age/index.js',
   ]);
   assert.deepEqual([...found].sort(), [...expected].sort());
 });
