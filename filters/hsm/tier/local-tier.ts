@@ -1,0 +1,198 @@
+// The local-directory tier (another disk, a NAS mount): objects are files named by the SHA-256 of their
+// content under objects/<first two hex digits>/, written to tmp/, fsync'd, renamed into place and their
+// directory fsync'd, so a crash leaves either no object or a whole one. A marker file written when the
+// tier is added tells "this disk is unplugged" (marker missing: STATUS_DEVICE_NOT_READY) from "this object
+// is missing" (STATUS_OBJECT_NAME_NOT_FOUND); the tier never recreates its own root, so an unmounted
+// disk cannot silently fill the mount point.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  STATUS_BAD_NETWORK_NAME, STATUS_CANCELLED, STATUS_DEVICE_NOT_READY, STATUS_INVALID_PARAMETER,
+  STATUS_OBJECT_NAME_COLLISION, STATUS_OBJECT_NAME_NOT_FOUND,
+} from '../../../main/io/index.js';
+import { fsyncDirectory } from './fsync-directory.js';
+import { TierError, isObjectId, readObject, type StoredObject, type Tier } from './tier.js';
+import { statusOfHostError } from './tier-status.js';
+
+export const TIER_MARKER = 'strata-tier.json';
+const MARKER_FORMAT = 'strata-hsm-tier';
+const VERIFY_CHUNK = 4 << 20;
+
+interface TierMarker {
+  format: string;
+  version: number;
+  name: string;
+}
+
+/** Prepares `root` to hold tier `name` (creating it if needed); refuses a folder that belongs to another tier. */
+export async function initializeLocalTier(name: string, root: string): Promise<void> {
+  await mkdir(join(root, 'objects'), { recursive: true });
+  await mkdir(join(root, 'tmp'), { recursive: true });
+  const existing = await readMarker(root).catch(() => null);
+  if (existing !== null) {
+    if (existing.name !== name) {
+      throw new TierError(name, STATUS_OBJECT_NAME_COLLISION, `${root} already holds tier '${existing.name}'`);
+    }
+    return;
+  }
+  const marker: TierMarker = { format: MARKER_FORMAT, version: 1, name };
+  const temp = join(root, `tmp/marker-${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(temp, `${JSON.stringify(marker)}\n`, { flag: 'wx', flush: true });
+  await rename(temp, join(root, TIER_MARKER));
+  await fsyncDirectory(root);
+}
+
+async function readMarker(root: string): Promise<TierMarker> {
+  const marker = JSON.parse(await readFile(join(root, TIER_MARKER), 'utf8')) as TierMarker;
+  if (marker?.format !== MARKER_FORMAT || typeof marker.name !== 'string') throw new Error('not a Strata tier marker');
+  return marker;
+}
+
+export class LocalTier implements Tier {
+  constructor(readonly name: string, readonly location: string) {}
+
+  async connect(): Promise<void> {
+    let marker: TierMarker;
+    try {
+      marker = await readMarker(this.location);
+    } catch {
+      throw this.unavailable();
+    }
+    if (marker.name !== this.name) {
+      throw new TierError(this.name, STATUS_BAD_NETWORK_NAME, `${this.location} holds tier '${marker.name}', not '${this.name}'`);
+    }
+  }
+
+  async put(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<StoredObject> {
+    await this.connect();
+    const temp = join(this.location, 'tmp', `put-${randomBytes(8).toString('hex')}.tmp`);
+    const hash = createHash('sha256');
+    let size = 0;
+    let file: FileHandle | null = null;
+    try {
+      file = await this.host(() => open(temp, 'wx', 0o600));
+      for await (const chunk of source) {
+        if (signal?.aborted) throw new TierError(this.name, STATUS_CANCELLED, 'storing an object was cancelled');
+        hash.update(chunk);
+        await this.host(() => file!.write(chunk, 0, chunk.length, size));
+        size += chunk.length;
+      }
+      await this.host(() => file!.sync());
+      await file.close();
+      file = null;
+      const objectId = hash.digest('hex');
+      const directory = this.directoryOf(objectId);
+      await this.host(() => mkdir(directory, { recursive: true }));
+      // Same id, same content: replacing an existing copy with the fresh one also heals a damaged one.
+      await this.host(() => rename(temp, join(directory, objectId)));
+      await this.host(() => fsyncDirectory(directory));
+      return { objectId, sha256: objectId, size };
+    } catch (error) {
+      await file?.close().catch(() => {});
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+  }
+
+  async read(objectId: string, offset: number, length: number, into: Uint8Array): Promise<number> {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0 || into.length < length) {
+      throw new TierError(this.name, STATUS_INVALID_PARAMETER, `bad range ${offset}+${length} for object ${objectId}`);
+    }
+    // One open per call: a tier unplugged between two chunks of a recall is noticed at the next chunk.
+    const file = await this.openObject(objectId);
+    try {
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await this.host(() => file.read(into, done, length - done, offset + done));
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done;
+    } finally {
+      await file.close().catch(() => {});
+    }
+  }
+
+  async stat(objectId: string): Promise<{ size: number } | null> {
+    try {
+      return { size: (await stat(this.pathOf(objectId))).size };
+    } catch (error) {
+      return this.absentOrThrow(objectId, error, null);
+    }
+  }
+
+  async delete(objectId: string): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(objectId));
+    } catch (error) {
+      return this.absentOrThrow(objectId, error, false);
+    }
+    await this.host(() => fsyncDirectory(this.directoryOf(objectId)));
+    return true;
+  }
+
+  async verify(objectId: string, sha256: string, signal?: AbortSignal): Promise<boolean> {
+    const hash = createHash('sha256');
+    for await (const chunk of readObject(this, objectId, VERIFY_CHUNK)) {
+      if (signal?.aborted) throw new TierError(this.name, STATUS_CANCELLED, 'verifying an object was cancelled');
+      hash.update(chunk);
+    }
+    return hash.digest('hex') === sha256;
+  }
+
+  async *list(): AsyncIterable<string> {
+    await this.connect();
+    const objects = join(this.location, 'objects');
+    for (const prefix of await this.host(() => readdir(objects))) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const name of await this.host(() => readdir(join(objects, prefix)))) {
+        if (isObjectId(name) && name.startsWith(prefix)) yield name;
+      }
+    }
+  }
+
+  private pathOf(objectId: string): string {
+    return join(this.directoryOf(objectId), objectId);
+  }
+
+  private directoryOf(objectId: string): string {
+    if (!isObjectId(objectId)) throw new TierError(this.name, STATUS_INVALID_PARAMETER, `'${String(objectId)}' is not an object id (64 hex digits)`);
+    return join(this.location, 'objects', objectId.slice(0, 2));
+  }
+
+  private async openObject(objectId: string): Promise<FileHandle> {
+    try {
+      return await open(this.pathOf(objectId), 'r');
+    } catch (error) {
+      await this.absentOrThrow(objectId, error, null);
+      throw new TierError(this.name, STATUS_OBJECT_NAME_NOT_FOUND, `object ${objectId} is not in the tier (${this.location})`);
+    }
+  }
+
+  /** An ENOENT answers `absent` when the tier is there (the object is missing), else the tier is unavailable. */
+  private async absentOrThrow<T>(objectId: string, error: unknown, absent: T): Promise<T> {
+    if (error instanceof TierError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new TierError(this.name, statusOfHostError(error), `object ${objectId}: ${(error as Error).message}`);
+    }
+    await this.connect();
+    return absent;
+  }
+
+  private async host<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof TierError) throw error;
+      // A vanished path usually means a vanished tier: say so rather than "no such file".
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') await this.connect();
+      throw new TierError(this.name, statusOfHostError(error), (error as Error).message);
+    }
+  }
+
+  private unavailable(): TierError {
+    return new TierError(this.name, STATUS_DEVICE_NOT_READY, `${this.location} is not available (no ${TIER_MARKER} there: is the disk unplugged or the folder moved?)`);
+  }
+}
