@@ -1,0 +1,62 @@
+// The seam between the agent and the filters: one ProtectionProvider per kind turns a folder's policy
+// settings into a minifilter registered on that folder's filter manager, plus its scheduled jobs and
+// its part in ingest. Filters know nothing of the agent; their provider is the only place both meet.
+
+import type { Database } from 'better-sqlite3';
+import type { NTSTATUS } from '../../io/index.js';
+import type { Protection, ProtectionKind, SignatureSet, Tier } from '../../api/index.js';
+import type { FolderStack } from '../folder-stack.js';
+import type { NewEvent } from '../events/event-log.js';
+import type { FolderRecord } from '../policy/policy-store.js';
+import type { JobSpec } from '../scheduler/scheduler.js';
+
+/** What a provider gets to attach to one folder (or one removable medium). */
+export interface ProtectionContext {
+  readonly folder: Pick<FolderRecord, 'id' | 'name' | 'path'>;
+  readonly stack: FolderStack;
+  readonly dataDir: string;
+  readonly db: Database;
+  /** Records an event for this folder (folder id and name are filled in). */
+  readonly record: (event: Omit<NewEvent, 'folderId' | 'folderName'>) => void;
+  readonly tier: (name: string) => Tier | undefined;
+  readonly signatureSet: (name: string) => SignatureSet | undefined;
+}
+
+/** A file dropped into the folder by another program, about to be ingested. */
+export interface IngestCandidate {
+  /** Folder-relative, forward slashes. */
+  readonly relativePath: string;
+  readonly absolutePath: string;
+  readonly size: number;
+  /** The first bytes of the raw file (up to 64). */
+  readonly head: Uint8Array;
+}
+
+export interface ActiveProtection {
+  readonly kind: ProtectionKind;
+  readonly altitude: string;
+  /** Periodic or triggered work (HSM migration runs, signature reloads, auto-lock). */
+  readonly jobs: readonly JobSpec[];
+  /** 'skip' for a raw file that is already in the stored form (an age file in an encrypted folder). */
+  ingestDecision?(candidate: IngestCandidate): 'ingest' | 'skip';
+  /**
+   * The stack refused to take the file (the scan filter's STATUS_VIRUS_INFECTED): deal with the raw
+   * original (quarantine, delete, report) and say what was done. Return null if not yours.
+   */
+  onIngestRefused?(candidate: IngestCandidate, status: NTSTATUS): Promise<{ action: 'quarantined' | 'blocked' | 'threat-found'; detail: string } | null>;
+  /** Unregisters the minifilter (draining its in-flight operations) and stops its jobs. */
+  detach(): Promise<void>;
+}
+
+export interface ProtectionProvider<K extends ProtectionKind = ProtectionKind> {
+  readonly kind: K;
+  /** Where the filter's default altitude sits and why is in that filter's README. */
+  readonly defaultAltitude: string;
+  /** null when this build has the filter; else the reason, shown to the user as is. */
+  readonly unavailableReason: string | null;
+  /** Files written by other programs must go through the stack (scan checks them, crypt encrypts them). */
+  readonly ingests: boolean;
+  attach(context: ProtectionContext, protection: Protection<K>): Promise<ActiveProtection>;
+}
+
+export type ProviderRegistry = { readonly [K in ProtectionKind]: ProtectionProvider<K> };

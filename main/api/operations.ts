@@ -1,0 +1,62 @@
+// The one table of API operations: name → request schema, response schema. The agent serves each as
+// POST /api/<name>; clients (HTTP, in-process, the GUI's bridge) are typed from this table.
+
+import { z } from 'zod';
+import { EventPage, EventQuery, PruneEventsRequest, PruneEventsResult } from './event-schemas.js';
+import { AddFolderRequest, Folder, FolderList, FolderRef, FolderRuntime, UpdateFolderRequest } from './folder-schemas.js';
+import { AbsolutePath, RefName, Timestamp } from './names.js';
+import { ImportPolicyRequest, ImportPolicyResult, PolicyDocument } from './policy-document.js';
+import { MediaPolicy, SignatureSet, Tier } from './shared-policy-schemas.js';
+import { JobProgress } from './stream-schemas.js';
+
+const Empty = z.strictObject({});
+const NameRef = z.strictObject({ name: RefName });
+
+export const AgentStatus = z.strictObject({
+  version: z.string(),
+  pid: z.int(),
+  dataDir: z.string(),
+  startedAt: Timestamp,
+  folders: z.array(z.strictObject({ id: z.string(), name: z.string(), runtime: FolderRuntime })),
+  jobs: z.array(JobProgress),
+  mediaRoots: z.array(z.string()),
+  media: z.array(z.strictObject({ path: AbsolutePath, state: z.enum(['scanning', 'scanned', 'failed']), message: z.string().nullable() })),
+});
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+function operation<Req extends z.ZodType, Res extends z.ZodType>(summary: string, request: Req, response: Res) {
+  return { summary, request, response };
+}
+
+export const operations = {
+  status: operation('the running agent: folders, jobs, media', Empty, AgentStatus),
+  listFolders: operation('every protected folder', Empty, FolderList),
+  getFolder: operation('one protected folder', FolderRef, Folder),
+  addFolder: operation('protect a folder', AddFolderRequest, Folder),
+  updateFolder: operation("rename a folder or replace its policy", UpdateFolderRequest, Folder),
+  removeFolder: operation('stop protecting a folder (its files stay as they are)', FolderRef, Folder),
+  setTier: operation('define or move a cold tier', Tier, Tier),
+  removeTier: operation('remove an unused cold tier', NameRef, Tier),
+  setSignatureSet: operation('define or change a signature set', SignatureSet, SignatureSet),
+  removeSignatureSet: operation('remove an unused signature set', NameRef, SignatureSet),
+  setMediaPolicy: operation('what happens when removable media are plugged in', MediaPolicy, MediaPolicy),
+  queryEvents: operation('page through the event log', EventQuery, EventPage),
+  pruneEvents: operation('delete events older than a time', PruneEventsRequest, PruneEventsResult),
+  exportPolicy: operation('the whole policy as a document', Empty, PolicyDocument),
+  importPolicy: operation('validate, diff and apply a policy document', ImportPolicyRequest, ImportPolicyResult),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type RequestOf<N extends OperationName> = z.input<Operations[N]['request']>;
+export type ParsedRequestOf<N extends OperationName> = z.output<Operations[N]['request']>;
+export type ResponseOf<N extends OperationName> = z.output<Operations[N]['response']>;
+
+/** What every client offers: one async method per operation. */
+export type StrataApi = { [N in OperationName]: (request: RequestOf<N>) => Promise<ResponseOf<N>> };
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.hasOwn(operations, name);
+}
