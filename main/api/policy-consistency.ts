@@ -14,28 +14,37 @@ export interface PolicyState {
 export interface PolicyProblem {
   path: PropertyKey[];
   message: string;
+  /** The other item involved (the first of two duplicates, the outer of two nested folders). */
+  other?: PropertyKey[];
 }
 
 export function policyProblems(state: PolicyState): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
-  duplicates(state.folders, (f) => f.name.toLowerCase(), (i, j) => problems.push({ path: ['folders', j, 'name'], message: `folders ${i} and ${j} are both named '${state.folders[j]!.name}'` }));
-  duplicates(state.folders, (f) => f.path, (i, j) => problems.push({ path: ['folders', j, 'path'], message: `folders ${i} and ${j} both protect ${state.folders[j]!.path}` }));
-  duplicates(state.tiers, (t) => t.name.toLowerCase(), (_i, j) => problems.push({ path: ['tiers', j, 'name'], message: `tier '${state.tiers[j]!.name}' is defined twice` }));
-  duplicates(state.signatureSets, (s) => s.name.toLowerCase(), (_i, j) => problems.push({ path: ['signatureSets', j, 'name'], message: `signature set '${state.signatureSets[j]!.name}' is defined twice` }));
+  const { folders, tiers, signatureSets } = state;
+  duplicates(folders, (f) => f.name.toLowerCase(), (i, j) =>
+    problems.push({ path: ['folders', j, 'name'], other: ['folders', i, 'name'], message: `the name '${folders[j]!.name}' is used by two folders (${folders[i]!.path} and ${folders[j]!.path})` }));
+  duplicates(folders, (f) => f.path, (i, j) =>
+    problems.push({ path: ['folders', j, 'path'], other: ['folders', i, 'path'], message: `${folders[j]!.path} is listed twice` }));
+  duplicates(tiers, (t) => t.name.toLowerCase(), (i, j) =>
+    problems.push({ path: ['tiers', j, 'name'], other: ['tiers', i, 'name'], message: `tier '${tiers[j]!.name}' is defined twice` }));
+  duplicates(signatureSets, (s) => s.name.toLowerCase(), (i, j) =>
+    problems.push({ path: ['signatureSets', j, 'name'], other: ['signatureSets', i, 'name'], message: `signature set '${signatureSets[j]!.name}' is defined twice` }));
 
-  state.folders.forEach((folder, j) => {
-    const outer = state.folders.findIndex((other, i) => i !== j && isInside(folder.path, other.path));
-    if (outer >= 0) problems.push({ path: ['folders', j, 'path'], message: `${folder.path} is inside folder ${outer} (${state.folders[outer]!.path}); protected folders cannot nest` });
+  folders.forEach((folder, j) => {
+    const outer = folders.findIndex((other, i) => i !== j && other.path !== folder.path && isInside(folder.path, other.path));
+    if (outer >= 0) {
+      problems.push({ path: ['folders', j, 'path'], other: ['folders', outer, 'path'], message: `${folder.path} is inside the protected folder ${folders[outer]!.path}; protected folders cannot nest` });
+    }
   });
 
-  const tiers = new Set(state.tiers.map((t) => t.name.toLowerCase()));
-  const sets = new Set([BUILTIN_SIGNATURE_SET, ...state.signatureSets.map((s) => s.name.toLowerCase())]);
-  state.folders.forEach((folder, j) => {
+  const tierNames = new Set(tiers.map((t) => t.name.toLowerCase()));
+  const setNames = new Set([BUILTIN_SIGNATURE_SET, ...signatureSets.map((s) => s.name.toLowerCase())]);
+  folders.forEach((folder, j) => {
     const { hsm, scan } = folder.policy;
-    if (hsm !== undefined && !tiers.has(hsm.settings.tier.toLowerCase())) {
+    if (hsm !== undefined && !tierNames.has(hsm.settings.tier.toLowerCase())) {
       problems.push({ path: ['folders', j, 'policy', 'hsm', 'settings', 'tier'], message: `no tier named '${hsm.settings.tier}' is defined` });
     }
-    if (scan !== undefined && !sets.has(scan.settings.signatureSet.toLowerCase())) {
+    if (scan !== undefined && !setNames.has(scan.settings.signatureSet.toLowerCase())) {
       problems.push({ path: ['folders', j, 'policy', 'scan', 'settings', 'signatureSet'], message: `no signature set named '${scan.settings.signatureSet}' is defined` });
     }
     const seen = new Map<string, string>();
@@ -48,7 +57,7 @@ export function policyProblems(state: PolicyState): PolicyProblem[] {
       seen.set(key, kind);
     }
   });
-  if (!sets.has(state.media.scan.signatureSet.toLowerCase())) {
+  if (!setNames.has(state.media.scan.signatureSet.toLowerCase())) {
     problems.push({ path: ['media', 'scan', 'signatureSet'], message: `no signature set named '${state.media.scan.signatureSet}' is defined` });
   }
   return problems;

@@ -64,8 +64,8 @@ export class PolicyStore {
   /** A folder by id, then name (any case), then exact path. */
   findFolder(ref: string): FolderRecord | undefined {
     const row = this.db
-      .prepare('SELECT id FROM agent_folders WHERE id = ?1 OR name = ?1 OR path = ?1 ORDER BY (id = ?1) DESC, (name = ?1) DESC LIMIT 1')
-      .get(ref) as { id: string } | undefined;
+      .prepare('SELECT id FROM agent_folders WHERE id = @ref OR name = @ref OR path = @ref ORDER BY (id = @ref) DESC, (name = @ref) DESC LIMIT 1')
+      .get({ ref }) as { id: string } | undefined;
     return row === undefined ? undefined : this.getFolder(row.id);
   }
 

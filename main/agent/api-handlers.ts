@@ -1,0 +1,63 @@
+// The implementation of every API operation, shared by the HTTP server and the in-process client: the
+// request is checked against its schema, the handler runs, and its answer is checked too, so both
+// transports behave exactly alike.
+
+import {
+  ApiRequestError, bindOperations, invalidRequest, operations, type AgentStatus, type Folder, type FolderRuntime,
+  type OperationName, type ParsedRequestOf, type ResponseOf, type StrataApi,
+} from '../api/index.js';
+import type { AgentCore } from './agent-core.js';
+import type { FolderRecord } from './policy/policy-store.js';
+
+/** What only a running agent knows: folders' live state and the agent's status. */
+export interface RuntimeView {
+  folderRuntime(id: string): FolderRuntime | null;
+  status(): AgentStatus;
+}
+
+export type Handlers = { [N in OperationName]: (request: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>> };
+
+export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Handlers {
+  const { policy, log } = core;
+  const view = (folder: FolderRecord): Folder => ({ ...folder, runtime: runtime?.folderRuntime(folder.id) ?? null });
+  return {
+    status: () => {
+      if (runtime === null) throw new ApiRequestError('agent-unreachable', `no Strata agent is running on ${core.dataDir}; start one with 'strata agent'`);
+      return runtime.status();
+    },
+    listFolders: () => ({ folders: policy.store.listFolders().map(view) }),
+    getFolder: ({ folder }) => view(policy.folder(folder)),
+    addFolder: (request) => view(policy.addFolder(request)),
+    updateFolder: (request) => view(policy.updateFolder(request)),
+    removeFolder: ({ folder }) => ({ ...policy.removeFolder(folder), runtime: null }),
+    setTier: (tier) => policy.setTier(tier),
+    removeTier: ({ name }) => policy.removeTier(name),
+    setSignatureSet: (set) => policy.setSignatureSet(set),
+    removeSignatureSet: ({ name }) => policy.removeSignatureSet(name),
+    setMediaPolicy: (media) => policy.setMedia(media),
+    queryEvents: (query) => {
+      // A current folder is matched by id; a removed one can still be found by its id or name.
+      const folder = query.folder === undefined ? undefined : (policy.store.findFolder(query.folder)?.id ?? query.folder);
+      return log.query({ ...query, folder });
+    },
+    pruneEvents: ({ olderThan }) => ({ deleted: log.prune(new Date(olderThan)) }),
+    exportPolicy: () => policy.exportDocument(),
+    importPolicy: (request) => policy.importDocument(request),
+  };
+}
+
+/** Validates `body` for operation `name`, runs it, and validates the answer. */
+export async function dispatch<N extends OperationName>(handlers: Handlers, name: N, body: unknown): Promise<ResponseOf<N>> {
+  const request = operations[name].request.safeParse(body ?? {});
+  if (!request.success) throw invalidRequest(`the ${name} request`, request.error);
+  const handler = handlers[name] as (request: unknown) => unknown;
+  const answer = operations[name].response.safeParse(await handler(request.data));
+  // An answer that breaks the contract is Strata's bug, never the caller's.
+  if (!answer.success) throw new ApiRequestError('internal', `the agent built an invalid ${name} answer: ${answer.error.issues[0]?.message ?? ''} at ${answer.error.issues[0]?.path.join('.') ?? ''}`);
+  return answer.data as ResponseOf<N>;
+}
+
+/** A client that calls the handlers directly (no agent process, or the agent's own GUI bridge). */
+export function createInProcessClient(handlers: Handlers): StrataApi {
+  return bindOperations((name, request) => dispatch(handlers, name, request));
+}
