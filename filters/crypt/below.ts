@@ -1,0 +1,91 @@
+// The filter's own I/O on its volume, below its instance (FltCreateFile with an instance): ciphertext reads
+// and writes that no filter above sees and that never come back through this filter. Failures become
+// NtStatusError so the callers' async flows can map them to one status.
+
+import {
+  FILE_NON_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, NT_SUCCESS, NtStatusError, STATUS_END_OF_FILE,
+  type CreateOptions, type FileHandle, type FileNameInformation, type NTSTATUS,
+} from '../../main/io/index.js';
+import type { FilterManager, FltInstance } from '../../main/fltmgr/index.js';
+
+export class Below {
+  constructor(private readonly manager: FilterManager, private readonly instance: FltInstance) {}
+
+  private get api() {
+    return this.manager.api;
+  }
+
+  async open(name: string, options: CreateOptions = {}): Promise<FileHandle> {
+    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: FILE_NON_DIRECTORY_FILE, ...options });
+    check(result.status, `open '${name}'`);
+    return result.handle!;
+  }
+
+  /** Opens `name`; null when it does not exist (or is a directory). */
+  async tryOpen(name: string): Promise<{ handle: FileHandle | null; status: NTSTATUS }> {
+    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: FILE_NON_DIRECTORY_FILE });
+    return { handle: result.handle, status: result.status };
+  }
+
+  /** Up to `length` bytes at `offset`; fewer only at the end of the file. */
+  async readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
+    const buffer = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const result = await this.api.read(handle, length - done, offset + done, buffer.subarray(done));
+      if (result.status === STATUS_END_OF_FILE || (NT_SUCCESS(result.status) && result.information === 0)) break;
+      check(result.status, 'read');
+      done += result.information;
+    }
+    return done === length ? buffer : buffer.subarray(0, done);
+  }
+
+  async writeAt(handle: FileHandle, data: Uint8Array, offset: number): Promise<void> {
+    check((await this.api.write(handle, data, offset)).status, 'write');
+  }
+
+  async size(handle: FileHandle): Promise<number> {
+    const result = await this.api.queryInformation(handle, FileInformationClass.FileStandardInformation);
+    check(result.status, 'query size');
+    return result.info!.endOfFile;
+  }
+
+  /** The open's current volume-relative name (it follows renames). */
+  async nameOf(handle: FileHandle): Promise<string> {
+    const result = await this.api.queryInformation(handle, FileInformationClass.FileNameInformation);
+    check(result.status, 'query name');
+    return (result.info as FileNameInformation).fileName;
+  }
+
+  async rename(handle: FileHandle, fileName: string, replaceIfExists: boolean): Promise<void> {
+    check((await this.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName, replaceIfExists })).status, `rename to '${fileName}'`);
+  }
+
+  async deleteAndClose(handle: FileHandle): Promise<void> {
+    await this.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
+    await this.api.close(handle);
+  }
+
+  async flush(handle: FileHandle): Promise<void> {
+    check((await this.api.flush(handle)).status, 'flush');
+  }
+
+  /** fsync of a directory, so that a rename inside it is durable. */
+  async flushDirectory(name: string): Promise<void> {
+    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: 0x1 });
+    check(result.status, `open directory '${name}'`);
+    try {
+      await this.flush(result.handle!);
+    } finally {
+      await this.api.close(result.handle!);
+    }
+  }
+
+  async close(handle: FileHandle): Promise<void> {
+    if (!handle.closed) await this.api.close(handle);
+  }
+}
+
+function check(status: NTSTATUS, what: string): void {
+  if (!NT_SUCCESS(status)) throw new NtStatusError(status, `crypt filter: ${what} below the filter failed`);
+}

@@ -1,0 +1,75 @@
+// IRP_MJ_CLEANUP: when the last open of a modified stream goes away, the stream is saved. The pre-callback
+// stages the new age file (temporary file, fsync) and closes the filter's own handle, so that the file
+// system sees the stream's last handle go (a pending delete happens now); the post-callback then renames
+// the staged file over the target and fsyncs the folder. A failure to save is reported as the cleanup's
+// status (close() returns it); the file on disk is then still the old, complete version.
+
+import {
+  FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED,
+  FLT_PREOP_PENDING, FLT_PREOP_SUCCESS_NO_CALLBACK, FLT_PREOP_SUCCESS_WITH_CALLBACK, type FltCallbackData,
+  type FltPostopStatus, type FltPreopStatus,
+} from '../../main/fltmgr/index.js';
+import type { NTSTATUS } from '../../main/io/index.js';
+import { publish, stage, streamSource, type StagedFile } from './commit.js';
+import type { CryptStream } from './crypt-stream.js';
+import { statusOf } from './crypt-status.js';
+import type { CryptVolume } from './crypt-volume.js';
+import { streamOf } from './data-callbacks.js';
+
+interface CleanupContext {
+  stream: CryptStream;
+  staged: StagedFile | null;
+  failure: NTSTATUS | null;
+}
+
+export function preCleanup(volume: CryptVolume, data: FltCallbackData): FltPreopStatus {
+  const stream = streamOf(volume, data);
+  if (stream === null || stream.userOpens <= 0) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  if (--stream.userOpens > 0) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  const start = (): void => {
+    finishStream(volume, stream, data.fileObject?.deletePending === true).then((context) =>
+      volume.manager.completePendedPreOperation(data, FLT_PREOP_SUCCESS_WITH_CALLBACK, context),
+    );
+  };
+  if (stream.modified && stream.needsKey && !volume.keyRing.unlocked) return volume.lockedWait.park(data, start);
+  start();
+  return FLT_PREOP_PENDING;
+}
+
+async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: boolean): Promise<CleanupContext> {
+  const context: CleanupContext = { stream, staged: null, failure: null };
+  try {
+    if (stream.modified && !deleting && stream.base.kind !== 'corrupt') {
+      const target = await volume.below.nameOf(await volume.handleOf(stream));
+      context.staged = await stage(volume, target, streamSource(volume, stream));
+    }
+  } catch (error) {
+    context.failure = statusOf(error);
+  }
+  const handle = stream.handle;
+  stream.handle = null;
+  if (handle !== null) await volume.below.close(handle).catch(() => undefined);
+  return context;
+}
+
+export function postCleanup(volume: CryptVolume, data: FltCallbackData, completion: unknown, flags: number): FltPostopStatus {
+  const context = completion as CleanupContext | undefined;
+  if (context === undefined) return FLT_POSTOP_FINISHED_PROCESSING;
+  const staged = context.staged;
+  if ((flags & FLTFL_POST_OPERATION_DRAINING) !== 0) {
+    if (staged !== null) void volume.below.deleteAndClose(staged.temp).catch(() => undefined);
+    return FLT_POSTOP_FINISHED_PROCESSING;
+  }
+  if (staged === null) {
+    if (context.failure !== null) data.ioStatus.status = context.failure;
+    return FLT_POSTOP_FINISHED_PROCESSING;
+  }
+  publish(volume, staged).then(
+    () => {
+      context.stream.modified = false;
+      context.stream.dirty.clear();
+    },
+    (error: unknown) => (data.ioStatus.status = statusOf(error)),
+  ).finally(() => volume.manager.completePendedPostOperation(data));
+  return FLT_POSTOP_MORE_PROCESSING_REQUIRED;
+}

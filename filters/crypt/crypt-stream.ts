@@ -1,0 +1,68 @@
+// The filter's state for one open stream (its stream context): what the file on disk is (the base), the
+// logical plaintext size, the unsaved writes, the file key while unlocked, and the filter's own handle on
+// the ciphertext. Shared by every open of the stream; saved when the last one is cleaned up.
+
+import type { FileHandle } from '../../main/io/index.js';
+import { DirtyRanges } from './dirty-ranges.js';
+import type { Base } from './file-probe.js';
+
+export class CryptStream {
+  /** Opens of the stream through this filter not yet cleaned up. */
+  userOpens = 0;
+  /** The filter's own open of the ciphertext, closed when the last user open is cleaned up. */
+  handle: FileHandle | null = null;
+  /** The payload key of the base, derived on first need; wiped on lock. */
+  payloadKey: Uint8Array | null = null;
+  /** The base's final chunk authenticated as final: the file is neither truncated nor extended. */
+  verified = false;
+  readonly dirty = new DirtyRanges();
+  /** Something was written, truncated or created: the stream must be saved as a new age file. */
+  modified = false;
+  /** The logical (plaintext) size. */
+  size: number;
+  /** Base bytes below this offset are still part of the file (a truncation cuts it). */
+  baseLimit: number;
+
+  constructor(public base: Base, public name: string) {
+    this.size = base.kind === 'age' ? base.plaintextSize : base.kind === 'plain' ? base.size : 0;
+    this.baseLimit = this.size;
+  }
+
+  /** Listed and reported as encrypted: an age file, or anything that will be saved as one. */
+  get encrypted(): boolean {
+    return this.base.kind === 'age' || this.modified;
+  }
+
+  /** Reads can go straight to the file system: a plain file nobody has written through Strata. */
+  get passThrough(): boolean {
+    return (this.base.kind === 'plain' || this.base.kind === 'empty') && !this.modified;
+  }
+
+  /** Reading (or saving) needs the vault key: bytes of an age base are still in use. */
+  get needsKey(): boolean {
+    return this.base.kind === 'age' && this.baseLimit > 0 && this.payloadKey === null;
+  }
+
+  write(offset: number, data: Uint8Array): void {
+    this.dirty.write(offset, data);
+    this.size = Math.max(this.size, offset + data.length);
+    this.modified = true;
+  }
+
+  setSize(size: number): void {
+    this.dirty.truncate(size);
+    this.baseLimit = Math.min(this.baseLimit, size);
+    this.size = size;
+    this.modified = true;
+  }
+
+  /** The file was overwritten (FILE_OVERWRITE/SUPERSEDE) or created: nothing of the base remains. */
+  reset(): void {
+    this.base = { kind: 'empty' };
+    this.dirty.clear();
+    this.size = 0;
+    this.baseLimit = 0;
+    this.verified = false;
+    this.modified = true;
+  }
+}

@@ -1,0 +1,90 @@
+// The crypt filter's state on one volume (one instance): its own I/O below the instance, the streams it
+// tracks, the queue of operations waiting for the vault key, and a small cache of probed listing entries.
+
+import type { FilterManager, FltCallbackData, FltInstance } from '../../main/fltmgr/index.js';
+import { FLT_PREOP_COMPLETE } from '../../main/fltmgr/index.js';
+import type { FileHandle } from '../../main/io/index.js';
+import type { Sodium } from '../../main/age/index.js';
+import { Below } from './below.js';
+import type { CryptoPool } from './crypto-pool.js';
+import type { CryptStream } from './crypt-stream.js';
+import { statusOf } from './crypt-status.js';
+import type { Base } from './file-probe.js';
+import type { KeyRing } from './key-ring.js';
+import { LockedWait } from './locked-wait.js';
+import type { CryptIo } from './plaintext-reader.js';
+
+const PROBE_CACHE_LIMIT = 4096;
+
+export interface ProbedEntry {
+  size: number;
+  lastWriteTime: number;
+  base: Base;
+}
+
+export class CryptVolume implements CryptIo {
+  readonly below: Below;
+  readonly streams = new Set<CryptStream>();
+  readonly lockedWait: LockedWait;
+  readonly probeCache = new Map<string, ProbedEntry>();
+  private readonly stopListening: () => void;
+
+  constructor(
+    readonly manager: FilterManager,
+    readonly instance: FltInstance,
+    readonly sodium: Sodium,
+    readonly keyRing: KeyRing,
+    readonly pool: CryptoPool,
+    lockedWaitMs: number,
+  ) {
+    this.below = new Below(manager, instance);
+    this.lockedWait = new LockedWait(manager, keyRing, lockedWaitMs);
+    this.stopListening = keyRing.onLock(() => this.wipeKeys());
+  }
+
+  async handleOf(stream: CryptStream): Promise<FileHandle> {
+    if (stream.handle === null || stream.handle.closed) stream.handle = await this.below.open(stream.name);
+    return stream.handle;
+  }
+
+  /** Runs `work` for a pended pre-operation and completes it: its status on success, the mapped failure otherwise. */
+  complete(data: FltCallbackData, work: () => Promise<void>): void {
+    work().then(
+      () => this.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE),
+      (error: unknown) => {
+        data.ioStatus.status = statusOf(error);
+        data.ioStatus.information = 0;
+        this.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
+      },
+    );
+  }
+
+  rememberProbe(name: string, entry: ProbedEntry): void {
+    if (this.probeCache.size >= PROBE_CACHE_LIMIT) this.probeCache.clear();
+    this.probeCache.set(name, entry);
+  }
+
+  /** Lock: every cached file key is wiped; the next use needs the vault unlocked again. */
+  wipeKeys(): void {
+    for (const stream of this.streams) forgetKey(this.sodium, stream);
+  }
+
+  forget(stream: CryptStream): void {
+    this.streams.delete(stream);
+    forgetKey(this.sodium, stream);
+    const handle = stream.handle;
+    stream.handle = null;
+    if (handle !== null && !handle.closed) void this.below.close(handle).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.stopListening();
+    this.lockedWait.drain();
+    for (const stream of [...this.streams]) this.forget(stream);
+  }
+}
+
+function forgetKey(sodium: Sodium, stream: CryptStream): void {
+  if (stream.payloadKey !== null) sodium.memzero(stream.payloadKey);
+  stream.payloadKey = null;
+}

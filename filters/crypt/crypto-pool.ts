@@ -1,0 +1,108 @@
+// Bulk chunk crypto on worker threads, one per core, so a large file's encryption does not stall the
+// filter's other I/O. A job is split into contiguous runs of chunks, one per worker; small jobs run inline.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CHUNK_SIZE, ChunkAuthenticationError, ENCRYPTED_CHUNK_SIZE, loadSodium, type Sodium } from '../../main/age/index.js';
+import { runChunkJob, type ChunkJob } from './chunk-job.js';
+
+/** Jobs of at most this many chunks run on the calling thread: a thread hop costs more than they do. */
+const INLINE_CHUNKS = 2;
+
+interface Pending {
+  resolve: (data: Uint8Array) => void;
+  reject: (error: Error) => void;
+}
+
+export class CryptoPool {
+  private readonly workers: Worker[] = [];
+  /** Jobs in flight per worker: a busy worker keeps the process alive, an idle one does not. */
+  private readonly busy = new Map<Worker, number>();
+  private readonly pending = new Map<number, Pending & { worker: Worker }>();
+  private nextId = 1;
+  private next = 0;
+
+  private constructor(private readonly sodium: Sodium, readonly size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL('./crypto-worker.js', import.meta.url));
+      worker.on('message', (message: { id: number; data?: Uint8Array; error?: string; chunkIndex?: number }) => this.settle(message));
+      worker.on('error', (error) => this.failAll(error));
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  /** @param threads worker count; 0 runs everything inline (the one-thread baseline). Default: one per core. */
+  static async create(threads = availableParallelism()): Promise<CryptoPool> {
+    return new CryptoPool(await loadSodium(), threads);
+  }
+
+  encrypt(key: Uint8Array, firstIndex: number, plaintext: Uint8Array, endsFile: boolean): Promise<Uint8Array> {
+    return this.run({ op: 'encrypt', key, firstIndex, data: plaintext, endsFile }, CHUNK_SIZE);
+  }
+
+  /** Rejects with ChunkAuthenticationError naming the first chunk that fails. */
+  decrypt(key: Uint8Array, firstIndex: number, ciphertext: Uint8Array, endsFile: boolean): Promise<Uint8Array> {
+    return this.run({ op: 'decrypt', key, firstIndex, data: ciphertext, endsFile }, ENCRYPTED_CHUNK_SIZE);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers.length = 0;
+    this.failAll(new Error('the crypto pool was closed'));
+  }
+
+  private async run(job: ChunkJob, inSize: number): Promise<Uint8Array> {
+    const chunks = Math.max(1, Math.ceil(job.data.length / inSize));
+    if (this.workers.length === 0 || chunks <= INLINE_CHUNKS) return runChunkJob(this.sodium, job);
+    const perWorker = Math.ceil(chunks / this.workers.length);
+    const parts: Promise<Uint8Array>[] = [];
+    for (let first = 0; first < chunks; first += perWorker) {
+      const count = Math.min(perWorker, chunks - first);
+      const data = job.data.slice(first * inSize, (first + count) * inSize);
+      const endsFile = job.endsFile && first + count === chunks;
+      parts.push(this.post({ ...job, firstIndex: job.firstIndex + first, data, endsFile }));
+    }
+    const results = await Promise.all(parts);
+    if (results.length === 1) return results[0]!;
+    const out = new Uint8Array(results.reduce((sum, part) => sum + part.length, 0));
+    let offset = 0;
+    for (const part of results) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+
+  private post(job: ChunkJob): Promise<Uint8Array> {
+    const id = this.nextId++;
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker });
+      this.adjustBusy(worker, 1);
+      worker.postMessage({ ...job, id }, [job.data.buffer as ArrayBuffer]);
+    });
+  }
+
+  private adjustBusy(worker: Worker, delta: number): void {
+    const count = (this.busy.get(worker) ?? 0) + delta;
+    this.busy.set(worker, count);
+    if (count === 0) worker.unref();
+    else if (count === 1 && delta > 0) worker.ref();
+  }
+
+  private settle(message: { id: number; data?: Uint8Array; error?: string; chunkIndex?: number }): void {
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    this.pending.delete(message.id);
+    this.adjustBusy(pending.worker, -1);
+    if (message.data !== undefined) pending.resolve(message.data);
+    else if (message.chunkIndex !== undefined && message.chunkIndex >= 0) pending.reject(new ChunkAuthenticationError(message.chunkIndex));
+    else pending.reject(new Error(message.error ?? 'crypto worker failed'));
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}

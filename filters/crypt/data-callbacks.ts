@@ -1,0 +1,120 @@
+// IRP_MJ_READ, IRP_MJ_WRITE and IRP_MJ_SET_INFORMATION on encrypted streams, completed by the filter itself:
+// reads decrypt the chunks they touch (pended, on the worker pool), writes and size changes are buffered in
+// the stream until it is saved. Plain files nobody wrote through Strata pass through untouched.
+
+import {
+  FLT_PREOP_COMPLETE, FLT_PREOP_PENDING, FLT_PREOP_SUCCESS_NO_CALLBACK, type FltCallbackData, type FltPreopStatus,
+} from '../../main/fltmgr/index.js';
+import {
+  FILE_WRITE_TO_END_OF_FILE, FileInformationClass, NtStatusError, STATUS_ACCESS_DENIED, STATUS_END_OF_FILE,
+  STATUS_FILE_CORRUPT_ERROR, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
+} from '../../main/io/index.js';
+import type { CryptStream } from './crypt-stream.js';
+import type { CryptVolume } from './crypt-volume.js';
+import { isReservedName } from './names.js';
+import { readPlaintext } from './plaintext-reader.js';
+
+/** FILE_USE_FILE_POINTER_POSITION. */
+const USE_FILE_POINTER = -2;
+
+/** The stream context's value for the operation's file, or null (directories, files opened before attach). */
+export function streamOf(volume: CryptVolume, data: FltCallbackData): CryptStream | null {
+  const fileObject = data.fileObject;
+  if (fileObject === null) return null;
+  const context = volume.instance.getStreamContext<CryptStream>(fileObject);
+  if (context === null) return null;
+  const stream = context.value;
+  context.release();
+  return stream;
+}
+
+export function completeWith(data: FltCallbackData, status: NTSTATUS, information = 0): FltPreopStatus {
+  data.ioStatus.status = status;
+  data.ioStatus.information = information;
+  return FLT_PREOP_COMPLETE;
+}
+
+/** Runs `start` now, or once the vault is unlocked when the stream needs a key the locked vault cannot give. */
+function whenKeyAvailable(volume: CryptVolume, data: FltCallbackData, stream: CryptStream, start: () => void): FltPreopStatus {
+  if (stream.needsKey && !volume.keyRing.unlocked) return volume.lockedWait.park(data, start);
+  start();
+  return FLT_PREOP_PENDING;
+}
+
+export function preRead(volume: CryptVolume, data: FltCallbackData): FltPreopStatus {
+  const stream = streamOf(volume, data);
+  if (stream === null || stream.passThrough) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  if (stream.base.kind === 'corrupt' && !stream.modified) return completeWith(data, STATUS_FILE_CORRUPT_ERROR);
+  const parameters = data.parameters.read;
+  if (parameters === undefined) return completeWith(data, STATUS_INVALID_PARAMETER);
+  return whenKeyAvailable(volume, data, stream, () => volume.complete(data, () => read(volume, stream, data)));
+}
+
+async function read(volume: CryptVolume, stream: CryptStream, data: FltCallbackData): Promise<void> {
+  const { length, byteOffset } = data.parameters.read!;
+  const fileObject = data.fileObject!;
+  const offset = byteOffset === USE_FILE_POINTER ? fileObject.currentByteOffset : byteOffset;
+  const buffer = data.userBuffer;
+  if (length === 0) return void completeInfo(data, STATUS_SUCCESS, 0);
+  if (buffer === null || buffer.length < length || offset < 0) throw new NtStatusError(STATUS_INVALID_PARAMETER, 'read buffer');
+  if (offset >= stream.size) throw new NtStatusError(STATUS_END_OF_FILE, 'read past the end');
+  const plaintext = await readPlaintext(volume, stream, offset, length);
+  buffer.set(plaintext, 0);
+  fileObject.currentByteOffset = offset + plaintext.length;
+  completeInfo(data, STATUS_SUCCESS, plaintext.length);
+}
+
+function completeInfo(data: FltCallbackData, status: NTSTATUS, information: number): void {
+  data.ioStatus.status = status;
+  data.ioStatus.information = information;
+}
+
+export function preWrite(volume: CryptVolume, data: FltCallbackData): FltPreopStatus {
+  const stream = streamOf(volume, data);
+  if (stream === null) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  if (stream.base.kind === 'corrupt' && !stream.modified) return completeWith(data, STATUS_FILE_CORRUPT_ERROR);
+  const parameters = data.parameters.write;
+  const buffer = data.userBuffer;
+  if (parameters === undefined || (parameters.length > 0 && (buffer === null || buffer.length < parameters.length))) {
+    return completeWith(data, STATUS_INVALID_PARAMETER);
+  }
+  if (stream.needsKey && !volume.keyRing.unlocked) {
+    return volume.lockedWait.park(data, () => {
+      write(stream, data);
+      volume.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
+    });
+  }
+  write(stream, data);
+  return FLT_PREOP_COMPLETE;
+}
+
+function write(stream: CryptStream, data: FltCallbackData): void {
+  const { length, byteOffset } = data.parameters.write!;
+  const fileObject = data.fileObject!;
+  const offset = byteOffset === FILE_WRITE_TO_END_OF_FILE ? stream.size : byteOffset === USE_FILE_POINTER ? fileObject.currentByteOffset : byteOffset;
+  if (!Number.isInteger(offset) || offset < 0) return void completeInfo(data, STATUS_INVALID_PARAMETER, 0);
+  // The caller keeps its buffer: the stream holds a copy until it is saved.
+  if (length > 0) stream.write(offset, data.userBuffer!.slice(0, length));
+  fileObject.currentByteOffset = offset + length;
+  completeInfo(data, STATUS_SUCCESS, length);
+}
+
+export function preSetInformation(volume: CryptVolume, data: FltCallbackData): FltPreopStatus {
+  const parameters = data.parameters.setFile;
+  if (parameters === undefined) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  const information = parameters.information as Record<string, unknown> | null;
+  if (parameters.fileInformationClass === FileInformationClass.FileRenameInformation) {
+    const target = information?.fileName;
+    if (typeof target === 'string' && isReservedName(target)) return completeWith(data, STATUS_ACCESS_DENIED);
+    return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  }
+  if (parameters.fileInformationClass !== FileInformationClass.FileEndOfFileInformation) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  const stream = streamOf(volume, data);
+  if (stream === null) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  if (stream.base.kind === 'corrupt' && !stream.modified) return completeWith(data, STATUS_FILE_CORRUPT_ERROR);
+  const size = information?.endOfFile;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) return completeWith(data, STATUS_INVALID_PARAMETER);
+  // The ciphertext's size is not the file's: the new plaintext size is kept and applied when saved.
+  stream.setSize(size);
+  return completeWith(data, STATUS_SUCCESS);
+}

@@ -1,0 +1,64 @@
+// What a file on disk is, judged from its first bytes and its size, without any key: an age file (its
+// header, and so its plaintext size), a plain file dropped in without Strata, an empty file, or a file that
+// claims to be age but cannot be (a damaged header or an impossible length).
+
+import {
+  MalformedHeaderError, NONCE_SIZE, TruncatedError, parseHeader, payloadLayout, type PayloadFormatError,
+} from '../../main/age/index.js';
+import type { FileHandle } from '../../main/io/index.js';
+import type { Below } from './below.js';
+
+export type Base =
+  | { kind: 'empty' }
+  | { kind: 'plain'; size: number }
+  | {
+      kind: 'age';
+      /** The header and the payload nonce: all that is needed to unwrap the file key. */
+      prefix: Uint8Array;
+      payloadStart: number;
+      chunkCount: number;
+      plaintextSize: number;
+      ciphertextSize: number;
+    }
+  | { kind: 'corrupt'; reason: string; ciphertextSize: number };
+
+const MAGIC = 'age-encryption.org/';
+const FIRST_READ = 4096;
+/** Headers larger than this are refused: no real recipient list comes near it. */
+const MAX_HEADER = 1024 * 1024;
+
+export async function probe(below: Below, handle: FileHandle): Promise<Base> {
+  const size = await below.size(handle);
+  if (size === 0) return { kind: 'empty' };
+  let head = await below.readAt(handle, 0, Math.min(size, FIRST_READ));
+  if (!startsWithMagic(head)) return { kind: 'plain', size };
+  for (;;) {
+    try {
+      const header = parseHeader(head);
+      const payloadStart = header.length + NONCE_SIZE;
+      if (size < payloadStart) return { kind: 'corrupt', reason: 'the file ends inside the payload nonce', ciphertextSize: size };
+      const layout = payloadLayout(size - payloadStart);
+      if (head.length < payloadStart) head = await below.readAt(handle, 0, payloadStart);
+      return { kind: 'age', prefix: head.slice(0, payloadStart), payloadStart, chunkCount: layout.chunkCount, plaintextSize: layout.plaintextSize, ciphertextSize: size };
+    } catch (error) {
+      if (error instanceof TruncatedError && head.length < size && head.length < MAX_HEADER) {
+        head = await below.readAt(handle, 0, Math.min(size, head.length * 4, MAX_HEADER));
+        continue;
+      }
+      if (error instanceof MalformedHeaderError || error instanceof TruncatedError || isPayloadFormatError(error)) {
+        return { kind: 'corrupt', reason: (error as Error).message, ciphertextSize: size };
+      }
+      throw error;
+    }
+  }
+}
+
+function isPayloadFormatError(error: unknown): error is PayloadFormatError {
+  return error instanceof Error && error.name === 'PayloadFormatError';
+}
+
+function startsWithMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < MAGIC.length) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false;
+  return true;
+}
