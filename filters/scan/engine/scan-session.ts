@@ -67,6 +67,11 @@ export class ScanSession {
     return this.position;
   }
 
+  /** Bytes of the stream held in memory (the verification window): bounded by the database, not the stream. */
+  get retainedBytes(): number {
+    return this.tail.length;
+  }
+
   /** Scans the next bytes of the stream; returns a detection as soon as one is certain. */
   feed(chunk: Uint8Array): Detection | null {
     if (this.finished) throw new Error('feed() after finish()');
@@ -144,12 +149,28 @@ export class ScanSession {
       const chunk = this.db.rules[hit.rule]!.chunks[hit.chunk]!;
       this.verify(hit, viewFor(hit.anchorStart - chunk.leftMax));
     }
+    if (available !== Infinity) this.tryEarly(available, viewFor);
     if (this.pendingHead === queue.length || this.detection !== null) {
       this.pending = [];
       this.pendingHead = 0;
     } else if (this.pendingHead > 1024) {
       this.pending = queue.slice(this.pendingHead);
       this.pendingHead = 0;
+    }
+  }
+
+  /**
+   * A hit still waiting for lookahead may already match with the bytes at hand (a {0-1000} gap closed
+   * early): bytes beyond the view never match, so a success is certain. Tried for plain .ndb patterns,
+   * whose verification has no side effects, so that the write carrying a signature's end is the one refused.
+   */
+  private tryEarly(available: number, viewFor: (from: number) => ByteView): void {
+    const queue = this.pending;
+    for (let i = this.pendingHead; i < queue.length && this.detection === null; i++) {
+      const hit = queue[i]!;
+      const rule = this.db.rules[hit.rule]!;
+      if (rule.logical >= 0 || rule.chunks.length > 1 || hit.need <= available) continue;
+      this.verify(hit, viewFor(hit.anchorStart - rule.chunks[0]!.leftMax));
     }
   }
 

@@ -16,11 +16,14 @@ type Token =
   /** `[n-m]`: a bounded gap that does not split parts. */
   | { kind: 'bracket'; min: number; max: number };
 
-export function parseHexPattern(text: string): BodyPattern {
+/** A wildcard-free .ndb pattern needs 3 bytes in clamscan. */
+const MIN_PLAIN_LENGTH = 3;
+
+export function parseHexPattern(text: string, minPlainLength = MIN_PLAIN_LENGTH): BodyPattern {
   if (text.length === 0) throw new FieldError('the hex pattern is empty');
   const tokens = tokenize(text);
   checkEnds(tokens);
-  checkStaticLengths(tokens);
+  checkStaticLengths(tokens, minPlainLength);
   checkBrackets(tokens);
   return { chunks: toChunks(tokens), text };
 }
@@ -120,10 +123,10 @@ function checkEnds(tokens: Token[]): void {
   if (splits(last)) throw new FieldError('the hex pattern ends with a gap');
 }
 
-/** clamscan's rule: each part between range gaps holds a run of 2 static bytes; a plain pattern needs 3. */
-function checkStaticLengths(tokens: Token[]): void {
+/** clamscan's rule: each part between range gaps holds a run of 2 static bytes; a plain pattern needs more. */
+function checkStaticLengths(tokens: Token[], minPlainLength: number): void {
   const plain = tokens.every((token) => token.kind === 'byte' && token.mask === 0xff);
-  if (plain && tokens.length < 3) throw new FieldError(`the pattern is too short: ClamAV needs at least 3 bytes, got ${tokens.length}`);
+  if (plain && tokens.length < minPlainLength) throw new FieldError(`the pattern is too short: ClamAV needs at least ${minPlainLength} bytes, got ${tokens.length}`);
   let longest = 0;
   let run = 0;
   let part = 1;

@@ -1,6 +1,7 @@
 // Parses the logical expression of a .ldb signature: subsignature indexes combined with & and |,
 // parentheses, and match-count conditions `=n`, `>n`, `<n` (optionally `,m`: at least m distinct
-// subsignatures). & and | share one precedence and group from the left, as ClamAV evaluates them.
+// subsignatures). & and | share one precedence and group from the right, as ClamAV evaluates them:
+// `1&2|0` is 1&(2|0). ClamAV also requires the highest index used to be the last subsignature.
 
 import { FieldError } from './signature-error.js';
 import type { LogicalExpression } from './signature-types.js';
@@ -9,7 +10,22 @@ export function parseLogicalExpression(text: string, subsignatureCount: number):
   const parser = new ExpressionParser(text, subsignatureCount);
   const expression = parser.expression();
   parser.expectEnd();
+  const used = highestIndex(expression) + 1;
+  if (used !== subsignatureCount) {
+    throw new FieldError(`logical expression '${text}' uses subsignatures 0..${used - 1} but the line has ${subsignatureCount} (ClamAV requires them to agree)`);
+  }
   return expression;
+}
+
+function highestIndex(expression: LogicalExpression): number {
+  switch (expression.kind) {
+    case 'sub':
+      return expression.index;
+    case 'count':
+      return highestIndex(expression.child);
+    default:
+      return Math.max(-1, ...expression.children.map(highestIndex));
+  }
 }
 
 class ExpressionParser {
@@ -17,15 +33,13 @@ class ExpressionParser {
   constructor(private readonly text: string, private readonly subsignatureCount: number) {}
 
   expression(): LogicalExpression {
-    let left = this.condition();
-    for (;;) {
-      const op = this.text[this.at];
-      if (op !== '&' && op !== '|') return left;
-      this.at++;
-      const right = this.condition();
-      const kind = op === '&' ? 'and' : 'or';
-      left = left.kind === kind ? { kind, children: [...left.children, right] } : { kind, children: [left, right] };
-    }
+    const left = this.condition();
+    const op = this.text[this.at];
+    if (op !== '&' && op !== '|') return left;
+    this.at++;
+    const right = this.expression();
+    const kind = op === '&' ? 'and' : 'or';
+    return right.kind === kind ? { kind, children: [left, ...right.children] } : { kind, children: [left, right] };
   }
 
   expectEnd(): void {

@@ -12,6 +12,8 @@ import { FieldError, SkipSignature } from './signature-error.js';
 import type { BodySignature, LogicalSignature, SignatureOrigin } from './signature-types.js';
 import { checkTarget } from './target-type.js';
 
+/** A wildcard-free subsignature may be 2 bytes long (in an .ndb it needs 3), as in clamscan. */
+const LDB_MIN_PLAIN_LENGTH = 2;
 /** ClamAV's limit on subsignatures per logical signature. */
 const MAX_SUBSIGNATURES = 64;
 const UNSUPPORTED_CONDITIONS = new Set(['EntryPoint', 'NumberOfSections', 'Container', 'Intermediates', 'IconGroup1', 'IconGroup2', 'HandlerType']);
@@ -38,10 +40,15 @@ interface TargetDescription {
   unsupported: string | null;
 }
 
+/** ClamAV's rule: conditions beyond Target need `Engine:` with a minimum level of at least 51. */
+const ENGINE_FOR_CONDITIONS = 51;
+
 function parseTargetDescription(tdb: string): TargetDescription {
   let fileSize: TargetDescription['fileSize'] = null;
   let unsupported: string | null = null;
   let sawTarget = false;
+  let engineMin = 0;
+  let otherCondition: string | null = null;
   for (const item of tdb.split(',')) {
     const colon = item.indexOf(':');
     if (colon < 0) throw new FieldError(`target description item '${item}' is not Key:Value`);
@@ -57,17 +64,23 @@ function parseTargetDescription(tdb: string): TargetDescription {
       }
     } else if (key === 'Engine') {
       const [min, max] = range(value, 'Engine');
+      engineMin = min;
       checkFunctionalityLevel(String(min), String(max));
     } else if (key === 'FileSize') {
       const [min, max] = range(value, 'FileSize');
       fileSize = { min, max };
+      otherCondition ??= key;
     } else if (UNSUPPORTED_CONDITIONS.has(key)) {
       unsupported ??= `the ${key} condition is not supported`;
+      otherCondition ??= key;
     } else {
       throw new FieldError(`unknown target description key '${key}'`);
     }
   }
   if (!sawTarget) throw new FieldError('the target description block has no Target');
+  if (otherCondition !== null && engineMin < ENGINE_FOR_CONDITIONS) {
+    throw new FieldError(`the ${otherCondition} condition needs Engine:${ENGINE_FOR_CONDITIONS}-255 or higher in the target description block (as in ClamAV)`);
+  }
   return { fileSize, unsupported };
 }
 
@@ -92,7 +105,7 @@ function parseSubsignature(text: string, index: number, name: string, origin: Si
   const [offsetText, hex] = parts.length === 2 ? [parts[0]!, parts[1]!] : ['*', parts[0]!];
   let pattern;
   try {
-    pattern = parseHexPattern(hex);
+    pattern = parseHexPattern(hex, LDB_MIN_PLAIN_LENGTH);
   } catch (error) {
     if (error instanceof FieldError) throw new FieldError(`subsignature ${index}: ${error.message}`);
     throw error;
