@@ -39,12 +39,14 @@ export interface RigOptions {
   autoLockMs?: number;
   locked?: boolean;
   threads?: number;
+  /** The vault key to use (default: a fresh one). */
+  identity?: X25519Identity;
 }
 
 export async function openCryptRig(options: RigOptions = {}): Promise<CryptRig> {
   const sodium = await loadSodium();
   const folder = options.folder ?? (await mkdtemp(join(tmpdir(), 'strata-crypt-')));
-  const identity = X25519Identity.generate(sodium);
+  const identity = options.identity ?? X25519Identity.generate(sodium);
   const keyRing = new KeyRing(identity.recipient(), options.autoLockMs ?? 0);
   // The ring gets its own copy: a lock wipes it, the rig keeps the original for unlocking again.
   if (!options.locked) keyRing.unlock(X25519Identity.parse(sodium, identity.toString()));
