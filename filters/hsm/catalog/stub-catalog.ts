@@ -1,0 +1,103 @@
+// The stub catalog (hsm_stubs): one row per released file of a folder, saying what its stub says. The
+// stubs on disk are the truth (they are self-describing and authenticated); the catalog is what lets a
+// listing of N files find its stubs with one query instead of N reads. Rows follow the namespace
+// changes Strata sees (renames, deletes, overwrites); fsck reconciles what happened behind its back.
+
+import type { Database, Statement } from 'better-sqlite3';
+import type { StubFields } from '../stub/stub-format.js';
+import { childOf, nameOf, parentOf } from './volume-path.js';
+
+export interface StubRow extends StubFields {
+  readonly path: string;
+  /** The stub file's own size on disk: a listing entry of another size is not this stub. */
+  readonly stubSize: number;
+}
+
+interface Row {
+  path: string;
+  logical_size: number;
+  stub_size: number;
+  mtime_ms: number;
+  atime_ms: number;
+  sha256: string;
+  tier: string;
+  object_id: string;
+}
+
+const rowOf = (row: Row): StubRow => ({
+  path: row.path,
+  size: row.logical_size,
+  stubSize: row.stub_size,
+  mtime: row.mtime_ms,
+  atime: row.atime_ms,
+  sha256: row.sha256,
+  tier: row.tier,
+  object: row.object_id,
+});
+
+export class StubCatalog {
+  private readonly byPath: Statement;
+  private readonly byDirectory: Statement;
+
+  constructor(readonly db: Database, readonly folderId: number) {
+    this.byPath = db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? AND path = ?');
+    this.byDirectory = db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? AND dir = ?');
+  }
+
+  get(path: string): StubRow | null {
+    const row = this.byPath.get(this.folderId, path) as Row | undefined;
+    return row === undefined ? null : rowOf(row);
+  }
+
+  /** The stubs directly inside `directory`, by name. */
+  inDirectory(directory: string): Map<string, StubRow> {
+    const rows = this.byDirectory.all(this.folderId, directory) as Row[];
+    return new Map(rows.map((row) => [nameOf(row.path), rowOf(row)]));
+  }
+
+  all(): StubRow[] {
+    return (this.db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? ORDER BY path').all(this.folderId) as Row[]).map(rowOf);
+  }
+
+  put(row: StubRow): void {
+    this.db.prepare(`INSERT OR REPLACE INTO hsm_stubs
+      (folder_id, path, dir, name, logical_size, stub_size, mtime_ms, atime_ms, sha256, tier, object_id, released_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      this.folderId, row.path, parentOf(row.path), nameOf(row.path), row.size, row.stubSize, row.mtime, row.atime,
+      row.sha256, row.tier, row.object, new Date().toISOString(),
+    );
+  }
+
+  /** Removes the row at `path`; returns it (its object may now be unreferenced). */
+  remove(path: string): StubRow | null {
+    const row = this.get(path);
+    if (row !== null) this.db.prepare('DELETE FROM hsm_stubs WHERE folder_id = ? AND path = ?').run(this.folderId, path);
+    return row;
+  }
+
+  /**
+   * A rename of `from` (a file or a directory) to `to`: the rows at or below `from` move. Returns the
+   * rows the rename replaced at `to`, whose objects may now be unreferenced.
+   */
+  move(from: string, to: string): StubRow[] {
+    const replaced: StubRow[] = [];
+    this.db.transaction(() => {
+      const target = this.remove(to);
+      if (target !== null) replaced.push(target);
+      const moving = (this.db.prepare(`SELECT * FROM hsm_stubs WHERE folder_id = ? AND (path = ? OR substr(path, 1, ?) = ?)`)
+        .all(this.folderId, from, from.length + 1, `${from}\\`) as Row[]).map(rowOf);
+      for (const row of moving) {
+        this.db.prepare('DELETE FROM hsm_stubs WHERE folder_id = ? AND path = ?').run(this.folderId, row.path);
+        this.put({ ...row, path: row.path === from ? to : childOf(to, row.path.slice(from.length + 1)) });
+      }
+    })();
+    return replaced;
+  }
+
+  /** How many stubs of any folder, and unfinished journal entries, still use the object. */
+  references(tier: string, objectId: string): number {
+    const stubs = this.db.prepare('SELECT count(*) FROM hsm_stubs WHERE tier = ? AND object_id = ?').pluck().get(tier, objectId) as number;
+    const journal = this.db.prepare('SELECT count(*) FROM hsm_journal WHERE tier = ? AND object_id = ?').pluck().get(tier, objectId) as number;
+    return stubs + journal;
+  }
+}

@@ -1,0 +1,111 @@
+// Recalling one stub in place: the content is streamed from the tier into the stub's own file (so
+// every handle already open on it, sharing its stream, sees the data), hashed on the way, fsync'd and
+// given back its times. In-place is safe because nothing is lost meanwhile: the tier keeps the object
+// and the journal keeps the stub's bytes until the recall is verified. On any failure (tier unplugged
+// mid-way, wrong hash, cancel) the stub's bytes are written back; after a crash, recovery finishes or
+// undoes the recall.
+
+import { createHash } from 'node:crypto';
+import { NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, type FileBasicInformation } from '../../../main/io/index.js';
+import type { StubFields } from '../stub/stub-format.js';
+import type { OpenFile } from '../volume/below-io.js';
+import type { HsmVolume } from '../volume/hsm-volume.js';
+import { crashPoint } from '../volume/crash-point.js';
+import type { Tier } from '../tier/tier.js';
+
+export const RECALL_CHUNK = 4 << 20;
+
+export interface RecallRequest {
+  readonly path: string;
+  readonly fields: StubFields;
+  /** The stub as it is on disk, written back if the recall cannot finish. */
+  readonly stubBytes: Uint8Array;
+}
+
+export interface RecallOptions {
+  readonly signal?: AbortSignal;
+  /** After each chunk: bytes recalled so far. */
+  readonly onProgress?: (done: number) => void;
+}
+
+export async function recallInPlace(volume: HsmVolume, request: RecallRequest, options: RecallOptions = {}): Promise<void> {
+  const { path, fields, stubBytes } = request;
+  const tier = volume.tier(fields.tier);
+  await tier.connect(options.signal);
+  const stored = await tier.stat(fields.object);
+  if (stored === null) throw corrupt(`the cold copy of ${path} (object ${fields.object}) is missing from tier '${fields.tier}'; run strata hsm fsck`);
+  if (stored.size !== fields.size) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' is ${stored.size} bytes, the stub says ${fields.size}`);
+
+  const journalId = volume.journal.begin('recall', path, fields.tier, 'started', {
+    size: fields.size, mtime: fields.mtime, atime: fields.atime, sha256: fields.sha256, object: fields.object, stub: stubBytes,
+  });
+  crashPoint('recall-started');
+  const file = await volume.io.open(path);
+  try {
+    const times = await volume.io.basic(file);
+    try {
+      const sha256 = await copyIn(volume, tier, fields, file, options);
+      if (sha256 !== fields.sha256) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' does not match the stub's SHA-256; the stub was kept`);
+      await volume.io.setTimes(file, times.lastAccessTime, times.lastWriteTime);
+      await volume.io.flush(file);
+    } catch (error) {
+      try {
+        await restoreStub(volume, file, stubBytes, times);
+        volume.journal.finish(journalId);
+      } catch {
+        // The stub could not be put back either: the journal entry stays and the next start retries.
+      }
+      throw error;
+    }
+    volume.journal.advance(journalId, 'written');
+    crashPoint('recall-written');
+  } finally {
+    await volume.io.close(file);
+  }
+  finishRecall(volume, journalId, path, fields);
+}
+
+/** The file holds its content again: its row and journal entry go, then the tier copy if unused. */
+export function finishRecall(volume: HsmVolume, journalId: number, path: string, fields: StubFields): void {
+  volume.db.transaction(() => {
+    volume.catalog.remove(path);
+    volume.journal.finish(journalId);
+  })();
+  crashPoint('recall-finished');
+  volume.releaseObjectIfUnused(path, fields.tier, fields.object);
+}
+
+/** Streams the object into the file, reading the next chunk while the current one is hashed and written. */
+async function copyIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: RecallOptions): Promise<string> {
+  const hash = createHash('sha256');
+  const buffers = [new Uint8Array(RECALL_CHUNK), new Uint8Array(RECALL_CHUNK)];
+  let offset = 0;
+  let count = await tier.read(fields.object, 0, RECALL_CHUNK, buffers[0]!);
+  for (let turn = 0; count > 0; turn++) {
+    if (options.signal?.aborted) throw new NtStatusError(STATUS_CANCELLED, `the recall of ${file.path} was cancelled; the stub was kept`);
+    const chunk = buffers[turn % 2]!.subarray(0, count);
+    const nextOffset = offset + count;
+    const next = nextOffset < fields.size ? tier.read(fields.object, nextOffset, RECALL_CHUNK, buffers[(turn + 1) % 2]!) : Promise.resolve(0);
+    // A failed read-ahead is reported by the await below, not as an unhandled rejection meanwhile.
+    next.catch(() => {});
+    hash.update(chunk);
+    await volume.io.write(file, chunk, offset);
+    if (turn === 0) crashPoint('recall-writing');
+    offset = nextOffset;
+    options.onProgress?.(offset);
+    count = await next;
+  }
+  await volume.io.setEndOfFile(file, offset);
+  return hash.digest('hex');
+}
+
+export async function restoreStub(volume: HsmVolume, file: OpenFile, stubBytes: Uint8Array, times: Pick<FileBasicInformation, 'lastAccessTime' | 'lastWriteTime'>): Promise<void> {
+  await volume.io.write(file, stubBytes, 0);
+  await volume.io.setEndOfFile(file, stubBytes.length);
+  await volume.io.setTimes(file, times.lastAccessTime, times.lastWriteTime);
+  await volume.io.flush(file);
+}
+
+function corrupt(message: string): NtStatusError {
+  return new NtStatusError(STATUS_FILE_CORRUPT_ERROR, message);
+}

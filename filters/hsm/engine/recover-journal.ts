@@ -1,0 +1,102 @@
+// Recovery at start: every journal entry an earlier run left unfinished is rolled back or completed,
+// judged by what is on disk now, so that no file is lost whatever instant the crash hit.
+//
+// Migration: before the rename the original is intact → roll back (temporary stub, row and unused tier
+// copy go). After it the file is the stub this entry made → complete.
+// Recall: the file still holds the stub → roll back; it holds the verified content → complete; it is
+// half-written → recall again from the tier, or write the stub back if the tier is out of reach.
+
+import { createHash } from 'node:crypto';
+import type { JournalEntry } from '../catalog/journal.js';
+import { parentOf } from '../catalog/volume-path.js';
+import type { StubFields } from '../stub/stub-format.js';
+import type { OpenFile } from '../volume/below-io.js';
+import type { HsmVolume } from '../volume/hsm-volume.js';
+import { abandonMigration } from './abandon-migration.js';
+import { RECALL_CHUNK, finishRecall, recallInPlace, restoreStub } from './recall-file.js';
+import { readStubAt } from './stub-reader.js';
+
+export interface RecoveryAction {
+  readonly path: string;
+  readonly journal: 'migrate' | 'recall';
+  readonly action: 'rolled back' | 'completed';
+  readonly detail: string;
+}
+
+export async function recoverJournal(volume: HsmVolume): Promise<RecoveryAction[]> {
+  const actions: RecoveryAction[] = [];
+  for (const entry of volume.journal.pending()) {
+    const action = entry.kind === 'migrate' ? await recoverMigration(volume, entry) : await recoverRecall(volume, entry);
+    actions.push(action);
+    volume.emit({ kind: 'recovered', ...action });
+  }
+  return actions;
+}
+
+async function recoverMigration(volume: HsmVolume, entry: JournalEntry): Promise<RecoveryAction> {
+  const done = (action: RecoveryAction['action'], detail: string): RecoveryAction => ({ path: entry.path, journal: 'migrate', action, detail });
+  if (entry.step === 'stub-temp') {
+    const now = await readStubAt(volume, entry.path);
+    if (now.kind === 'stub' && now.fields.sha256 === entry.sha256 && now.fields.object === entry.object) {
+      if (entry.tempName !== null) await volume.io.deleteIfExists(entry.tempName);
+      await volume.io.flushDirectory(parentOf(entry.path));
+      volume.db.transaction(() => {
+        volume.catalog.put({ path: entry.path, ...now.fields, stubSize: now.bytes.length });
+        volume.journal.finish(entry.id);
+      })();
+      return done('completed', 'the stub had replaced the file; its catalog entry was confirmed');
+    }
+  }
+  await abandonMigration(volume, entry.id);
+  return done('rolled back', `interrupted at step '${entry.step}'; the file was left as it was`);
+}
+
+async function recoverRecall(volume: HsmVolume, entry: JournalEntry): Promise<RecoveryAction> {
+  const done = (action: RecoveryAction['action'], detail: string): RecoveryAction => ({ path: entry.path, journal: 'recall', action, detail });
+  const fields: StubFields = { size: entry.size!, mtime: entry.mtime!, atime: entry.atime!, sha256: entry.sha256!, tier: entry.tier, object: entry.object! };
+  const stubBytes = entry.stub!;
+  const file = await volume.io.openIfExists(entry.path);
+  if (file === null) {
+    volume.journal.finish(entry.id);
+    return done('rolled back', 'the file no longer exists');
+  }
+  let state: 'stub' | 'content' | 'partial';
+  try {
+    state = await judgeRecallTarget(volume, file, fields, stubBytes);
+    // 'written' means the content was verified and fsync'd: whatever changed since is not ours to undo.
+    if (entry.step === 'written') state = 'content';
+  } finally {
+    await volume.io.close(file);
+  }
+  if (state === 'stub') {
+    volume.journal.finish(entry.id);
+    return done('rolled back', 'the stub was still intact');
+  }
+  if (state === 'content') {
+    finishRecall(volume, entry.id, entry.path, fields);
+    return done('completed', 'the content had been recalled and verified');
+  }
+  // Half-written: recall again (a fresh journal entry), else put the stub back.
+  try {
+    await recallInPlace(volume, { path: entry.path, fields, stubBytes });
+    volume.journal.finish(entry.id);
+    return done('completed', 'the interrupted recall was done again from the tier');
+  } catch (error) {
+    await volume.io.with(entry.path, (again) => restoreStub(volume, again, stubBytes, { lastAccessTime: fields.atime, lastWriteTime: fields.mtime }));
+    volume.journal.finish(entry.id);
+    return done('rolled back', `the recall could not be redone (${(error as Error).message}); the stub was written back`);
+  }
+}
+
+async function judgeRecallTarget(volume: HsmVolume, file: OpenFile, fields: StubFields, stubBytes: Uint8Array): Promise<'stub' | 'content' | 'partial'> {
+  const size = (await volume.io.standard(file)).endOfFile;
+  if (size === stubBytes.length) {
+    const head = await volume.io.read(file, 0, stubBytes.length);
+    if (Buffer.from(head).equals(Buffer.from(stubBytes))) return 'stub';
+  }
+  if (size !== fields.size) return 'partial';
+  const hash = createHash('sha256');
+  for await (const chunk of volume.io.chunks(file, RECALL_CHUNK)) hash.update(chunk);
+  return hash.digest('hex') === fields.sha256 ? 'content' : 'partial';
+}
+

@@ -1,0 +1,90 @@
+// The HSM filter's state on one volume (one protected folder): its policy and tables, its tiers, the
+// stub key, the filter's own I/O below the instance, the create gate, the streams it tracks, and the
+// background work (object clean-up) that tests and the CLI wait for before closing.
+
+import type { Database } from 'better-sqlite3';
+import { FltCancelSafeQueue, type FilterManager, type FltInstance } from '../../../main/fltmgr/index.js';
+import type { FileObject } from '../../../main/io/index.js';
+import type { HsmFolder } from '../catalog/folder-policy.js';
+import { Journal } from '../catalog/journal.js';
+import { Pins } from '../catalog/pins.js';
+import { StubCatalog } from '../catalog/stub-catalog.js';
+import type { TierRegistry } from '../tier/tier-config.js';
+import type { Tier } from '../tier/tier.js';
+import { BelowIo } from './below-io.js';
+import { CreateGate } from './create-gate.js';
+import type { HsmEvent, HsmEventSink } from './hsm-events.js';
+import type { StubStream } from '../filter/stub-stream.js';
+
+export interface HsmVolumeSettings {
+  readonly db: Database;
+  readonly stubKey: Uint8Array;
+  readonly tiers: TierRegistry;
+  readonly folder: HsmFolder;
+  readonly events: HsmEventSink;
+}
+
+export class HsmVolume {
+  readonly io: BelowIo;
+  readonly catalog: StubCatalog;
+  readonly pins: Pins;
+  readonly journal: Journal;
+  readonly gate: CreateGate;
+  /** No-recall reads waiting for the tier, cancel-safely. */
+  readonly tierReads: FltCancelSafeQueue;
+  /** The stub streams open on this volume (their contexts), for teardown. */
+  readonly streams = new Set<StubStream>();
+  /** Opens made with FILE_OPEN_NO_RECALL. */
+  readonly noRecallOpens = new WeakSet<FileObject>();
+  /** Recovery of the journal left by an earlier run; creates wait for it. */
+  ready: Promise<void> = Promise.resolve();
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(readonly manager: FilterManager, readonly instance: FltInstance, readonly settings: HsmVolumeSettings) {
+    this.io = new BelowIo(manager, instance);
+    this.catalog = new StubCatalog(settings.db, settings.folder.id);
+    this.pins = new Pins(settings.db, settings.folder.id);
+    this.journal = new Journal(settings.db, settings.folder.id);
+    this.gate = new CreateGate(manager);
+    this.tierReads = new FltCancelSafeQueue(manager);
+  }
+
+  get folder(): HsmFolder {
+    return this.settings.folder;
+  }
+
+  get db(): Database {
+    return this.settings.db;
+  }
+
+  get stubKey(): Uint8Array {
+    return this.settings.stubKey;
+  }
+
+  tier(name: string): Tier {
+    return this.settings.tiers.get(name);
+  }
+
+  emit(event: HsmEvent): void {
+    this.settings.events(event);
+  }
+
+  /** Runs `work` in the background; its failure becomes a warning, never an unhandled rejection. */
+  track(path: string, work: Promise<unknown>): void {
+    const tracked = work.catch((error: unknown) => this.emit({ kind: 'warning', path, message: (error as Error).message ?? String(error) }));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  /** Deletes a tier object once nothing (no stub of any folder, no unfinished journal entry) uses it. */
+  releaseObjectIfUnused(path: string, tierName: string, objectId: string): void {
+    if (this.catalog.references(tierName, objectId) > 0) return;
+    this.track(path, this.tier(tierName).delete(objectId));
+  }
+
+  /** Resolves when recovery and every background task have finished. */
+  async idle(): Promise<void> {
+    await this.ready;
+    while (this.background.size > 0) await Promise.all([...this.background]);
+  }
+}
