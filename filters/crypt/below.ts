@@ -3,8 +3,9 @@
 // NtStatusError so the callers' async flows can map them to one status.
 
 import {
-  FILE_NON_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, NT_SUCCESS, NtStatusError, STATUS_END_OF_FILE,
-  type CreateOptions, type FileHandle, type FileNameInformation, type NTSTATUS,
+  FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, NT_SUCCESS, NtStatusError,
+  STATUS_END_OF_FILE, STATUS_NO_MORE_FILES, type CreateOptions, type FileDirectoryInformation, type FileHandle,
+  type FileNameInformation, type NTSTATUS,
 } from '../../main/io/index.js';
 import type { FilterManager, FltInstance } from '../../main/fltmgr/index.js';
 
@@ -72,13 +73,34 @@ export class Below {
 
   /** fsync of a directory, so that a rename inside it is durable. */
   async flushDirectory(name: string): Promise<void> {
-    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: 0x1 });
-    check(result.status, `open directory '${name}'`);
+    const handle = await this.openDirectory(name);
     try {
-      await this.flush(result.handle!);
+      await this.flush(handle);
     } finally {
-      await this.api.close(result.handle!);
+      await this.api.close(handle);
     }
+  }
+
+  /** Every entry of a directory, unfiltered (Strata's own files included). */
+  async list(name: string): Promise<FileDirectoryInformation[]> {
+    const handle = await this.openDirectory(name);
+    try {
+      const entries: FileDirectoryInformation[] = [];
+      for (let restart = true; ; restart = false) {
+        const result = await this.api.queryDirectory(handle, null, restart);
+        if (result.status === STATUS_NO_MORE_FILES) return entries;
+        check(result.status, `list '${name}'`);
+        entries.push(...(result.info ?? []));
+      }
+    } finally {
+      await this.api.close(handle);
+    }
+  }
+
+  private async openDirectory(name: string): Promise<FileHandle> {
+    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
+    check(result.status, `open directory '${name}'`);
+    return result.handle!;
   }
 
   async close(handle: FileHandle): Promise<void> {

@@ -1,5 +1,8 @@
 // The one list of `strata` subcommands: a new command is a file in this folder plus one line here.
 import type { CliCommand } from '../command.js';
 import { statusCommand } from './status.js';
+import { vaultCommand } from './vault.js';
+import { filesCommand } from './files.js';
+import { encryptCommand } from './encrypt.js';
 
-export const commands: readonly CliCommand[] = [statusCommand];
+export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand];

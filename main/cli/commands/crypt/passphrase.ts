@@ -1,0 +1,56 @@
+// Where a passphrase comes from: a file (--passphrase-file, first line) or a prompt on the terminal with
+// echo off. Never from an argument (it would show in the process list) and never from a pipe by default.
+
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../../cli-error.js';
+
+export async function readPassphraseFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the passphrase file ${path}: ${(error as Error).message}`);
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (line === '') throw new UsageError(`the passphrase file ${path} is empty (its first line is the passphrase)`);
+  return line;
+}
+
+/** Prompts on the terminal (stderr) and reads a line from stdin without echo. */
+export async function promptPassphrase(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) throw new UsageError('no terminal to ask for the passphrase: pass --passphrase-file <file>');
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let answer = '';
+      const onData = (chunk: Buffer): void => {
+        for (const char of chunk.toString('utf8')) {
+          if (char === '\r' || char === '\n') {
+            stdin.off('data', onData);
+            process.stderr.write('\n');
+            resolve(answer);
+            return;
+          }
+          if (char === '\u0003') {
+            stdin.off('data', onData);
+            reject(new UsageError('cancelled'));
+            return;
+          }
+          if (char === '\u007f' || char === '\b') answer = answer.slice(0, -1);
+          else answer += char;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+  }
+}
+
+export async function passphraseFrom(file: unknown, prompt: string): Promise<string> {
+  return typeof file === 'string' ? readPassphraseFile(file) : promptPassphrase(prompt);
+}

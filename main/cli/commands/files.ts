@@ -1,0 +1,152 @@
+// `strata files put|cat|ls|rm <folder> …`: plaintext access to a protected folder through the full filter
+// stack (what is written lands encrypted; what is read comes back decrypted).
+
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { toVolumeRelative } from '../../agent/folder-stack.js';
+import {
+  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
+  FILE_OVERWRITE_IF, FileInformationClass, NT_SUCCESS, STATUS_END_OF_FILE, type FileHandle, type NTSTATUS,
+} from '../../io/index.js';
+import { CliError } from '../cli-error.js';
+import type { CliContext, GroupCommand, LeafCommand } from '../command.js';
+import { openCryptFolder, type CryptFolder } from './crypt/crypt-folder.js';
+import { describeStatus } from './crypt/status-text.js';
+
+const IO_SIZE = 1 << 20;
+
+const withFolder = (cmd: Command, path: 'required' | 'optional'): void => {
+  cmd.argument('<folder>', 'the protected folder');
+  cmd.argument(path === 'required' ? '<path>' : '[path]', 'a path inside the folder');
+  cmd.option('--passphrase-file <file>', 'unlock with the passphrase in <file> instead of the unlock session');
+};
+
+function fail(path: string, what: string, status: NTSTATUS): never {
+  throw new CliError(`${what} ${path}: ${describeStatus(status)}`);
+}
+
+async function using<T>(ctx: CliContext, folder: unknown, passphraseFile: unknown, work: (crypt: CryptFolder) => Promise<T>): Promise<T> {
+  const crypt = await openCryptFolder(ctx, folder, passphraseFile);
+  try {
+    return await work(crypt);
+  } finally {
+    await crypt.close();
+  }
+}
+
+async function openFile(crypt: CryptFolder, path: string, disposition: number, options = FILE_NON_DIRECTORY_FILE): Promise<FileHandle> {
+  const opened = await crypt.stack.api.createFile(crypt.stack.pathOf(toVolumeRelative(path)), { disposition, options });
+  if (!NT_SUCCESS(opened.status)) fail(path, 'cannot open', opened.status);
+  return opened.handle!;
+}
+
+async function readSource(source: unknown): Promise<Uint8Array> {
+  if (typeof source === 'string') {
+    try {
+      return new Uint8Array(await readFile(source));
+    } catch (error) {
+      throw new CliError(`cannot read ${source}: ${(error as Error).message}`);
+    }
+  }
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+const put: LeafCommand = {
+  name: 'put',
+  summary: 'write a file into the folder (from <source>, or standard input), stored encrypted',
+  define: (cmd) => {
+    withFolder(cmd, 'required');
+    cmd.argument('[source]', 'the file to copy in (default: standard input)');
+  },
+  async run(ctx, { args, options }) {
+    const [folder, path, source] = args as [string, string, string | undefined];
+    const data = await readSource(source);
+    return using(ctx, folder, options.passphraseFile, async (crypt) => {
+      const handle = await openFile(crypt, path, FILE_OVERWRITE_IF);
+      for (let offset = 0; offset < data.length; offset += IO_SIZE) {
+        const written = await crypt.stack.api.write(handle, data.subarray(offset, offset + IO_SIZE), offset);
+        if (!NT_SUCCESS(written.status)) fail(path, 'cannot write', written.status);
+      }
+      const saved = await crypt.stack.api.close(handle);
+      if (!NT_SUCCESS(saved.status)) fail(path, 'cannot save', saved.status);
+      return { data: { path, bytes: data.length }, text: `${path}: ${data.length} bytes written, encrypted` };
+    });
+  },
+};
+
+const cat: LeafCommand = {
+  name: 'cat',
+  summary: 'print a file of the folder, decrypted',
+  define: (cmd) => withFolder(cmd, 'required'),
+  async run(ctx, { args, options }) {
+    const [folder, path] = args as [string, string];
+    return using(ctx, folder, options.passphraseFile, async (crypt) => {
+      const handle = await openFile(crypt, path, FILE_OPEN);
+      let total = 0;
+      try {
+        for (;;) {
+          const result = await crypt.stack.api.read(handle, IO_SIZE, total);
+          if (result.status === STATUS_END_OF_FILE) break;
+          if (!NT_SUCCESS(result.status)) fail(path, 'cannot read', result.status);
+          await new Promise<void>((resolve) => (process.stdout.write(result.data) ? resolve() : process.stdout.once('drain', () => resolve())));
+          total += result.information;
+        }
+      } finally {
+        await crypt.stack.api.close(handle);
+      }
+      return { data: { path, bytes: total }, text: '' };
+    });
+  },
+};
+
+const ls: LeafCommand = {
+  name: 'ls',
+  summary: 'list a folder: plaintext sizes, and which files are encrypted',
+  define: (cmd) => withFolder(cmd, 'optional'),
+  async run(ctx, { args, options }) {
+    const [folder, path] = args as [string, string | undefined];
+    return using(ctx, folder, options.passphraseFile, async (crypt) => {
+      const handle = await openFile(crypt, path ?? '', FILE_OPEN, FILE_DIRECTORY_FILE);
+      const entries = [];
+      try {
+        for (let restart = true; ; restart = false) {
+          const listed = await crypt.stack.api.queryDirectory(handle, null, restart);
+          if (!NT_SUCCESS(listed.status)) break;
+          for (const entry of listed.info ?? []) {
+            const directory = (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0;
+            entries.push({ name: entry.fileName, directory, size: directory ? 0 : entry.endOfFile, encrypted: (entry.fileAttributes & FILE_ATTRIBUTE_ENCRYPTED) !== 0 });
+          }
+        }
+      } finally {
+        await crypt.stack.api.close(handle);
+      }
+      const text = entries.map((e) => `${e.directory ? 'dir        ' : e.encrypted ? 'encrypted  ' : 'plain      '}${String(e.size).padStart(12)}  ${e.name}${e.directory ? '/' : ''}`).join('\n');
+      return { data: entries, text };
+    });
+  },
+};
+
+const rm: LeafCommand = {
+  name: 'rm',
+  summary: 'delete a file of the folder',
+  define: (cmd) => withFolder(cmd, 'required'),
+  async run(ctx, { args, options }) {
+    const [folder, path] = args as [string, string];
+    return using(ctx, folder, options.passphraseFile, async (crypt) => {
+      const handle = await openFile(crypt, path, FILE_OPEN);
+      const marked = await crypt.stack.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
+      const closed = await crypt.stack.api.close(handle);
+      if (!NT_SUCCESS(marked.status)) fail(path, 'cannot delete', marked.status);
+      if (!NT_SUCCESS(closed.status)) fail(path, 'cannot delete', closed.status);
+      return { data: { path, deleted: true }, text: `${path}: deleted` };
+    });
+  },
+};
+
+export const filesCommand: GroupCommand = {
+  name: 'files',
+  summary: 'read and write the files of an encrypted folder through Strata',
+  subcommands: [put, cat, ls, rm],
+};

@@ -1,0 +1,110 @@
+// `strata vault create|unlock|lock|passwd|export-identity <folder>`: the passphrase-protected key of a
+// protected folder. Passphrases come from a terminal prompt (echo off) or --passphrase-file.
+
+import type { Command } from 'commander';
+import { loadSodium } from '../../age/index.js';
+import { changePassphrase, createVault, readVaultInfo, unlockVault } from '../../../filters/crypt/vault/vault.js';
+import { CliError, UsageError } from '../cli-error.js';
+import type { GroupCommand, LeafCommand } from '../command.js';
+import { resolveFolder } from './crypt/crypt-folder.js';
+import { passphraseFrom } from './crypt/passphrase.js';
+import { DEFAULT_SESSION_MINUTES, endSession, saveSession } from './crypt/session.js';
+
+const folderAndPassphrase = (cmd: Command): void => {
+  cmd.argument('<folder>', 'the protected folder').option('--passphrase-file <file>', 'read the passphrase from the first line of <file>');
+};
+
+function workFactorOf(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`--work-factor must be an integer, got '${String(value)}'`);
+  return n;
+}
+
+async function newPassphrase(file: unknown): Promise<string> {
+  if (typeof file === 'string') return passphraseFrom(file, '');
+  const first = await passphraseFrom(undefined, 'New passphrase: ');
+  const again = await passphraseFrom(undefined, 'Repeat the passphrase: ');
+  if (first !== again) throw new CliError('the two passphrases differ; nothing was changed');
+  return first;
+}
+
+const create: LeafCommand = {
+  name: 'create',
+  summary: 'create the vault of a folder (an age X25519 key protected by a passphrase)',
+  define: (cmd) => {
+    folderAndPassphrase(cmd);
+    cmd.option('--work-factor <n>', 'scrypt work factor (log2 N), 18 to 22', '18');
+  },
+  async run(ctx, { args, options }) {
+    const folder = await resolveFolder(args[0]);
+    const info = await createVault(await loadSodium(), folder, await newPassphrase(options.passphraseFile), { workFactor: workFactorOf(options.workFactor) });
+    return { data: { folder, recipient: info.recipient }, text: `Vault created for ${folder}\nRecipient: ${info.recipient}` };
+  },
+};
+
+const unlock: LeafCommand = {
+  name: 'unlock',
+  summary: 'unlock the vault for later commands (a session in the data dir, 0600, with an expiry)',
+  define: (cmd) => {
+    folderAndPassphrase(cmd);
+    cmd.option('--minutes <n>', 'how long the session lasts', String(DEFAULT_SESSION_MINUTES));
+  },
+  async run(ctx, { args, options }) {
+    const folder = await resolveFolder(args[0]);
+    const minutes = Number(options.minutes);
+    if (!Number.isFinite(minutes) || minutes <= 0) throw new UsageError(`--minutes must be a positive number, got '${String(options.minutes)}'`);
+    const sodium = await loadSodium();
+    const identity = await unlockVault(sodium, folder, await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `));
+    const expires = await saveSession(ctx.dataDir, folder, identity.toString(), minutes);
+    identity.wipe();
+    return { data: { folder, expires: expires.toISOString() }, text: `Unlocked ${folder} until ${expires.toISOString()} (strata vault lock ${folder} ends it)` };
+  },
+};
+
+const lock: LeafCommand = {
+  name: 'lock',
+  summary: 'lock the vault: end the unlock session (its key file is overwritten and removed)',
+  define: (cmd) => void cmd.argument('<folder>', 'the protected folder'),
+  async run(ctx, { args }) {
+    const folder = await resolveFolder(args[0]);
+    const ended = await endSession(ctx.dataDir, folder);
+    return { data: { folder, wasUnlocked: ended }, text: ended ? `Locked ${folder}` : `${folder} was not unlocked` };
+  },
+};
+
+const passwd: LeafCommand = {
+  name: 'passwd',
+  summary: "change the vault's passphrase (re-wraps the key only; files are not touched)",
+  define: (cmd) => {
+    folderAndPassphrase(cmd);
+    cmd.option('--new-passphrase-file <file>', 'read the new passphrase from the first line of <file>');
+    cmd.option('--work-factor <n>', 'scrypt work factor (log2 N), 18 to 22', '18');
+  },
+  async run(ctx, { args, options }) {
+    const folder = await resolveFolder(args[0]);
+    const old = await passphraseFrom(options.passphraseFile, 'Current passphrase: ');
+    await changePassphrase(await loadSodium(), folder, old, await newPassphrase(options.newPassphraseFile), { workFactor: workFactorOf(options.workFactor) });
+    return { data: { folder }, text: `Passphrase changed for ${folder}` };
+  },
+};
+
+const exportIdentity: LeafCommand = {
+  name: 'export-identity',
+  summary: 'print the vault key (AGE-SECRET-KEY-1…) as a recovery key: keep it offline',
+  define: folderAndPassphrase,
+  async run(ctx, { args, options }) {
+    const folder = await resolveFolder(args[0]);
+    const info = await readVaultInfo(folder);
+    const identity = await unlockVault(await loadSodium(), folder, await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `));
+    const text = identity.toString();
+    identity.wipe();
+    return { data: { folder, recipient: info.recipient, identity: text }, text: `# recovery key of ${folder}\n# public key: ${info.recipient}\n${text}` };
+  },
+};
+
+export const vaultCommand: GroupCommand = {
+  name: 'vault',
+  summary: 'the passphrase-protected key of an encrypted folder',
+  subcommands: [create, unlock, lock, passwd, exportIdentity],
+};
