@@ -20,7 +20,7 @@ export const AgentStatus = z.strictObject({
   folders: z.array(z.strictObject({ id: z.string(), name: z.string(), runtime: FolderRuntime })),
   jobs: z.array(JobProgress),
   mediaRoots: z.array(z.string()),
-  media: z.array(z.strictObject({ path: AbsolutePath, state: z.enum(['scanning', 'scanned', 'failed']), message: z.string().nullable() })),
+  media: z.array(z.strictObject({ path: AbsolutePath, state: z.enum(['mounted', 'scanning', 'scanned', 'failed']), message: z.string().nullable() })),
 });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 

@@ -1,0 +1,127 @@
+// Ingests one file another program dropped into a protected folder: copies the raw bytes through the
+// filter stack into a temporary name beside it (so the scan filter checks them and the crypt filter
+// encrypts them), then renames that over the original, atomically. If the original changes meanwhile
+// the copy is thrown away and done again, so an edit made during ingest is never lost.
+
+import { open, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
+import type { FolderStack } from '../folder-stack.js';
+import type { ActiveProtection, IngestCandidate } from '../protections/provider.js';
+import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
+import type { IngestLedger } from './ingest-ledger.js';
+import {
+  StackIoError, createThroughStack, deleteThroughStack, flushDirectoryThroughStack, openThroughStack, randomSuffix,
+  renameThroughStack, withHandle, writeThroughStack,
+} from './stack-file.js';
+import { ingestTempName, isStrataPath } from './strata-names.js';
+
+const CHUNK = 1024 * 1024;
+const HEAD_BYTES = 64;
+
+export interface IngestTarget {
+  readonly root: string;
+  readonly stack: FolderStack;
+  readonly ledger: IngestLedger;
+  readonly protections: () => readonly ActiveProtection[];
+}
+
+export type IngestOutcome =
+  | { kind: 'ingested'; attempts: number; size: number }
+  /** Nothing to do: Strata's own write, gone, not a regular file, or a protection said skip. */
+  | { kind: 'unchanged'; reason: string }
+  /** It kept changing; the next watcher event brings it back. */
+  | { kind: 'busy'; attempts: number }
+  /** The stack refused the bytes (a threat) and a protection dealt with the original. */
+  | { kind: 'refused'; action: 'quarantined' | 'blocked' | 'threat-found'; detail: string; status: NTSTATUS }
+  | { kind: 'failed'; detail: string };
+
+export async function ingestFile(target: IngestTarget, relativePath: string, signal: AbortSignal, maxAttempts = 3): Promise<IngestOutcome> {
+  if (isStrataPath(relativePath)) return { kind: 'unchanged', reason: "Strata's own file" };
+  const absolutePath = join(target.root, relativePath);
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (signal.aborted) return { kind: 'failed', detail: 'cancelled' };
+    const before = await stampIfFile(absolutePath);
+    if (before === null) return { kind: 'unchanged', reason: 'gone or not a regular file' };
+    if (target.ledger.isOwn(relativePath, before)) return { kind: 'unchanged', reason: 'written by Strata' };
+    const step = await copyThroughStack(target, relativePath, absolutePath, before, signal);
+    if (step.kind === 'retry') continue;
+    return step.kind === 'done' ? { kind: 'ingested', attempts: attempt, size: before.size } : step.outcome;
+  }
+  return { kind: 'busy', attempts: maxAttempts };
+}
+
+type Step = { kind: 'done' } | { kind: 'retry' } | { kind: 'outcome'; outcome: IngestOutcome };
+
+async function copyThroughStack(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, signal: AbortSignal): Promise<Step> {
+  const { stack } = target;
+  const dir = posix.dirname(relativePath) === '.' ? '' : posix.dirname(relativePath);
+  const tempPath = posix.join(dir, ingestTempName(posix.basename(relativePath), randomSuffix()));
+  const source = await open(absolutePath, 'r').catch(() => null);
+  if (source === null) return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'gone' } };
+  let tempCreated = false;
+  try {
+    const buffer = new Uint8Array(Math.min(CHUNK, Math.max(before.size, 1)));
+    const first = await source.read(buffer, 0, Math.min(buffer.length, HEAD_BYTES), 0);
+    const candidate: IngestCandidate = { relativePath, absolutePath, size: before.size, head: buffer.slice(0, first.bytesRead) };
+    const decisions = target.protections().map((p) => p.ingestDecision?.(candidate) ?? 'ingest');
+    if (decisions.includes('skip')) {
+      target.ledger.record(relativePath, before);
+      return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'already in its protected form' } };
+    }
+    const temp = await createThroughStack(stack, tempPath);
+    tempCreated = true;
+    await withHandle(stack, temp, tempPath, async (handle) => {
+      for (let offset = 0; ; ) {
+        if (signal.aborted) throw new StackIoError('cancelled while writing', tempPath, 0);
+        const { bytesRead } = await source.read(buffer, 0, buffer.length, offset);
+        if (bytesRead === 0) break;
+        await writeThroughStack(stack, handle, buffer.subarray(0, bytesRead), offset, tempPath);
+        offset += bytesRead;
+      }
+      await stack.api.flush(handle);
+    });
+    await source.close();
+    // The original must still be what was copied; the rename replaces it in one step.
+    if (!sameStamp(before, await stampIfFile(absolutePath))) {
+      await deleteThroughStack(stack, tempPath);
+      return { kind: 'retry' };
+    }
+    const reopened = await openThroughStack(stack, tempPath);
+    await withHandle(stack, reopened, tempPath, async (handle) => {
+      if (!sameStamp(before, await stampIfFile(absolutePath))) throw new ChangedMeanwhile();
+      await renameThroughStack(stack, handle, relativePath, tempPath);
+    });
+    tempCreated = false;
+    await flushDirectoryThroughStack(stack, dir);
+    return { kind: 'done' };
+  } catch (error) {
+    await source.close().catch(() => undefined);
+    if (tempCreated) await deleteThroughStack(stack, tempPath);
+    if (error instanceof ChangedMeanwhile) return { kind: 'retry' };
+    if (error instanceof StackIoError && error.status !== 0) return { kind: 'outcome', outcome: await refused(target, relativePath, absolutePath, before, error) };
+    return { kind: 'outcome', outcome: { kind: 'failed', detail: (error as Error).message } };
+  }
+}
+
+class ChangedMeanwhile extends Error {}
+
+/** A protection (scan) deals with an original the stack refused; otherwise it is a plain failure. */
+async function refused(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, error: StackIoError): Promise<IngestOutcome> {
+  const candidate: IngestCandidate = { relativePath, absolutePath, size: before.size, head: new Uint8Array(0) };
+  for (const protection of target.protections()) {
+    const handled = await protection.onIngestRefused?.(candidate, error.status);
+    if (handled != null) return { kind: 'refused', ...handled, status: error.status };
+  }
+  if (error.status === STATUS_VIRUS_INFECTED) return { kind: 'refused', action: 'threat-found', detail: `${relativePath}: ${statusName(error.status)}`, status: error.status };
+  return { kind: 'failed', detail: error.message };
+}
+
+async function stampIfFile(path: string): Promise<FileStamp | null> {
+  try {
+    const stats = await stat(path);
+    return stats.isFile() ? stampOf(stats) : null;
+  } catch {
+    return null;
+  }
+}

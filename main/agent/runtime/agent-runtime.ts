@@ -1,0 +1,136 @@
+// The live agent: every protected folder mounted with its protections, the shared ingest queue and
+// scheduler, removable-media watching, and the event stream fed from the event log, progress and
+// folder state. Policy changes from the API reach it as updates and are applied folder by folder.
+
+import type { AgentStatus, FolderRuntime, JobProgress, StreamMessage } from '../../api/index.js';
+import type { RuntimeView } from '../api-handlers.js';
+import type { AgentCore } from '../agent-core.js';
+import { IngestQueue } from '../ingest/ingest-queue.js';
+import { MediaWatcher } from '../media/media-watcher.js';
+import type { PolicyUpdate } from '../policy/policy-service.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { LiveFolder } from './live-folder.js';
+import { throttleProgress } from './progress-throttle.js';
+
+export interface AgentRuntimeOptions {
+  core: AgentCore;
+  version: string;
+  verifier: boolean;
+  /** How long a file must be quiet before it is ingested. */
+  quietMs: number;
+  mediaRoots: readonly string[];
+  queueCapacity: number;
+  ingestConcurrency: number;
+  /** How often folders that were missing are looked for again. */
+  retryMs: number;
+  broadcast: (message: StreamMessage) => void;
+}
+
+export class AgentRuntime implements RuntimeView {
+  private readonly folders = new Map<string, LiveFolder>();
+  readonly scheduler = new Scheduler();
+  readonly queue: IngestQueue;
+  private readonly media: MediaWatcher;
+  private readonly jobs = new Map<string, JobProgress>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly startedAt = new Date().toISOString();
+  private readonly progress: (job: JobProgress) => void;
+
+  constructor(private readonly options: AgentRuntimeOptions) {
+    const emit = throttleProgress((job) => options.broadcast({ type: 'progress', job }));
+    this.progress = (job) => {
+      this.jobs.set(job.id, job);
+      emit(job);
+    };
+    this.queue = new IngestQueue({
+      capacity: options.queueCapacity,
+      concurrency: options.ingestConcurrency,
+      work: (item, signal) => this.folders.get(item.folderId)?.ingest(item.relativePath, signal) ?? Promise.resolve(false),
+      onRoom: () => {
+        for (const folder of this.folders.values()) folder.resume();
+      },
+      onProgress: (counters, idle) =>
+        this.progress({ id: 'ingest', kind: 'ingest', folderId: null, label: 'ingesting new files', done: counters.done + counters.failed, total: counters.accepted, failed: counters.failed, finished: idle }),
+    });
+    this.media = new MediaWatcher({ core: options.core, roots: options.mediaRoots, verifier: options.verifier, progress: this.progress });
+  }
+
+  async start(): Promise<void> {
+    const { core } = this.options;
+    this.unsubscribe.push(core.log.subscribe((event) => this.options.broadcast({ type: 'event', event })));
+    this.unsubscribe.push(core.policy.onUpdate((update) => void this.onUpdate(update)));
+    for (const record of core.policy.store.listFolders()) this.folders.set(record.id, this.live(record));
+    await Promise.all([...this.folders.values()].map((folder) => folder.start()));
+    this.scheduler.add({
+      name: 'look again for missing folders',
+      trigger: { kind: 'every', intervalMs: this.options.retryMs, jitter: 0.2 },
+      run: async () => void (await Promise.all([...this.folders.values()].map((folder) => folder.retry()))),
+    });
+    await this.media.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    await this.scheduler.stop();
+    await this.queue.stop();
+    await this.media.stop();
+    await Promise.all([...this.folders.values()].map((folder) => folder.stop()));
+    this.folders.clear();
+  }
+
+  folderRuntime(id: string): FolderRuntime | null {
+    return this.folders.get(id)?.runtime() ?? null;
+  }
+
+  status(): AgentStatus {
+    const { core } = this.options;
+    return {
+      version: this.options.version,
+      pid: process.pid,
+      dataDir: core.dataDir,
+      startedAt: this.startedAt,
+      folders: [...this.folders.values()].map((folder) => ({ id: folder.id, name: folder.record.name, runtime: folder.runtime() })),
+      jobs: [...this.jobs.values()],
+      mediaRoots: [...this.options.mediaRoots],
+      media: this.media.list(),
+    };
+  }
+
+  /** Resolves when every file offered so far has been ingested (tests, and a clean stop). */
+  whenIdle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+
+  private live(record: LiveFolder['record']): LiveFolder {
+    return new LiveFolder(record, {
+      core: this.options.core,
+      scheduler: this.scheduler,
+      queue: this.queue,
+      verifier: this.options.verifier,
+      quietMs: this.options.quietMs,
+      changed: (folder) => this.options.broadcast({ type: 'folder', folder: { ...folder.record, runtime: folder.runtime() } }),
+    });
+  }
+
+  private async onUpdate(update: PolicyUpdate): Promise<void> {
+    const { store } = this.options.core.policy;
+    if (update.type === 'folder') {
+      const existing = this.folders.get(update.folder.id);
+      if (existing !== undefined) return existing.apply(update.folder);
+      const folder = this.live(update.folder);
+      this.folders.set(folder.id, folder);
+      return folder.start();
+    }
+    if (update.type === 'folder-removed') {
+      const folder = this.folders.get(update.folder.id);
+      this.folders.delete(update.folder.id);
+      await folder?.stop();
+      this.options.broadcast({ type: 'folder-removed', id: update.folder.id });
+      return;
+    }
+    for (const folder of this.folders.values()) {
+      const record = store.getFolder(folder.id);
+      if (record !== undefined) await folder.apply(record);
+    }
+  }
+}

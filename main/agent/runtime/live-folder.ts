@@ -1,0 +1,265 @@
+// One protected folder in the running agent: its filter stack (the write tracker at the bottom, one
+// minifilter per enabled protection above it), its watcher feeding the ingest queue, and its jobs.
+// Policy changes attach and detach protections live; detaching drains the filter's in-flight I/O.
+
+import { existsSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FolderRuntime, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
+import { PROTECTION_KINDS } from '../../api/index.js';
+import type { AgentCore } from '../agent-core.js';
+import { openFolderStack, type FolderStack } from '../folder-stack.js';
+import { stampOf } from '../ingest/file-stamp.js';
+import { FolderWatcher } from '../ingest/folder-watcher.js';
+import { ingestFile, type IngestOutcome } from '../ingest/ingest-file.js';
+import { IngestLedger } from '../ingest/ingest-ledger.js';
+import type { IngestQueue } from '../ingest/ingest-queue.js';
+import { registerWriteTracker } from '../ingest/write-tracker.js';
+import type { FolderRecord } from '../policy/policy-store.js';
+import type { ActiveProtection, ProtectionContext } from '../protections/provider.js';
+import type { JobHandle, Scheduler } from '../scheduler/scheduler.js';
+import { Serial } from './serial.js';
+
+export interface LiveFolderDeps {
+  core: AgentCore;
+  scheduler: Scheduler;
+  queue: IngestQueue;
+  verifier: boolean;
+  quietMs: number;
+  /** The folder's live state changed (for the event stream). */
+  changed: (folder: LiveFolder) => void;
+}
+
+interface Attached {
+  protection: ActiveProtection;
+  jobs: JobHandle[];
+  /** What it was attached with: a different key means detach and attach again. */
+  key: string;
+}
+
+export class LiveFolder {
+  private stack: FolderStack | null = null;
+  private watcher: FolderWatcher | null = null;
+  private readonly attached = new Map<ProtectionKind, Attached>();
+  private readonly failures = new Map<ProtectionKind, string>();
+  private readonly serial = new Serial();
+  private state: FolderRuntime['state'] = 'starting';
+  private message: string | null = null;
+  private readonly counts = { offered: 0, done: 0, failed: 0 };
+  readonly ledger: IngestLedger;
+
+  constructor(public record: FolderRecord, private readonly deps: LiveFolderDeps) {
+    this.ledger = new IngestLedger(deps.core.store.db, record.id);
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  start(): Promise<void> {
+    return this.serial.run(() => this.startNow());
+  }
+
+  /** Applies a changed policy (or changed tiers and signature sets it refers to). */
+  apply(record: FolderRecord): Promise<void> {
+    return this.serial.run(async () => {
+      this.record = record;
+      if (this.stack === null) return this.startNow();
+      await this.reconcile();
+      this.deps.changed(this);
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.serial.run(async () => {
+      await this.stopNow();
+      this.state = 'stopped';
+      this.deps.changed(this);
+    });
+  }
+
+  /** Tries again to start a folder that was missing or failed. */
+  retry(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.state === 'missing' || this.state === 'failed') await this.startNow();
+    });
+  }
+
+  runtime(): FolderRuntime {
+    const protections: ProtectionRuntime[] = PROTECTION_KINDS.flatMap((kind) => {
+      const protection = this.record.policy[kind];
+      if (protection === undefined) return [];
+      const provider = this.deps.core.providers[kind];
+      const failure = this.failures.get(kind);
+      const state = !protection.enabled ? 'disabled' : this.attached.has(kind) ? 'active' : provider.unavailableReason !== null ? 'unavailable' : failure !== undefined ? 'failed' : 'disabled';
+      return [{ kind, state, altitude: protection.altitude, message: failure ?? (state === 'unavailable' ? provider.unavailableReason : null) }];
+    });
+    const pending = this.counts.offered - this.counts.done - this.counts.failed + (this.watcher?.waiting ?? 0);
+    return { state: this.state, message: this.message, protections, ingest: { pending: Math.max(0, pending), done: this.counts.done, failed: this.counts.failed } };
+  }
+
+  /** The queue's worker for this folder's files. */
+  async ingest(relativePath: string, signal: AbortSignal): Promise<boolean> {
+    const stack = this.stack;
+    if (stack === null) return false;
+    const outcome = await ingestFile({ root: this.record.path, stack, ledger: this.ledger, protections: () => [...this.attached.values()].map((a) => a.protection) }, relativePath, signal);
+    this.report(relativePath, outcome);
+    const ok = outcome.kind !== 'failed';
+    if (ok) this.counts.done++;
+    else this.counts.failed++;
+    return ok;
+  }
+
+  private async startNow(): Promise<void> {
+    await this.stopNow();
+    const { path } = this.record;
+    if (!existsSync(path) || !statSync(path).isDirectory()) {
+      this.setState('missing', `there is no folder at ${path}`);
+      return;
+    }
+    try {
+      this.stack = await openFolderStack(path, {
+        verifier: this.deps.verifier,
+        setup: (manager) => void registerWriteTracker(manager, {
+          begin: (stream, relativePath) => this.ledger.beginWrite(stream, relativePath),
+          end: (stream, relativePath) => void stat(join(path, relativePath)).then(
+            (stats) => this.ledger.endWrite(stream, stampOf(stats), relativePath),
+            () => this.ledger.endWrite(stream, null, relativePath),
+          ),
+        }),
+      });
+      // Protections attach before the first open mounts the volume, so mount interception sees them all.
+      await this.reconcile();
+      this.setState('running', null);
+      this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'folder-mounted', result: 'ok', detail: path });
+    } catch (error) {
+      await this.stopNow();
+      this.setState('failed', (error as Error).message);
+      this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'folder-mounted', result: 'failed', detail: (error as Error).message });
+    }
+  }
+
+  private async stopNow(): Promise<void> {
+    await this.watcher?.stop();
+    this.watcher = null;
+    this.deps.queue.dropFolder(this.id);
+    for (const kind of [...this.attached.keys()]) await this.detach(kind);
+    if (this.stack !== null) {
+      const stack = this.stack;
+      this.stack = null;
+      await stack.close();
+    }
+  }
+
+  /** Makes the attached protections and the watcher match the policy. */
+  private async reconcile(): Promise<void> {
+    const stack = this.stack!;
+    for (const kind of PROTECTION_KINDS) {
+      const protection = this.record.policy[kind];
+      const wanted = protection?.enabled === true ? this.keyOf(kind, protection) : null;
+      const current = this.attached.get(kind);
+      if (current !== undefined && current.key === wanted) continue;
+      if (current !== undefined) await this.detach(kind);
+      this.failures.delete(kind);
+      if (wanted !== null) await this.attach(kind, protection!, wanted, stack);
+    }
+    const ingests = [...this.attached.keys()].some((kind) => this.deps.core.providers[kind].ingests);
+    if (ingests && this.watcher === null) await this.startWatcher();
+    if (!ingests && this.watcher !== null) {
+      await this.watcher.stop();
+      this.watcher = null;
+      this.deps.queue.dropFolder(this.id);
+    }
+  }
+
+  private async attach(kind: ProtectionKind, protection: Protection<ProtectionKind>, key: string, stack: FolderStack): Promise<void> {
+    const provider = this.deps.core.providers[kind] as { attach(context: ProtectionContext, protection: Protection<ProtectionKind>): Promise<ActiveProtection> };
+    try {
+      const active = await provider.attach(this.context(stack), protection);
+      const jobs = active.jobs.map((spec) => this.deps.scheduler.add({ ...spec, name: `${this.record.name}: ${spec.name}` }));
+      this.attached.set(kind, { protection: active, jobs, key });
+    } catch (error) {
+      this.failures.set(kind, (error as Error).message);
+      this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'error', result: 'failed', detail: `${kind}: ${(error as Error).message}` });
+    }
+  }
+
+  private async detach(kind: ProtectionKind): Promise<void> {
+    const current = this.attached.get(kind);
+    if (current === undefined) return;
+    this.attached.delete(kind);
+    await Promise.all(current.jobs.map((job) => job.cancel()));
+    await current.protection.detach();
+  }
+
+  private async startWatcher(): Promise<void> {
+    const watcher = new FolderWatcher({
+      root: this.record.path,
+      quietMs: this.deps.quietMs,
+      offer: (relativePath) => {
+        const accepted = this.deps.queue.offer({ folderId: this.id, relativePath });
+        if (accepted) this.counts.offered++;
+        return accepted;
+      },
+      isOwn: (relativePath, stamp) => this.ledger.isOwn(relativePath, stamp),
+      onRemoved: (relativePath) => this.ledger.forget(relativePath),
+      onError: (error) => this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'error', result: 'failed', detail: `watcher: ${error.message}` }),
+    });
+    this.watcher = watcher;
+    await watcher.start();
+    await watcher.rescan();
+  }
+
+  /** The queue has room again: let the settler offer what it holds. */
+  resume(): void {
+    this.watcher?.resume();
+  }
+
+  private report(relativePath: string, outcome: IngestOutcome): void {
+    const base = { folderId: this.id, folderName: this.record.name, path: relativePath };
+    const log = this.deps.core.log;
+    switch (outcome.kind) {
+      case 'ingested':
+        log.record({ ...base, action: 'ingested', result: 'ok', detail: `${outcome.size} bytes through ${[...this.attached.keys()].join(', ')}` });
+        break;
+      case 'busy':
+        this.watcher?.retryLater(relativePath);
+        break;
+      case 'refused':
+        log.record({ ...base, action: outcome.action, result: 'infected', detail: outcome.detail });
+        break;
+      case 'failed':
+        log.record({ ...base, action: 'ingested', result: 'failed', detail: outcome.detail });
+        break;
+      case 'unchanged':
+        break;
+    }
+  }
+
+  private context(stack: FolderStack): ProtectionContext {
+    const { core } = this.deps;
+    return {
+      folder: this.record,
+      stack,
+      dataDir: core.dataDir,
+      db: core.store.db,
+      record: (event) => core.log.record({ ...event, folderId: this.id, folderName: this.record.name }),
+      tier: (name) => core.policy.store.listTiers().find((t) => t.name.toLowerCase() === name.toLowerCase()),
+      signatureSet: (name) => core.policy.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase()),
+    };
+  }
+
+  /** The protection plus the tier or signature set it refers to: a change to either means re-attach. */
+  private keyOf(kind: ProtectionKind, protection: Protection<ProtectionKind>): string {
+    const context = this.context(this.stack!);
+    const settings = protection.settings as { tier?: string; signatureSet?: string };
+    const refs = { tier: settings.tier === undefined ? null : context.tier(settings.tier), set: settings.signatureSet === undefined ? null : context.signatureSet(settings.signatureSet) };
+    return JSON.stringify({ kind, protection, refs });
+  }
+
+  private setState(state: FolderRuntime['state'], message: string | null): void {
+    this.state = state;
+    this.message = message;
+    this.deps.changed(this);
+  }
+}
