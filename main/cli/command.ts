@@ -16,7 +16,7 @@ export interface CliContext {
 
 /** A command returns what it found; the runner decides how to print it. */
 export interface CommandResult {
-  /** Printed as JSON with --json. */
+  /** Printed as JSON with --json (nothing when undefined: the command wrote JSON lines itself). */
   readonly data: unknown;
   /** Printed for a person otherwise. */
   readonly text: string;
