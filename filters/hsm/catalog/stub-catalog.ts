@@ -94,10 +94,10 @@ export class StubCatalog {
     return replaced;
   }
 
-  /** How many stubs of any folder, and unfinished journal entries, still use the object. */
-  references(tier: string, objectId: string): number {
+  /** How many stubs of any folder, and unfinished journal entries (but `exceptJournalId`), still use the object. */
+  references(tier: string, objectId: string, exceptJournalId = -1): number {
     const stubs = this.db.prepare('SELECT count(*) FROM hsm_stubs WHERE tier = ? AND object_id = ?').pluck().get(tier, objectId) as number;
-    const journal = this.db.prepare('SELECT count(*) FROM hsm_journal WHERE tier = ? AND object_id = ?').pluck().get(tier, objectId) as number;
+    const journal = this.db.prepare('SELECT count(*) FROM hsm_journal WHERE tier = ? AND object_id = ? AND id != ?').pluck().get(tier, objectId, exceptJournalId) as number;
     return stubs + journal;
   }
 }

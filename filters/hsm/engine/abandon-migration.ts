@@ -2,16 +2,16 @@
 // stub (if one was made), the journal entry, and the tier copy unless something else uses that object.
 
 import type { HsmVolume } from '../volume/hsm-volume.js';
+import { crashPoint } from '../volume/crash-point.js';
 
 export async function abandonMigration(volume: HsmVolume, journalId: number): Promise<void> {
   const entry = volume.journal.get(journalId);
   if (entry === null) return;
   if (entry.tempName !== null) await volume.io.deleteIfExists(entry.tempName);
-  volume.db.transaction(() => {
-    // The row put in just before the rename, if it got that far (and is still this migration's).
-    const row = volume.catalog.get(entry.path);
-    if (entry.step === 'stub-temp' && row !== null && row.object === entry.object && row.sha256 === entry.sha256) volume.catalog.remove(entry.path);
-    volume.journal.finish(journalId);
-  })();
-  if (entry.object !== null) volume.releaseObjectIfUnused(entry.path, entry.tier, entry.object);
+  // The row put in just before the rename, if it got that far (and is still this migration's).
+  const row = volume.catalog.get(entry.path);
+  if (entry.step === 'stub-temp' && row !== null && row.object === entry.object && row.sha256 === entry.sha256) volume.catalog.remove(entry.path);
+  if (entry.object !== null) await volume.deleteObjectIfUnused(entry.path, entry.tier, entry.object, journalId);
+  crashPoint('abandoned');
+  volume.journal.finish(journalId);
 }

@@ -62,17 +62,19 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   } finally {
     await volume.io.close(file);
   }
-  finishRecall(volume, journalId, path, fields);
+  await finishRecall(volume, journalId, path, fields);
 }
 
-/** The file holds its content again: its row and journal entry go, then the tier copy if unused. */
-export function finishRecall(volume: HsmVolume, journalId: number, path: string, fields: StubFields): void {
+/** The file holds its content again: its row goes, then the tier copy if unused, then the journal entry. */
+export async function finishRecall(volume: HsmVolume, journalId: number, path: string, fields: StubFields): Promise<void> {
   volume.db.transaction(() => {
     volume.catalog.remove(path);
-    volume.journal.finish(journalId);
+    volume.journal.advance(journalId, 'written');
   })();
-  crashPoint('recall-finished');
-  volume.releaseObjectIfUnused(path, fields.tier, fields.object);
+  crashPoint('recall-uncataloged');
+  await volume.deleteObjectIfUnused(path, fields.tier, fields.object, journalId);
+  crashPoint('recall-object-deleted');
+  volume.journal.finish(journalId);
 }
 
 /** Streams the object into the file, reading the next chunk while the current one is hashed and written. */

@@ -73,7 +73,7 @@ async function recoverRecall(volume: HsmVolume, entry: JournalEntry): Promise<Re
     return done('rolled back', 'the stub was still intact');
   }
   if (state === 'content') {
-    finishRecall(volume, entry.id, entry.path, fields);
+    await finishRecall(volume, entry.id, entry.path, fields);
     return done('completed', 'the content had been recalled and verified');
   }
   // Half-written: recall again (a fresh journal entry), else put the stub back.

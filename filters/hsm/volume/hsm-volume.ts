@@ -76,10 +76,24 @@ export class HsmVolume {
     void tracked.finally(() => this.background.delete(tracked));
   }
 
-  /** Deletes a tier object once nothing (no stub of any folder, no unfinished journal entry) uses it. */
+  /** Deletes a tier object, in the background, once nothing (no stub of any folder, no journal entry) uses it. */
   releaseObjectIfUnused(path: string, tierName: string, objectId: string): void {
     if (this.catalog.references(tierName, objectId) > 0) return;
     this.track(path, this.tier(tierName).delete(objectId));
+  }
+
+  /**
+   * The same, awaited, for a journaled step that ends with it: the entry is finished only afterwards,
+   * so a crash in between is finished by recovery instead of leaving an orphan object. A tier that
+   * cannot be reached leaves the object for fsck (with a warning); the step still finishes.
+   */
+  async deleteObjectIfUnused(path: string, tierName: string, objectId: string, journalId: number): Promise<void> {
+    if (this.catalog.references(tierName, objectId, journalId) > 0) return;
+    try {
+      await this.tier(tierName).delete(objectId);
+    } catch (error) {
+      this.emit({ kind: 'warning', path, message: `the unused tier copy ${objectId} stays in tier '${tierName}' (${(error as Error).message}); fsck --repair removes it` });
+    }
   }
 
   /** Resolves when recovery and every background task have finished. */

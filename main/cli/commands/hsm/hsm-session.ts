@@ -64,17 +64,19 @@ export async function openHsmSession(options: HsmSessionOptions): Promise<HsmSes
     await stack.api.close(root.handle!);
     const volume = hsm!.volumeFor(stack.volumePath)!;
     await volume.ready;
+    let closing: Promise<void> | null = null;
     return {
       store,
       stack,
       hsm: hsm!,
       volume,
       folder,
-      close: async () => {
-        await hsm!.idle();
-        await stack.close();
-        store.close();
-      },
+      close: () =>
+        (closing ??= (async () => {
+          await hsm!.idle();
+          await stack.close();
+          store.close();
+        })()),
     };
   } catch (error) {
     store.close();
