@@ -104,8 +104,9 @@ export class ScanSession {
     const view = this.tail.view(this.position);
     this.verifyPending(Infinity, () => view);
     if (this.position < SMALLEST_SCANNED_SIZE) return (this.detection = null);
-    if (this.detection === null) this.checkHashes();
+    // clamscan's order: body patterns (EOF-anchored ones too), then hashes, then logical signatures.
     if (this.detection === null) this.checkEofRules(view);
+    if (this.detection === null) this.checkHashes();
     if (this.detection === null) this.checkLogicals();
     return this.detection;
   }
