@@ -4,7 +4,7 @@
 
 import { opendir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { NT_SUCCESS, STATUS_VIRUS_INFECTED } from '../../io/index.js';
+import { NT_SUCCESS, STATUS_END_OF_FILE, STATUS_VIRUS_INFECTED } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
 import { openThroughStack } from '../ingest/stack-file.js';
 
@@ -52,6 +52,7 @@ async function readThrough(stack: FolderStack, relativePath: string, buffer: Uin
   try {
     for (let offset = 0; ; ) {
       const read = await stack.api.read(handle, buffer.length, offset, buffer);
+      if (read.status === STATUS_END_OF_FILE) return 0;
       if (!NT_SUCCESS(read.status)) return read.status;
       if (read.information === 0) return 0;
       offset += read.information;

@@ -35,9 +35,13 @@ export class AgentRuntime implements RuntimeView {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly startedAt = new Date().toISOString();
   private readonly progress: (job: JobProgress) => void;
+  private readonly progressListeners = new Set<(job: JobProgress) => void>();
 
   constructor(private readonly options: AgentRuntimeOptions) {
-    const emit = throttleProgress((job) => options.broadcast({ type: 'progress', job }));
+    const emit = throttleProgress((job) => {
+      options.broadcast({ type: 'progress', job });
+      for (const listener of this.progressListeners) listener(job);
+    });
     this.progress = (job) => {
       this.jobs.set(job.id, job);
       emit(job);
@@ -94,6 +98,12 @@ export class AgentRuntime implements RuntimeView {
       mediaRoots: [...this.options.mediaRoots],
       media: this.media.list(),
     };
+  }
+
+  /** Hears every (throttled) progress report, as the event stream does. */
+  onProgress(listener: (job: JobProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
   }
 
   /** Resolves when every file offered so far has been ingested (tests, and a clean stop). */

@@ -4,5 +4,9 @@ import { statusCommand } from './status.js';
 import { vaultCommand } from './vault.js';
 import { filesCommand } from './files.js';
 import { encryptCommand } from './encrypt.js';
+import { agentCommand } from './agent.js';
+import { folderCommand } from './folder.js';
+import { eventsCommand } from './events.js';
+import { policyCommand } from './policy.js';
 
-export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand];
+export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand, agentCommand, folderCommand, eventsCommand, policyCommand];
