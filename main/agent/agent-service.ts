@@ -8,6 +8,7 @@ import type { StreamMessage } from '../api/index.js';
 import { openAgentCore, type AgentCore } from './agent-core.js';
 import { createHandlers } from './api-handlers.js';
 import { defaultMediaRoots } from './media/media-roots.js';
+import { builtRendererRoot } from './renderer-assets.js';
 import type { ProviderRegistry } from './protections/provider.js';
 import { defaultProviders } from './protections/registry.js';
 import { AgentRuntime } from './runtime/agent-runtime.js';
@@ -25,7 +26,7 @@ export interface AgentOptions {
   quietMs?: number;
   /** Default: the OS's media roots. */
   mediaRoots?: readonly string[];
-  /** The built GUI to serve at / (issue 7). */
+  /** The built GUI to serve at / (issue 7). Default: build/gui when it has been built. */
   uiRoot?: string;
   port?: number;
   providers?: ProviderRegistry;
@@ -45,14 +46,20 @@ export interface RunningAgent {
 }
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const lock = acquireAgentLock(options.dataDir);
-  const undo: Array<() => unknown> = [() => lock.release()];
+  // The store first: it creates the data dir (owner-only) the lock file goes in.
+  const core = openAgentCore(options.dataDir, options.providers ?? defaultProviders);
+  let lock;
+  try {
+    lock = acquireAgentLock(options.dataDir);
+  } catch (error) {
+    core.close();
+    throw error;
+  }
+  const undo: Array<() => unknown> = [() => lock.release(), () => core.close()];
   const unwind = async () => {
     for (const step of undo.reverse()) await step();
   };
   try {
-    const core = openAgentCore(options.dataDir, options.providers ?? defaultProviders);
-    undo.push(() => core.close());
     const hub = new EventStreamHub();
     const runtime = new AgentRuntime({
       core,
@@ -70,7 +77,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const token = issueApiToken(options.dataDir);
     undo.push(() => rmSync(join(options.dataDir, TOKEN_FILE), { force: true }));
     const hello = (): StreamMessage => ({ type: 'hello', agentVersion: options.version, time: new Date().toISOString(), lastEventId: core.log.lastId() });
-    const server = await startApiServer({ handlers: createHandlers(core, runtime), token, hub, hello, uiRoot: options.uiRoot, port: options.port });
+    const server = await startApiServer({ handlers: createHandlers(core, runtime), token, hub, hello, uiRoot: options.uiRoot ?? builtRendererRoot(), port: options.port });
     undo.push(() => server.close());
     lock.publish(server.url);
     core.log.record({ action: 'agent-started', result: 'ok', detail: `pid ${process.pid} at ${server.url}` });

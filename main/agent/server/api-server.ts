@@ -9,9 +9,10 @@ import { ApiRequestError, HTTP_STATUS_OF, isOperationName, type StreamMessage } 
 import { dispatch, type Handlers } from '../api-handlers.js';
 import type { EventStreamHub } from './event-stream-hub.js';
 import { checkRequest, SESSION_COOKIE, type AuthVerdict } from './request-auth.js';
-import { serveUi } from './ui-page.js';
+import { serveRendererAssets } from '../renderer-assets.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
 export interface ApiServerOptions {
   handlers: Handlers;
@@ -74,7 +75,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       response.writeHead(303, { location: url.pathname }).end();
       return;
     }
-    await serveUi(request, response, url, options.uiRoot);
+    await serveRendererAssets(request, response, url, options.uiRoot);
     return;
   }
   const name = url.pathname.slice('/api/'.length);
@@ -97,9 +98,12 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiRequestError('payload-too-large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+    // Past the limit the rest is read and dropped (so the client gets the answer, not a reset),
+    // up to a point where the connection is simply cut.
+    if (size > MAX_DRAIN_BYTES) request.destroy();
+    else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_BODY_BYTES) throw new ApiRequestError('payload-too-large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
   try {
