@@ -8,8 +8,8 @@ import {
   type FltFilter, type FltPostopStatus, type FltPreopStatus,
 } from '../../main/fltmgr/index.js';
 import {
-  FILE_CREATED, FILE_DIRECTORY_FILE, FILE_OVERWRITTEN, FILE_SUPERSEDED, NT_SUCCESS, STATUS_ACCESS_DENIED,
-  type FileObject,
+  FILE_CREATED, FILE_DIRECTORY_FILE, FILE_OPEN, FILE_OPENED, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF,
+  FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED, NT_SUCCESS, STATUS_ACCESS_DENIED, type FileObject,
 } from '../../main/io/index.js';
 import { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
@@ -23,22 +23,37 @@ export function nameOf(fileObject: FileObject): string {
   return joinName(related === null ? own : [...componentsOf(related.fileName), ...own]);
 }
 
-export function preCreate(data: FltCallbackData): FltPreopStatus {
+export function preCreate(data: FltCallbackData): FltPreopStatus | { status: FltPreopStatus; context: unknown } {
   const fileObject = data.fileObject;
   if (fileObject !== null && isReservedName(nameOf(fileObject))) {
     data.ioStatus.status = STATUS_ACCESS_DENIED;
     data.ioStatus.information = 0;
     return FLT_PREOP_COMPLETE;
   }
-  return FLT_PREOP_SUCCESS_WITH_CALLBACK;
+  const create = data.parameters.create;
+  const requested = create?.disposition;
+  if (create === undefined || (create.options & FILE_DIRECTORY_FILE) !== 0 || !REPLACING.has(requested!)) return FLT_PREOP_SUCCESS_WITH_CALLBACK;
+  // Truncating the ciphertext now would lose the old version if Strata stopped before the save: the
+  // file system opens it as it is, and the stream starts empty; the old file stays until the rename.
+  create.disposition = requested === FILE_OVERWRITE ? FILE_OPEN : FILE_OPEN_IF;
+  return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: requested };
 }
 
-export function postCreate(filter: FltFilter, volume: CryptVolume, data: FltCallbackData, flags: number): FltPostopStatus {
+const REPLACING = new Set([FILE_SUPERSEDE, FILE_OVERWRITE, FILE_OVERWRITE_IF]);
+
+/** What the caller's create would have answered: overwritten or superseded where the file existed. */
+function replacedInformation(requested: unknown, taken: number): number {
+  if (typeof requested !== 'number' || taken !== FILE_OPENED) return taken;
+  return requested === FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
+}
+
+export function postCreate(filter: FltFilter, volume: CryptVolume, data: FltCallbackData, requested: unknown, flags: number): FltPostopStatus {
   const fileObject = data.fileObject;
   if ((flags & FLTFL_POST_OPERATION_DRAINING) !== 0 || !NT_SUCCESS(data.ioStatus.status) || fileObject === null || fileObject.fsContext === null) {
     return FLT_POSTOP_FINISHED_PROCESSING;
   }
-  const taken = data.ioStatus.information;
+  const taken = replacedInformation(requested, data.ioStatus.information);
+  data.ioStatus.information = taken;
   const replaced = taken === FILE_CREATED || taken === FILE_OVERWRITTEN || taken === FILE_SUPERSEDED;
   const existing = volume.instance.getStreamContext<CryptStream>(fileObject);
   if (existing !== null) {

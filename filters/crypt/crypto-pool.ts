@@ -15,10 +15,9 @@ interface Pending {
 }
 
 export class CryptoPool {
+  /** Kept referenced: close() the pool when done, or the process stays alive (unref'd workers lost jobs). */
   private readonly workers: Worker[] = [];
-  /** Jobs in flight per worker: a busy worker keeps the process alive, an idle one does not. */
-  private readonly busy = new Map<Worker, number>();
-  private readonly pending = new Map<number, Pending & { worker: Worker }>();
+  private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private next = 0;
 
@@ -27,7 +26,6 @@ export class CryptoPool {
       const worker = new Worker(new URL('./crypto-worker.js', import.meta.url));
       worker.on('message', (message: { id: number; data?: Uint8Array; error?: string; chunkIndex?: number }) => this.settle(message));
       worker.on('error', (error) => this.failAll(error));
-      worker.unref();
       this.workers.push(worker);
     }
   }
@@ -47,7 +45,13 @@ export class CryptoPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    // Workers are asked to exit rather than terminated: terminate() can hang while a worker is still
+    // compiling libsodium's WebAssembly.
+    await Promise.all(this.workers.map((worker) => {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ op: 'exit' });
+      return exited;
+    }));
     this.workers.length = 0;
     this.failAll(new Error('the crypto pool was closed'));
   }
@@ -78,24 +82,15 @@ export class CryptoPool {
     const id = this.nextId++;
     const worker = this.workers[this.next++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
-      this.adjustBusy(worker, 1);
+      this.pending.set(id, { resolve, reject });
       worker.postMessage({ ...job, id }, [job.data.buffer as ArrayBuffer]);
     });
-  }
-
-  private adjustBusy(worker: Worker, delta: number): void {
-    const count = (this.busy.get(worker) ?? 0) + delta;
-    this.busy.set(worker, count);
-    if (count === 0) worker.unref();
-    else if (count === 1 && delta > 0) worker.ref();
   }
 
   private settle(message: { id: number; data?: Uint8Array; error?: string; chunkIndex?: number }): void {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
     this.pending.delete(message.id);
-    this.adjustBusy(pending.worker, -1);
     if (message.data !== undefined) pending.resolve(message.data);
     else if (message.chunkIndex !== undefined && message.chunkIndex >= 0) pending.reject(new ChunkAuthenticationError(message.chunkIndex));
     else pending.reject(new Error(message.error ?? 'crypto worker failed'));

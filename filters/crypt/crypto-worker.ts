@@ -7,7 +7,11 @@ import { runChunkJob, type ChunkJob } from './chunk-job.js';
 
 const sodium = await loadSodium();
 
-parentPort!.on('message', (job: ChunkJob & { id: number }) => {
+parentPort!.on('message', (job: (ChunkJob & { id: number }) | { op: 'exit' }) => {
+  if (job.op === 'exit') {
+    parentPort!.close();
+    return;
+  }
   try {
     const out = runChunkJob(sodium, job);
     parentPort!.postMessage({ id: job.id, data: out }, [out.buffer as ArrayBuffer]);

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { X25519Identity, loadSodium, type Sodium } from '../../../main/age/index.js';
 import { openFolderStack, type FolderStack } from '../../../main/agent/folder-stack.js';
 import {
-  FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE_IF, NT_SUCCESS, STATUS_END_OF_FILE, STATUS_SUCCESS, statusName,
+  FILE_DIRECTORY_FILE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE_IF, NT_SUCCESS, STATUS_END_OF_FILE, STATUS_SUCCESS, statusName,
   type FileHandle, type NTSTATUS,
 } from '../../../main/io/index.js';
 import { CryptoPool } from '../../../filters/crypt/crypto-pool.js';
 import { registerCryptFilter, type CryptFilter } from '../../../filters/crypt/index.js';
 import { KeyRing } from '../../../filters/crypt/key-ring.js';
+import type { CryptVolume } from '../../../filters/crypt/crypt-volume.js';
 
 export interface CryptRig {
   folder: string;
@@ -30,6 +31,8 @@ export interface CryptRig {
   /** The status a full read fails with (or STATUS_SUCCESS). */
   readStatus(path: string): Promise<NTSTATUS>;
   onDisk(path: string): Promise<Uint8Array>;
+  /** Mounts the folder's volume (opening its root) and returns the crypt filter's state on it. */
+  volume(): Promise<CryptVolume>;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,11 @@ export async function openCryptRig(options: RigOptions = {}): Promise<CryptRig> 
       return status;
     },
     onDisk: async (path) => new Uint8Array(await readFile(join(folder, path))),
+    async volume() {
+      const root = await stack.api.createFile(stack.pathOf(''), { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
+      await stack.api.close(root.handle!);
+      return [...crypt!.volumes.values()][0]!;
+    },
     async close() {
       await stack.close();
       await pool.close();

@@ -52,15 +52,23 @@ export async function openCryptFolder(ctx: CliContext, folderArg: unknown, passp
   keyRing.unlock(await identityFor(ctx, sodium, folder, passphraseFile));
   const pool = await CryptoPool.create();
   let crypt: CryptFilter | undefined;
-  const stack = await openFolderStack(folder, {
-    setup: (manager) => {
-      // One command, one user: nothing unlocks the vault later, so waiting for it would only hang.
-      crypt = registerCryptFilter(manager, { sodium, keyRing, pool, lockedWaitMs: 1 });
-    },
-  });
-  const root = await stack.api.createFile(stack.pathOf(''), { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
-  if (!NT_SUCCESS(root.status)) throw new CliError(`cannot open ${folder} through Strata: ${statusName(root.status)}`);
-  await stack.api.close(root.handle!);
+  let stack: FolderStack;
+  try {
+    stack = await openFolderStack(folder, {
+      setup: (manager) => {
+        // One command, one user: nothing unlocks the vault later, so waiting for it would only hang.
+        crypt = registerCryptFilter(manager, { sodium, keyRing, pool, lockedWaitMs: 1 });
+      },
+    });
+    const root = await stack.api.createFile(stack.pathOf(''), { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
+    if (!NT_SUCCESS(root.status)) throw new CliError(`cannot open ${folder} through Strata: ${statusName(root.status)}`);
+    await stack.api.close(root.handle!);
+  } catch (error) {
+    keyRing.lock();
+    // The pool's threads would keep the process alive.
+    await pool.close();
+    throw error;
+  }
   const volume = [...crypt!.volumes.values()][0]!;
   return {
     folder, sodium, stack, crypt: crypt!, volume,
