@@ -26,6 +26,8 @@ export interface RecallOptions {
   readonly signal?: AbortSignal;
   /** After each chunk: bytes recalled so far. */
   readonly onProgress?: (done: number) => void;
+  /** Recovery redoing an interrupted recall: its journal entry, which this recall continues. */
+  readonly journalId?: number;
 }
 
 export async function recallInPlace(volume: HsmVolume, request: RecallRequest, options: RecallOptions = {}): Promise<void> {
@@ -36,7 +38,7 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   if (stored === null) throw corrupt(`the cold copy of ${path} (object ${fields.object}) is missing from tier '${fields.tier}'; run strata hsm fsck`);
   if (stored.size !== fields.size) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' is ${stored.size} bytes, the stub says ${fields.size}`);
 
-  const journalId = volume.journal.begin('recall', path, fields.tier, 'started', {
+  const journalId = options.journalId ?? volume.journal.begin('recall', path, fields.tier, 'started', {
     size: fields.size, mtime: fields.mtime, atime: fields.atime, sha256: fields.sha256, object: fields.object, stub: stubBytes,
   });
   crashPoint('recall-started');

@@ -47,8 +47,27 @@ async function recoverMigration(volume: HsmVolume, entry: JournalEntry): Promise
       return done('completed', 'the stub had replaced the file; its catalog entry was confirmed');
     }
   }
+  if (entry.step === 'planned') await findUnrecordedCopy(volume, entry);
   await abandonMigration(volume, entry.id);
   return done('rolled back', `interrupted at step '${entry.step}'; the file was left as it was`);
+}
+
+/**
+ * A crash between the tier storing the copy and the journal recording its id leaves the id unknown;
+ * the original is untouched, so its hash names the object, which the roll-back then removes if unused.
+ */
+async function findUnrecordedCopy(volume: HsmVolume, entry: JournalEntry): Promise<void> {
+  const file = await volume.io.openIfExists(entry.path);
+  if (file === null) return;
+  let sha256: string;
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of volume.io.chunks(file, RECALL_CHUNK)) hash.update(chunk);
+    sha256 = hash.digest('hex');
+  } finally {
+    await volume.io.close(file);
+  }
+  if ((await volume.tier(entry.tier).stat(sha256).catch(() => null)) !== null) volume.journal.advance(entry.id, 'planned', { sha256, object: sha256 });
 }
 
 async function recoverRecall(volume: HsmVolume, entry: JournalEntry): Promise<RecoveryAction> {
@@ -76,14 +95,16 @@ async function recoverRecall(volume: HsmVolume, entry: JournalEntry): Promise<Re
     await finishRecall(volume, entry.id, entry.path, fields);
     return done('completed', 'the content had been recalled and verified');
   }
-  // Half-written: recall again (a fresh journal entry), else put the stub back.
+  // Half-written: recall again under the same journal entry; if that cannot be done, the stub goes back.
   try {
-    await recallInPlace(volume, { path: entry.path, fields, stubBytes });
-    volume.journal.finish(entry.id);
+    await recallInPlace(volume, { path: entry.path, fields, stubBytes }, { journalId: entry.id });
     return done('completed', 'the interrupted recall was done again from the tier');
   } catch (error) {
-    await volume.io.with(entry.path, (again) => restoreStub(volume, again, stubBytes, { lastAccessTime: fields.atime, lastWriteTime: fields.mtime }));
-    volume.journal.finish(entry.id);
+    if (volume.journal.get(entry.id) !== null) {
+      // Failed before it touched the file (tier unreachable): the half-written file still needs its stub.
+      await volume.io.with(entry.path, (again) => restoreStub(volume, again, stubBytes, { lastAccessTime: fields.atime, lastWriteTime: fields.mtime }));
+      volume.journal.finish(entry.id);
+    }
     return done('rolled back', `the recall could not be redone (${(error as Error).message}); the stub was written back`);
   }
 }

@@ -16,7 +16,11 @@ import type { StubStream } from './stub-stream.js';
 /** From a pre-callback: waits for the stream's recall (starting it if needed). */
 export function awaitRecall(volume: HsmVolume, stream: StubStream, data: FltCallbackData): FltPreopStatus {
   if (!stream.waiting.insert(data)) return FLT_PREOP_COMPLETE;
-  if (stream.recall === null) stream.recall = runRecall(volume, stream);
+  if (stream.recall === null) {
+    stream.recall = runRecall(volume, stream);
+    // Tracked, so that closing the folder waits for a recall whose waiters are all gone.
+    volume.track(stream.path, stream.recall);
+  }
   return FLT_PREOP_PENDING;
 }
 
