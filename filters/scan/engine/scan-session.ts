@@ -26,6 +26,8 @@ export interface Detection {
 export interface SessionOptions {
   /** The stream's size when known in advance: lets the session skip digests no signature needs. */
   readonly knownSize?: number;
+  /** The offset of the first byte fed (a write in the middle of a file): offsets then stay file offsets. */
+  readonly startOffset?: number;
 }
 
 interface PendingHit {
@@ -57,6 +59,7 @@ export class ScanSession {
 
   constructor(private readonly db: CompiledDatabase, options: SessionOptions = {}) {
     this.tail = new TailBuffer(Math.max(db.historyNeeded, db.tailNeeded));
+    this.position = options.startOffset ?? 0;
     const size = options.knownSize !== undefined && options.knownSize >= SMALLEST_SCANNED_SIZE ? options.knownSize : null;
     const algorithms = options.knownSize !== undefined && size === null ? [] : db.hashes.algorithmsFor(size);
     this.hashers = algorithms.map((algorithm) => ({ algorithm, hash: createHash(algorithm) }));

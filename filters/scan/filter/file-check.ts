@@ -1,0 +1,77 @@
+// Checks one existing file of the volume, through the filter's own I/O: the scan on open and the scan
+// of a mounted medium. Directories and HSM stubs (offline) are skipped (so a scan never recalls),
+// a stream being written keeps its own verdict, and an unchanged file's cached verdict is reused.
+// An infected file is then dealt with as the policy says: quarantined (kept encrypted, then deleted),
+// blocked, or only reported.
+
+import { FILE_ATTRIBUTE_OFFLINE } from '../../../main/io/index.js';
+import type { FltInstance } from '../../../main/fltmgr/index.js';
+import { scanContent } from '../archives/content-scanner.js';
+import { withBelowFile, type BelowFile } from './below-file.js';
+import { currentName } from './file-names.js';
+import { verdictCacheOf, withStreamState, type ScanFilterContext } from './filter-context.js';
+import type { ScanEventOrigin } from './scan-events.js';
+import { StreamVerdict } from './stream-state.js';
+
+export interface FileCheck {
+  /** The signature found, or null. */
+  readonly signature: string | null;
+  /** Why the content was not scanned, when it was not. */
+  readonly skipped: 'missing' | 'directory' | 'offline' | 'being-written' | null;
+  readonly cached: boolean;
+  /** Bytes scanned (0 when skipped or cached). */
+  readonly bytes: number;
+}
+
+export interface FileCheckOptions {
+  /** Scan offline files (recalling them); default: the policy's recallOffline. */
+  readonly recall?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+const skipped = (why: FileCheck['skipped']): FileCheck => ({ signature: null, skipped: why, cached: false, bytes: 0 });
+
+export async function checkFile(context: ScanFilterContext, instance: FltInstance, name: string, origin: ScanEventOrigin, options: FileCheckOptions = {}): Promise<FileCheck> {
+  const result = await withBelowFile(context.manager, instance, name, async (file): Promise<FileCheck> => {
+    const info = await file.info();
+    if (info.directory) return skipped('directory');
+    if ((info.attributes & FILE_ATTRIBUTE_OFFLINE) !== 0 && !(options.recall ?? context.policy.recallOffline)) return skipped('offline');
+    const stream = withStreamState(context, instance, file.handle.fileObject, false, (state) => (state === null ? null : { verdict: state.verdict, signature: state.signature }));
+    if (stream?.verdict === StreamVerdict.Infected) return { signature: stream.signature, skipped: null, cached: true, bytes: 0 };
+    if (stream?.verdict === StreamVerdict.Scanning || stream?.verdict === StreamVerdict.Modified) return skipped('being-written');
+
+    const canonical = await currentName(context.manager, file.handle.fileObject);
+    const cache = verdictCacheOf(instance);
+    const generation = context.engine.generation;
+    const hit = cache.get(canonical, info.size, info.lastWriteTime, generation);
+    if (hit !== null) return { signature: hit.signature, skipped: null, cached: true, bytes: 0 };
+
+    const verdict = await scanContent(context.engine.database, file.source(info.size), { limits: context.policy.limits, ...(options.signal ? { signal: options.signal } : {}) });
+    const signature = verdict.detection?.name ?? null;
+    if (signature === null) {
+      cache.set(canonical, { size: info.size, lastWriteTime: info.lastWriteTime, generation, signature });
+    } else {
+      const removed = await actOnInfectedFile(context, instance, file, canonical, signature, info.size, origin);
+      if (removed) cache.forget(canonical);
+      else cache.set(canonical, { size: info.size, lastWriteTime: info.lastWriteTime, generation, signature });
+    }
+    return { signature, skipped: null, cached: false, bytes: info.size };
+  });
+  return result ?? skipped('missing');
+}
+
+/** Reports, and quarantines (then deletes) per policy. Returns whether the file was removed. */
+async function actOnInfectedFile(context: ScanFilterContext, instance: FltInstance, file: BelowFile, name: string, signature: string, size: number, origin: ScanEventOrigin): Promise<boolean> {
+  const volume = instance.volume.name;
+  context.emit({ kind: 'threat-found', origin, volume, path: name, signature });
+  const action = context.policy.action;
+  if (action === 'report') return false;
+  if (action === 'quarantine' && context.sink !== null) {
+    const id = await context.sink.quarantine({ volume, path: name, signature, content: file.source(size) });
+    await file.markForDeletion();
+    context.emit({ kind: 'quarantined', origin, volume, path: name, signature, detail: id });
+    return true;
+  }
+  context.emit({ kind: 'blocked', origin, volume, path: name, signature });
+  return false;
+}
