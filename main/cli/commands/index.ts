@@ -8,5 +8,7 @@ import { agentCommand } from './agent.js';
 import { folderCommand } from './folder.js';
 import { eventsCommand } from './events.js';
 import { policyCommand } from './policy.js';
+import { tierCommand } from './tier.js';
+import { hsmCommand } from './hsm/index.js';
 
-export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand, agentCommand, folderCommand, eventsCommand, policyCommand];
+export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand, agentCommand, folderCommand, eventsCommand, policyCommand, tierCommand, hsmCommand];
