@@ -3,7 +3,7 @@
 // Either way the app talks to it through the same loopback API as every other client.
 
 import { createHttpClient, type StrataApi } from '../main/api/index.js';
-import { startAgent } from '../main/agent/agent-service.js';
+import { startAgent, type AgentOptions } from '../main/agent/agent-service.js';
 import { readAgentLock } from '../main/agent/server/agent-lock.js';
 import { readApiToken } from '../main/agent/server/api-token.js';
 
@@ -16,13 +16,14 @@ export interface AgentLink {
   stop(): Promise<void>;
 }
 
-export async function bringUpAgent(dataDir: string, version: string): Promise<AgentLink> {
+/** `options` tunes an agent this app starts (tests pass a temp media root); a running agent is joined as it is. */
+export async function bringUpAgent(dataDir: string, version: string, options: Partial<AgentOptions> = {}): Promise<AgentLink> {
   const running = readAgentLock(dataDir);
   if (running?.url) {
     const token = readApiToken(dataDir);
     return { api: createHttpClient({ baseUrl: running.url, token }), url: running.url, token, owned: false, stop: async () => undefined };
   }
-  const agent = await startAgent({ dataDir, version });
+  const agent = await startAgent({ ...options, dataDir, version });
   return {
     api: createHttpClient({ baseUrl: agent.url, token: agent.token }),
     url: agent.url,

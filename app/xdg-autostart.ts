@@ -50,10 +50,10 @@ export function setAutostart(enabled: boolean, command: readonly string[], path 
     rmSync(path, { force: true });
     return;
   }
+  const entry = autostartEntry(command); // refuses a bad command before anything is written
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
-  const entry = autostartEntry(command); // refuses a bad command before anything is written
   const fd = openSync(temp, 'w', 0o644);
   try {
     writeSync(fd, entry);
