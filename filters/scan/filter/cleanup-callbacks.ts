@@ -112,7 +112,7 @@ async function removeInfected(context: ScanFilterContext, instance: FltInstance,
   const signature = state.signature ?? 'unknown';
   await withBelowFile(context.manager, instance, name, async (file) => {
     if (context.policy.action === 'quarantine' && context.sink !== null) {
-      const id = await context.sink.quarantine({ volume, path: name, signature, content: await infectedContent(file, state) });
+      const id = await context.sink.quarantine({ origin: state.refused === null ? 'cleanup' : 'write', volume, path: name, signature, content: await infectedContent(file, state) });
       context.emit({ kind: 'quarantined', origin: 'cleanup', volume, path: name, signature, detail: id });
     }
     if (state.created || state.journal === null) {

@@ -67,7 +67,7 @@ async function actOnInfectedFile(context: ScanFilterContext, instance: FltInstan
   const action = context.policy.action;
   if (action === 'report') return false;
   if (action === 'quarantine' && context.sink !== null) {
-    const id = await context.sink.quarantine({ volume, path: name, signature, content: file.source(size) });
+    const id = await context.sink.quarantine({ origin, volume, path: name, signature, content: file.source(size) });
     await file.markForDeletion();
     context.emit({ kind: 'quarantined', origin, volume, path: name, signature, detail: id });
     return true;

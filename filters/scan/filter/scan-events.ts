@@ -18,6 +18,8 @@ export interface ScanEvent {
 }
 
 export interface InfectedContent {
+  /** How it was found. */
+  readonly origin: ScanEventOrigin;
   readonly volume: string;
   readonly path: string;
   readonly signature: string;

@@ -1,0 +1,60 @@
+// Crash-safe file writes for what Strata stores under its data dir (quarantined files, the quarantine
+// key, imported signature databases): write a temp file next to the target, fsync it, rename it into
+// place, fsync the folder. A crash leaves the old file or the new one, never half of one.
+
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** A temp file in the target's folder, written by `fill`, then fsync'd. Returns its path. */
+export async function writeTemp(target: string, fill: (file: FileHandle) => Promise<void>, mode = 0o600): Promise<string> {
+  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const file = await open(temp, 'wx', mode);
+  try {
+    await fill(file);
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await file.close();
+  return temp;
+}
+
+/** Moves a finished temp file into place (replacing, or refusing to replace when `overwrite` is false). */
+export async function commitTemp(temp: string, target: string, overwrite: boolean): Promise<void> {
+  try {
+    if (overwrite) {
+      await rename(temp, target);
+    } else {
+      // link() fails with EEXIST instead of replacing: no window in which an existing file is lost.
+      await link(temp, target);
+      await rm(temp, { force: true });
+    }
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(dirname(target));
+}
+
+export async function writeFileDurably(target: string, data: Uint8Array, options: { mode?: number; overwrite?: boolean } = {}): Promise<void> {
+  const temp = await writeTemp(target, async (file) => void (await file.write(data, 0, data.length, 0)), options.mode ?? 0o600);
+  await commitTemp(temp, target, options.overwrite ?? true);
+}
+
+export async function removeDurably(path: string): Promise<void> {
+  await rm(path, { force: true });
+  await syncDirectory(dirname(path));
+}
+
+export async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
