@@ -28,13 +28,19 @@ const ACTION_WORDS: Record<ScanAction, string> = {
 
 export function PolicyEditor({ form, onChange, errors, tiers, signatureSets, onTierAdded }: PolicyEditorProps) {
   const set = <K extends keyof PolicyForm>(kind: K, change: Partial<PolicyForm[K]>) => onChange({ ...form, [kind]: { ...form[kind], ...change } });
-  const err = (kind: string, field: string) => errors[`$.policy.${kind}.settings.${field}`] ?? errors[`$.policy.${kind}`];
+  const err = (kind: string, field: string) => errors[`$.policy.${kind}.settings.${field}`];
+  /** A problem with the protection as a whole (this build lacks its filter, it shares an altitude...). */
+  const whole = (kind: string) => {
+    const message = errors[`$.policy.${kind}`] ?? errors[`$.policy.${kind}.enabled`] ?? errors[`$.policy.${kind}.altitude`];
+    return message === undefined ? null : <p className="field-error" role="alert">{message}</p>;
+  };
   return (
     <div className="policy-editor">
       <fieldset className="protection">
         <legend>Encryption</legend>
         <Toggle label="Encrypt the files in this folder" checked={form.crypt.enabled} onChange={(enabled) => set('crypt', { enabled })}
           hint="Files are stored as standard age files: with the passphrase, the age tool can always open them." />
+        {whole('crypt')}
         {form.crypt.enabled && (
           <div className="settings">
             <Field label="Vault name" hint="The vault holds the folder's key. Folders can share a vault." error={err('crypt', 'vault')}>
@@ -51,6 +57,7 @@ export function PolicyEditor({ form, onChange, errors, tiers, signatureSets, onT
         <legend>Virus scanning</legend>
         <Toggle label="Scan files written to this folder" checked={form.scan.enabled} onChange={(enabled) => set('scan', { enabled })}
           hint="Infected data never lands in the folder." />
+        {whole('scan')}
         {form.scan.enabled && (
           <div className="settings">
             <Field label="Signature set" error={err('scan', 'signatureSet')}>
@@ -74,6 +81,7 @@ export function PolicyEditor({ form, onChange, errors, tiers, signatureSets, onT
         <legend>Cold storage</legend>
         <Toggle label="Move files nobody uses to cheaper storage" checked={form.hsm.enabled} onChange={(enabled) => set('hsm', { enabled })}
           hint="A small stub stays; opening it brings the file back." />
+        {whole('hsm')}
         {form.hsm.enabled && (
           <div className="settings">
             <Field label="Cold tier" error={err('hsm', 'tier')} hint={tiers.length === 0 ? 'No tier is defined yet: define one below.' : undefined}>

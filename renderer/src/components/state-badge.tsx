@@ -1,6 +1,8 @@
 // A state shown with a word and a shape as well as a colour, so it reads without colour vision.
 
-export type Tone = 'good' | 'warn' | 'bad' | 'neutral';
+import type { Tone } from '../state/tone.js';
+
+export type { Tone };
 
 const MARKS: Record<Tone, string> = { good: '●', warn: '▲', bad: '■', neutral: '○' };
 

@@ -2,7 +2,7 @@
 // watched at all (no agent running).
 
 import type { Folder } from '../../../main/api/index.js';
-import type { Tone } from '../components/state-badge.js';
+import type { Tone } from './tone.js';
 import { FOLDER_STATE_WORDS, PROTECTION_NAMES } from '../words/format.js';
 
 export interface FolderHealth {

@@ -9,7 +9,7 @@ export function errorsByPath(problems: readonly ApiProblem[]): Record<string, st
   return errors;
 }
 
-/** The field problems of an invalid-request error; other errors belong in a notice, not on a field. */
+/** Problems that belong next to a field: invalid values, and protections this build cannot provide. */
 export function fieldProblems(error: unknown): readonly ApiProblem[] {
-  return error instanceof ApiRequestError && error.code === 'invalid-request' ? error.problems : [];
+  return error instanceof ApiRequestError && (error.code === 'invalid-request' || error.code === 'unavailable') ? error.problems : [];
 }

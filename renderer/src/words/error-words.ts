@@ -47,9 +47,9 @@ export function problemInWords(problem: ApiProblem): ProblemInWords {
   return { path: problem.path, field: fieldLabel(problem.path), message: plainStatusWords(problem.message) };
 }
 
-/** "the addFolder request is invalid at $.path: x" → "x"; messages without a path stay as they are. */
+/** "the addFolder request is invalid at $.path: x" → "x", "y (at $.policy.scan)" → "y"; other messages stay. */
 function withoutJsonPath(message: string): string {
   const match = /^.* is invalid at \$[^:]*: (.*)$/s.exec(message);
-  const text = match?.[1] ?? message;
+  const text = (match?.[1] ?? message).replace(/ \(at \$[^)]*\)$/, '');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

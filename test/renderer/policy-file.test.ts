@@ -1,0 +1,30 @@
+// Policy files in the GUI: a syntax error names the file, line and column; the export gets a dated name;
+// each diff line of an import preview reads as words with the field's name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeChange, exportFileName, parsePolicyFile } from '../../renderer/src/state/policy-file.js';
+
+test('a file that is not JSON is refused with its name, line and column', () => {
+  const parsed = parsePolicyFile('{\n  "format": "strata-policy",\n  "version": 1,,\n}', 'mine.json');
+  assert.equal(parsed.ok, false);
+  assert.match(!parsed.ok ? parsed.message : '', /^mine\.json is not valid JSON at line 3, column \d+: /);
+  const empty = parsePolicyFile('', 'empty.json');
+  assert.match(!empty.ok ? empty.message : '', /empty\.json is not valid JSON/);
+  assert.deepEqual(parsePolicyFile('{"a":1}', 'ok.json'), { ok: true, document: { a: 1 } });
+});
+
+test('the export file is named by its date', () => {
+  assert.equal(exportFileName(new Date('2026-03-04T23:59:00Z')), 'strata-policy-2026-03-04.json');
+});
+
+test('diff lines read as words: what changes, which setting, before and after', () => {
+  assert.deepEqual(describeChange({ op: 'add', what: 'folder', key: '/home/me/Docs', field: null, before: null, after: { name: 'Docs' } }), {
+    summary: 'Add folder /home/me/Docs', field: null, before: '—', after: '{"name":"Docs"}',
+  });
+  assert.deepEqual(describeChange({ op: 'change', what: 'folder', key: '/home/me/Docs', field: '$.policy.scan.settings.action', before: 'quarantine', after: 'block' }), {
+    summary: 'Change folder /home/me/Docs', field: 'Scanning: action on a threat', before: 'quarantine', after: 'block',
+  });
+  assert.equal(describeChange({ op: 'change', what: 'media', key: 'media', field: '$.scanOnMount', before: true, after: false }).summary, 'Change removable media policy');
+  assert.equal(describeChange({ op: 'remove', what: 'signature-set', key: 'clamav', field: null, before: {}, after: null }).summary, 'Remove signature set clamav');
+  assert.ok(describeChange({ op: 'add', what: 'tier', key: 't', field: null, before: null, after: { path: 'x'.repeat(500) } }).after.length <= 300);
+});
