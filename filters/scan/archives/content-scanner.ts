@@ -100,7 +100,7 @@ class ContentWalk {
         if (found !== null && knownNotArchive) return { detection: found, location };
       }
     } catch (error) {
-      if (error instanceof LimitExceeded || isAbort(error)) throw error;
+      if (error instanceof LimitExceeded || this.options.signal?.aborted === true) throw error;
       // A corrupt or truncated member: what decompressed was scanned; the rest cannot be.
       kept = null;
     }
@@ -201,8 +201,4 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
-}
-
-function isAbort(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'AbortError';
 }

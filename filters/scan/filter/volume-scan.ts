@@ -60,7 +60,7 @@ export async function scanVolumeFiles(context: ScanFilterContext, instance: FltI
         progress.infected = infected.length;
         progress.bytes += check.bytes;
       } catch (error) {
-        if ((error as { name?: string }).name === 'AbortError') {
+        if (options.signal?.aborted === true) {
           cancelled = true;
           return;
         }

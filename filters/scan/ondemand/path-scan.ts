@@ -84,7 +84,7 @@ export async function scanPaths(db: CompiledDatabase, paths: readonly string[], 
       const detection = verdict.detection;
       report(detection === null ? { kind: 'clean', path, size: source.size } : { kind: 'infected', path, size: source.size, signature: detection.name, location: verdict.location });
     } catch (error) {
-      if (isAbort(error)) throw error;
+      if (options.signal?.aborted === true) throw error;
       report({ kind: 'error', path, message: describe(error) });
     } finally {
       await source.close();
@@ -116,14 +116,11 @@ export async function scanPaths(db: CompiledDatabase, paths: readonly string[], 
   try {
     for (const path of paths) await visit(path, true);
   } catch (error) {
-    if (!isAbort(error)) throw error;
+    // Whatever the abort reason (an AbortError, or the CLI's "interrupted"), it means: stop here.
+    if (options.signal?.aborted !== true) throw error;
     cancelled = true;
   }
   return { files, bytes, infected, errors, cancelled, elapsedMs: performance.now() - started, rate: rate() };
-}
-
-function isAbort(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'AbortError';
 }
 
 function describe(error: unknown): string {

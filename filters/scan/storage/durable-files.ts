@@ -45,6 +45,17 @@ export async function writeFileDurably(target: string, data: Uint8Array, options
   await commitTemp(temp, target, options.overwrite ?? true);
 }
 
+/** Creates `path` (which must not exist) with `data`, fsync'd. */
+export async function writeNewFileSynced(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
+  const file = await open(path, 'wx', mode);
+  try {
+    await file.write(data, 0, data.length, 0);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
 export async function removeDurably(path: string): Promise<void> {
   await rm(path, { force: true });
   await syncDirectory(dirname(path));

@@ -10,5 +10,6 @@ import { eventsCommand } from './events.js';
 import { policyCommand } from './policy.js';
 import { tierCommand } from './tier.js';
 import { hsmCommand } from './hsm/index.js';
+import { scanCommands } from './scan/index.js';
 
-export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand, agentCommand, folderCommand, eventsCommand, policyCommand, tierCommand, hsmCommand];
+export const commands: readonly CliCommand[] = [statusCommand, vaultCommand, filesCommand, encryptCommand, agentCommand, folderCommand, eventsCommand, policyCommand, tierCommand, hsmCommand, ...scanCommands];
