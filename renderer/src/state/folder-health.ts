@@ -25,5 +25,6 @@ export function folderHealth(folder: Folder): FolderHealth {
     if (runtime.ingest.failed > 0) reasons.push(`${runtime.ingest.failed} file(s) could not be taken in`);
     return { tone: 'warn', words: 'Needs attention', reasons };
   }
+  if (!runtime.protections.some((p) => p.state === 'active')) return { tone: 'neutral', words: 'Watched, no protection on', reasons };
   return { tone: 'good', words: FOLDER_STATE_WORDS.running, reasons };
 }

@@ -1,0 +1,109 @@
+// The ground of the GUI's end-to-end tests: a real agent process (`strata agent --json`) on temp dirs,
+// Debian's Chromium driven by playwright-core with a fresh profile, screenshots kept as test artifacts.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createHttpClient, type StrataApi } from '../../main/api/index.js';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'gui');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+export interface Cleanup {
+  after(fn: () => void | Promise<void>): void;
+}
+
+/** Why these tests cannot run here, or false. */
+export const SKIP: string | false = !existsSync(CHROMIUM)
+  ? `Debian's chromium is not installed at ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(join(ROOT, 'build', 'gui', 'index.html'))
+    ? 'the GUI is not built (npm run build:renderer)'
+    : false;
+
+export function tempDir(t: Cleanup, prefix = 'strata-gui-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface AgentProcess {
+  url: string;
+  /** The authenticated GUI link the agent printed. */
+  ui: string;
+  token: string;
+  api: StrataApi;
+  root: string;
+  dataDir: string;
+  child: ChildProcess;
+}
+
+export async function startAgentProcess(t: Cleanup): Promise<AgentProcess> {
+  const root = tempDir(t);
+  const dataDir = join(root, 'data');
+  const mediaRoot = join(root, 'media');
+  mkdirSync(mediaRoot);
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'strata.js'), 'agent', '--json', '--data-dir', dataDir, '--media-root', mediaRoot, '--quiet-ms', '100'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  t.after(async () => {
+    child.kill('SIGTERM');
+    await exited;
+  });
+  const ready = await new Promise<{ url: string; ui: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(JSON.parse(line) as { url: string; ui: string }));
+    child.once('exit', (code) => reject(new Error(`the agent exited (${code}) before it was ready: ${stderr}`)));
+  });
+  const token = new URL(ready.ui).searchParams.get('token')!;
+  return { ...ready, token, api: createHttpClient({ baseUrl: ready.url, token }), root, dataDir, child };
+}
+
+export async function openBrowser(t: Cleanup): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(tempDir(t, 'strata-chromium-'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1200, height: 820 },
+    acceptDownloads: true,
+    locale: 'en-GB',
+  });
+  t.after(() => context.close());
+  return context;
+}
+
+/** A page signed in through the agent's ui link, with every console error and CSP report collected. */
+export async function signedInPage(t: Cleanup, agent: AgentProcess, context?: BrowserContext): Promise<Page & { problems: string[] }> {
+  const page = await (context ?? (await openBrowser(t))).newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(agent.ui);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  return Object.assign(page, { problems });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Goes to a view by its address, as a bookmark or the nav would, and waits for its heading. */
+export async function openView(page: Page, hash: string, heading: string | RegExp): Promise<void> {
+  await page.evaluate((h) => (window.location.hash = h), hash);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
