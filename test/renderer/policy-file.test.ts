@@ -21,10 +21,18 @@ test('diff lines read as words: what changes, which setting, before and after', 
   assert.deepEqual(describeChange({ op: 'add', what: 'folder', key: '/home/me/Docs', field: null, before: null, after: { name: 'Docs' } }), {
     summary: 'Add folder /home/me/Docs', field: null, before: '—', after: '{"name":"Docs"}',
   });
+  assert.equal(describeChange({ op: 'add', what: 'folder', key: '/d', field: null, before: null, after: { name: 'Docs', path: '/d', policy: { scan: { enabled: true }, hsm: { enabled: false } } } }).after, 'Docs: virus scanning');
+  assert.equal(describeChange({ op: 'add', what: 'folder', key: '/d', field: null, before: null, after: { name: 'Docs', path: '/d', policy: {} } }).after, 'Docs: no protection');
+  assert.deepEqual(describeChange({ op: 'change', what: 'tier', key: 'nas', field: '$.path', before: '/a', after: '/b' }), {
+    summary: 'Change cold tier nas', field: 'Folder for cold copies', before: '/a', after: '/b',
+  });
+  assert.equal(describeChange({ op: 'remove', what: 'signature-set', key: 's', field: null, before: { name: 's', paths: ['/x.hdb', '/y.ndb'] }, after: null }).before, '/x.hdb, /y.ndb');
   assert.deepEqual(describeChange({ op: 'change', what: 'folder', key: '/home/me/Docs', field: '$.policy.scan.settings.action', before: 'quarantine', after: 'block' }), {
     summary: 'Change folder /home/me/Docs', field: 'Scanning: action on a threat', before: 'quarantine', after: 'block',
   });
-  assert.equal(describeChange({ op: 'change', what: 'media', key: 'media', field: '$.scanOnMount', before: true, after: false }).summary, 'Change removable media policy');
+  const media = describeChange({ op: 'change', what: 'media', key: 'media', field: '$.scanOnMount', before: true, after: false });
+  assert.deepEqual([media.summary, media.field, media.before, media.after], ['Change removable media policy', 'Scan removable media when plugged in', 'on', 'off']);
+  assert.equal(describeChange({ op: 'change', what: 'media', key: 'media', field: '$.scan.action', before: 'report', after: 'block' }).field, 'Removable media: action on a threat');
   assert.equal(describeChange({ op: 'remove', what: 'signature-set', key: 'clamav', field: null, before: {}, after: null }).summary, 'Remove signature set clamav');
   assert.ok(describeChange({ op: 'add', what: 'tier', key: 't', field: null, before: null, after: { path: 'x'.repeat(500) } }).after.length <= 300);
 });

@@ -40,15 +40,39 @@ export function describeChange(change: PolicyChange): { summary: string; field: 
   const item = change.what === 'media' ? WHAT_WORDS.media : `${WHAT_WORDS[change.what]} ${change.key}`;
   return {
     summary: `${OP_WORDS[change.op]} ${item}`,
-    field: change.field === null ? null : fieldLabel(change.field),
-    before: valueInWords(change.before),
-    after: valueInWords(change.after),
+    field: change.field === null ? null : changedFieldLabel(change.what, change.field),
+    before: truncated(valueInWords(change.what, change.field, change.before)),
+    after: truncated(valueInWords(change.what, change.field, change.after)),
   };
 }
 
-function valueInWords(value: unknown): string {
+/** A field's name depends on the item: "$.path" is a folder's path, or where a tier keeps its copies. */
+function changedFieldLabel(what: PolicyChange['what'], field: string): string {
+  if (what === 'tier' && field === '$.path') return 'Folder for cold copies';
+  if (what === 'signature-set' && /^\$\.paths/.test(field)) return 'Database files';
+  if (what === 'media') return fieldLabel(field.replace(/^\$\.scan\./, '$.scan.')).replace(/^Scanning:/, 'Removable media:');
+  return fieldLabel(field);
+}
+
+const PROTECTION_WORDS: Record<string, string> = { crypt: 'encryption', scan: 'virus scanning', hsm: 'cold storage' };
+
+/** A whole added or removed item reads as its gist (a folder's name and protections); fields as values. */
+function valueInWords(what: PolicyChange['what'], field: string | null, value: unknown): string {
   if (value === undefined || value === null) return '—';
+  if (field === null && typeof value === 'object') {
+    const item = value as { name?: string; path?: string; paths?: string[]; policy?: Record<string, { enabled?: boolean }> };
+    if (what === 'folder' && item.policy !== undefined) {
+      const on = Object.entries(item.policy).filter(([, p]) => p?.enabled !== false).map(([kind]) => PROTECTION_WORDS[kind] ?? kind);
+      return `${item.name ?? ''}: ${on.length === 0 ? 'no protection' : on.join(', ')}`;
+    }
+    if (what === 'tier' && item.path !== undefined) return item.path;
+    if (what === 'signature-set' && item.paths !== undefined) return item.paths.join(', ');
+  }
   if (typeof value === 'string') return value;
-  const text = canonicalJson(value);
-  return text.length > 300 ? `${text.slice(0, 297)}…` : text;
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return canonicalJson(value);
+}
+
+function truncated(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
