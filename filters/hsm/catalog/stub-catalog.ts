@@ -13,6 +13,11 @@ export interface StubRow extends StubFields {
   readonly stubSize: number;
 }
 
+export interface ListedStub {
+  readonly size: number;
+  readonly stubSize: number;
+}
+
 interface Row {
   path: string;
   logical_size: number;
@@ -41,7 +46,7 @@ export class StubCatalog {
 
   constructor(readonly db: Database, readonly folderId: number) {
     this.byPath = db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? AND path = ?');
-    this.byDirectory = db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? AND dir = ?');
+    this.byDirectory = db.prepare('SELECT name, logical_size, stub_size FROM hsm_stubs WHERE folder_id = ? AND dir = ?').raw();
   }
 
   get(path: string): StubRow | null {
@@ -49,10 +54,11 @@ export class StubCatalog {
     return row === undefined ? null : rowOf(row);
   }
 
-  /** The stubs directly inside `directory`, by name. */
-  inDirectory(directory: string): Map<string, StubRow> {
-    const rows = this.byDirectory.all(this.folderId, directory) as Row[];
-    return new Map(rows.map((row) => [nameOf(row.path), rowOf(row)]));
+  /** The stubs directly inside `directory`, by name: what a listing needs of them (one query, no row objects). */
+  inDirectory(directory: string): Map<string, ListedStub> {
+    const listed = new Map<string, ListedStub>();
+    for (const [name, size, stubSize] of this.byDirectory.all(this.folderId, directory) as [string, number, number][]) listed.set(name, { size, stubSize });
+    return listed;
   }
 
   all(): StubRow[] {

@@ -45,7 +45,8 @@ export interface FsckReport {
 }
 
 export async function fsckFolder(volume: HsmVolume, options: FsckOptions = {}): Promise<FsckReport> {
-  await volume.ready;
+  // Recalls and clean-ups still finishing would look like damage half-way.
+  await volume.idle();
   const findings: Finding[] = [];
   const note = (kind: FindingKind, subject: string, detail: string, repairable: boolean): Finding => {
     const finding: Finding = { kind, subject, detail, repairable, repaired: false };

@@ -75,11 +75,14 @@ export async function migrateFolder(volume: HsmVolume, options: MigrationOptions
     options.onProgress?.({ done, total: eligible.length, bytes, totalBytes, current: file.path });
     if (options.dryRun) record({ path: file.path, result: 'would release', size: file.size });
     else record(await releaseOne(volume, file, options.signal));
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
     bytes += file.size;
     done++;
   }
   options.onProgress?.({ done, total: eligible.length, bytes, totalBytes });
-  if (files.some((file) => file.result === 'failed' && file.status === statusName(STATUS_CANCELLED))) cancelled = true;
   const released = files.filter((file) => file.result === 'released');
   return {
     dryRun: options.dryRun ?? false,
@@ -98,6 +101,8 @@ async function releaseOne(volume: HsmVolume, file: FileFacts, signal?: AbortSign
   try {
     return await releaseFile(volume, file, signal);
   } catch (error) {
+    // Cancelled in the middle of its copy: rolled back, so it is simply not released.
+    if (error instanceof NtStatusError && error.status === STATUS_CANCELLED) return { path: file.path, result: 'skipped', reason: 'cancelled; left as it was' };
     const status = error instanceof NtStatusError ? statusName(error.status) : 'error';
     return { path: file.path, result: 'failed', status, reason: (error as Error).message };
   }

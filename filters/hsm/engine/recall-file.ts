@@ -13,7 +13,7 @@ import type { HsmVolume } from '../volume/hsm-volume.js';
 import { crashPoint } from '../volume/crash-point.js';
 import type { Tier } from '../tier/tier.js';
 
-export const RECALL_CHUNK = 4 << 20;
+export const RECALL_CHUNK = 8 << 20;
 
 export interface RecallRequest {
   readonly path: string;
@@ -28,6 +28,11 @@ export interface RecallOptions {
   readonly onProgress?: (done: number) => void;
   /** Recovery redoing an interrupted recall: its journal entry, which this recall continues. */
   readonly journalId?: number;
+  /**
+   * Return as soon as the file is whole and durable, removing the tier copy in the background (reads
+   * waiting for the recall go on sooner); by default the removal is awaited too.
+   */
+  readonly releaseCopyInBackground?: boolean;
 }
 
 export async function recallInPlace(volume: HsmVolume, request: RecallRequest, options: RecallOptions = {}): Promise<void> {
@@ -64,22 +69,36 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   } finally {
     await volume.io.close(file);
   }
-  await finishRecall(volume, journalId, path, fields);
+  uncatalog(volume, journalId, path);
+  const release = releaseTierCopy(volume, journalId, path, fields);
+  if (options.releaseCopyInBackground) volume.track(path, release);
+  else await release;
 }
 
 /** The file holds its content again: its row goes, then the tier copy if unused, then the journal entry. */
 export async function finishRecall(volume: HsmVolume, journalId: number, path: string, fields: StubFields): Promise<void> {
+  uncatalog(volume, journalId, path);
+  await releaseTierCopy(volume, journalId, path, fields);
+}
+
+function uncatalog(volume: HsmVolume, journalId: number, path: string): void {
   volume.db.transaction(() => {
     volume.catalog.remove(path);
     volume.journal.advance(journalId, 'written');
   })();
   crashPoint('recall-uncataloged');
+}
+
+async function releaseTierCopy(volume: HsmVolume, journalId: number, path: string, fields: StubFields): Promise<void> {
   await volume.deleteObjectIfUnused(path, fields.tier, fields.object, journalId);
   crashPoint('recall-object-deleted');
   volume.journal.finish(journalId);
 }
 
-/** Streams the object into the file, reading the next chunk while the current one is hashed and written. */
+/**
+ * Streams the object into the file. Each turn, three things run at once: the write of the current
+ * chunk and the read of the next (both off the main thread) and the hash of the current one.
+ */
 async function copyIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: RecallOptions): Promise<string> {
   const hash = createHash('sha256');
   const buffers = [new Uint8Array(RECALL_CHUNK), new Uint8Array(RECALL_CHUNK)];
@@ -89,11 +108,14 @@ async function copyIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: O
     if (options.signal?.aborted) throw new NtStatusError(STATUS_CANCELLED, `the recall of ${file.path} was cancelled; the stub was kept`);
     const chunk = buffers[turn % 2]!.subarray(0, count);
     const nextOffset = offset + count;
+    // The other buffer's chunk was written last turn (awaited): it is free for the read-ahead.
     const next = nextOffset < fields.size ? tier.read(fields.object, nextOffset, RECALL_CHUNK, buffers[(turn + 1) % 2]!) : Promise.resolve(0);
-    // A failed read-ahead is reported by the await below, not as an unhandled rejection meanwhile.
+    const writing = volume.io.write(file, chunk, offset);
+    // Failures are reported by the awaits below, not as unhandled rejections meanwhile.
     next.catch(() => {});
+    writing.catch(() => {});
     hash.update(chunk);
-    await volume.io.write(file, chunk, offset);
+    await writing;
     if (turn === 0) crashPoint('recall-writing');
     offset = nextOffset;
     options.onProgress?.(offset);

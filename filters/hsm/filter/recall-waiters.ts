@@ -32,6 +32,7 @@ async function runRecall(volume: HsmVolume, stream: StubStream): Promise<void> {
   try {
     await recallInPlace(volume, { path, fields: fields!, stubBytes: bytes }, {
       signal: abort.signal,
+      releaseCopyInBackground: true,
       onProgress: (done) => {
         volume.emit({ kind: 'recall-progress', path, done, size: fields!.size });
         if (stream.waiting.length === 0) abort.abort();

@@ -138,9 +138,13 @@ describe('strata tier and strata hsm', () => {
     ok(strata(data, 'hsm', 'policy', folder, '--tier', 'cold', '--min-age', '0', '--min-size', '0'));
     const child = spawn(process.execPath, [BIN, '--data-dir', data, 'hsm', 'migrate', folder], { cwd: ROOT, env: cleanEnv() });
     let stdout = '';
+    let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (/released bulk\/f0\.bin/.test(stdout)) child.kill('SIGINT');
+      if (!interrupted && /released bulk\/f0\.bin/.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 130, stdout);

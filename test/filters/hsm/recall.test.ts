@@ -18,8 +18,8 @@ import {
 } from './hsm-rig.js';
 
 const CONTENT = Buffer.from('0123456789abcdef'.repeat(4096));
-/** Large enough for a recall of several chunks (4 MiB each). */
-const LARGE = Buffer.alloc(13 << 20, 'L');
+/** Large enough for a recall of several chunks (8 MiB each), so an event after the first comes before the last read. */
+const LARGE = Buffer.alloc(30 << 20, 'L');
 
 async function tierObjects(rig: HsmRig): Promise<string[]> {
   const ids: string[] = [];

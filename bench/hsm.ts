@@ -1,0 +1,168 @@
+// bench/hsm: what the HSM costs. Prints JSON lines {metric, value, unit}, each against a baseline measured
+// in the same run (verifier off, as in production; rounds interleaved, medians kept):
+//   list_10k_ratio  listing 10,000 stubs through the stack / listing 10,000 plain files through the stack
+//   recall_mb_s     a 256 MiB stub recalled in place through the stack (tier read, hash, write, fsync)
+//   copy_mb_s       a plain copy of the same 256 MiB (fs.copyFile, then fsync)
+//   recall_vs_copy  recall_mb_s / copy_mb_s
+// The 10,000 stubs are written directly (valid, authenticated stubs and their catalog rows, as a
+// migration leaves them) rather than migrated one by one, which would only time the setup.
+
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FILE_DIRECTORY_FILE, FILE_OPEN, NT_SUCCESS } from '../main/io/index.js';
+import { openStore } from '../main/store/index.js';
+import { openHsmSession, type HsmSession } from '../main/cli/commands/hsm/hsm-session.js';
+import { setFolderPolicy } from '../filters/hsm/catalog/folder-policy.js';
+import { StubCatalog } from '../filters/hsm/catalog/stub-catalog.js';
+import { migrateFolder } from '../filters/hsm/engine/migrate-folder.js';
+import { encodeStub } from '../filters/hsm/stub/stub-format.js';
+import { loadOrCreateStubKey } from '../filters/hsm/stub/stub-key.js';
+import { addTier } from '../filters/hsm/tier/tier-config.js';
+import { LocalTier } from '../filters/hsm/tier/local-tier.js';
+
+const FILES = Number(process.env.BENCH_FILES ?? 10_000);
+const RECALL_MIB = Number(process.env.BENCH_RECALL_MIB ?? 256);
+const LIST_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const RECALL_ROUNDS = Number(process.env.BENCH_RECALL_ROUNDS ?? 3);
+const FILE_SIZE = 2000;
+const OLD = new Date('2020-01-01T00:00:00Z');
+
+function emit(metric: string, value: number, unit: string): void {
+  process.stdout.write(`${JSON.stringify({ metric, value: Number(value.toPrecision(4)), unit })}\n`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function session(dataDir: string, folder: string): Promise<HsmSession> {
+  return openHsmSession({ dataDir, folder, verifier: false });
+}
+
+/** Milliseconds to list `folder`'s root through the stack (all entries, one query). */
+async function timeListing(s: HsmSession): Promise<number> {
+  const start = performance.now();
+  const opened = await s.stack.api.createFile(s.stack.pathOf(''), { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
+  const listing = await s.stack.api.queryDirectory(opened.handle!);
+  await s.stack.api.close(opened.handle!);
+  const elapsed = performance.now() - start;
+  if (!NT_SUCCESS(listing.status) || listing.info!.length !== FILES) throw new Error(`bench: listing returned ${listing.info?.length} entries (${listing.status})`);
+  return elapsed;
+}
+
+/** 10,000 files of FILE_SIZE bytes in `plain`, and as many stubs of the same content in `stubs`. */
+async function seedListingFolders(root: string, dataDir: string): Promise<{ plain: string; stubs: string }> {
+  const plain = join(root, 'plain');
+  const stubs = join(root, 'stubs');
+  await mkdir(plain);
+  await mkdir(stubs);
+  const content = randomBytes(FILE_SIZE);
+  const store = openStore(dataDir);
+  try {
+    setFolderPolicy(store.db, plain, { tier: 'cold' });
+    const folder = setFolderPolicy(store.db, stubs, { tier: 'cold' });
+    const tier = new LocalTier('cold', join(root, 'cold'));
+    const stored = await tier.put((async function* () { yield content; })());
+    const key = await loadOrCreateStubKey(dataDir);
+    const fields = { size: FILE_SIZE, mtime: OLD.getTime(), atime: OLD.getTime(), sha256: stored.sha256, tier: 'cold', object: stored.objectId };
+    const stub = encodeStub(fields, key);
+    const catalog = new StubCatalog(store.db, folder.id);
+    for (let i = 0; i < FILES; i++) {
+      const name = `file-${String(i).padStart(5, '0')}.dat`;
+      await writeFile(join(plain, name), content);
+      await writeFile(join(stubs, name), stub);
+      await utimes(join(stubs, name), OLD, OLD);
+    }
+    store.db.transaction(() => {
+      for (let i = 0; i < FILES; i++) catalog.put({ path: `\\file-${String(i).padStart(5, '0')}.dat`, ...fields, stubSize: stub.length });
+    })();
+  } finally {
+    store.close();
+  }
+  return { plain, stubs };
+}
+
+async function benchListing(root: string, dataDir: string): Promise<void> {
+  const { plain, stubs } = await seedListingFolders(root, dataDir);
+  const plainSession = await session(dataDir, plain);
+  const stubSession = await session(dataDir, stubs);
+  try {
+    // Warm up both (page cache, JIT), then interleave the rounds.
+    await timeListing(plainSession);
+    await timeListing(stubSession);
+    const plainTimes: number[] = [];
+    const stubTimes: number[] = [];
+    for (let round = 0; round < LIST_ROUNDS; round++) {
+      plainTimes.push(await timeListing(plainSession));
+      stubTimes.push(await timeListing(stubSession));
+    }
+    const [p, s] = [median(plainTimes), median(stubTimes)];
+    emit('list_10k_plain_ms', p, 'ms');
+    emit('list_10k_stubs_ms', s, 'ms');
+    emit('list_10k_ratio', s / p, 'ratio');
+  } finally {
+    await plainSession.close();
+    await stubSession.close();
+  }
+}
+
+async function benchRecall(root: string, dataDir: string): Promise<void> {
+  const folder = join(root, 'big');
+  await mkdir(folder);
+  const source = join(root, 'source.bin');
+  const size = RECALL_MIB << 20;
+  const file = await open(source, 'w');
+  for (let offset = 0; offset < size; offset += 16 << 20) await file.write(randomBytes(Math.min(16 << 20, size - offset)), 0, undefined, offset);
+  await file.close();
+  const store = openStore(dataDir);
+  setFolderPolicy(store.db, folder, { tier: 'cold', minAgeSeconds: 0, minSize: 0 });
+  store.close();
+  const recallTimes: number[] = [];
+  const copyTimes: number[] = [];
+  for (let round = 0; round < RECALL_ROUNDS; round++) {
+    await copyFile(source, join(folder, 'big.bin'));
+    const s = await session(dataDir, folder);
+    try {
+      const summary = await migrateFolder(s.volume);
+      if (summary.released !== 1) throw new Error(`bench: the big file was not released: ${JSON.stringify(summary.files)}`);
+      const opened = await s.stack.api.createFile(s.stack.pathOf('big.bin'), { disposition: FILE_OPEN });
+      const start = performance.now();
+      const read = await s.stack.api.read(opened.handle!, 1, 0);
+      recallTimes.push(performance.now() - start);
+      if (!NT_SUCCESS(read.status)) throw new Error(`bench: the recall failed (${read.status})`);
+      await s.stack.api.close(opened.handle!);
+    } finally {
+      await s.close();
+    }
+    await rm(join(folder, 'big.bin'));
+    const copyStart = performance.now();
+    const target = join(root, 'copy.bin');
+    await copyFile(source, target);
+    const copied = await open(target, 'r+');
+    await copied.sync();
+    await copied.close();
+    copyTimes.push(performance.now() - copyStart);
+    await rm(target);
+  }
+  const recallMbS = RECALL_MIB / (median(recallTimes) / 1000);
+  const copyMbS = RECALL_MIB / (median(copyTimes) / 1000);
+  emit('recall_mb_s', recallMbS, 'MiB/s');
+  emit('copy_mb_s', copyMbS, 'MiB/s');
+  emit('recall_vs_copy', recallMbS / copyMbS, 'ratio');
+}
+
+const root = await mkdtemp(join(tmpdir(), 'strata-bench-hsm-'));
+try {
+  const dataDir = join(root, 'data');
+  const store = openStore(dataDir);
+  await addTier(store.db, 'cold', join(root, 'cold'));
+  store.close();
+  await benchListing(root, dataDir);
+  await benchRecall(root, dataDir);
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
+
