@@ -7,11 +7,10 @@ import {
   FLT_POSTOP_FINISHED_PROCESSING, FLT_PREOP_SUCCESS_NO_CALLBACK, FLT_PREOP_SUCCESS_WITH_CALLBACK, FLTFL_POST_OPERATION_DRAINING,
   type FltOperationRegistration,
 } from '../../../main/fltmgr/index.js';
-import { FileInformationClass, NT_SUCCESS, STATUS_FILE_IS_OFFLINE, type FileRenameInformation } from '../../../main/io/index.js';
+import { FileInformationClass, NT_SUCCESS, type FileRenameInformation } from '../../../main/io/index.js';
 import { canonicalPath } from '../catalog/volume-path.js';
-import { completeWith } from './complete-with.js';
 import { stubStreamOf, type HsmHost } from './hsm-host.js';
-import { awaitRecall } from './recall-waiters.js';
+import { beforeDataAccess, refuseOnNoRecallOpen } from './on-read-write.js';
 import { streamPath } from './stub-stream.js';
 
 interface RenameContext {
@@ -26,12 +25,7 @@ export function setInformationCallbacks(host: HsmHost): FltOperationRegistration
         return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: { from: streamPath(data.fileObject!) } satisfies RenameContext };
       }
       if (parameters.fileInformationClass !== FileInformationClass.FileEndOfFileInformation) return FLT_PREOP_SUCCESS_NO_CALLBACK;
-      const stream = stubStreamOf(instance, data.fileObject);
-      if (stream === null || stream.state === 'local') return FLT_PREOP_SUCCESS_NO_CALLBACK;
-      if (stream.state === 'invalid') return completeWith(data, stream.problem!.status);
-      const volume = host.volumeOf(instance)!;
-      if (volume.noRecallOpens.has(data.fileObject!)) return completeWith(data, STATUS_FILE_IS_OFFLINE);
-      return awaitRecall(volume, stream, data);
+      return beforeDataAccess(host, instance, data, refuseOnNoRecallOpen);
     },
     post: (data, { instance }, context, flags) => {
       const volume = host.volumeOf(instance);

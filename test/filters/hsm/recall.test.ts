@@ -31,15 +31,22 @@ function count(rig: HsmRig, kind: HsmEvent['kind'], path?: string): number {
   return rig.events.filter((event) => event.kind === kind && (path === undefined || event.path === path)).length;
 }
 
-/** Calls `act` once, from inside the event sink, the first time an event of `kind` is emitted. */
-function onFirst(kind: HsmEvent['kind'], act: () => void): (event: HsmEvent) => void {
-  let done = false;
-  return (event) => {
-    if (!done && event.kind === kind) {
-      done = true;
-      act();
-    }
-  };
+/**
+ * A rig holding LARGE as big.bin, released, that calls `act` once, from inside the event sink (so in
+ * the middle of the recall, between two chunks), the first time it emits a recall-progress event.
+ */
+async function rigActingMidRecall(t: Parameters<typeof makeRig>[0], act: (rig: HsmRig) => void): Promise<HsmRig> {
+  let acted = false;
+  const rig: HsmRig = await makeRig(t, { 'big.bin': LARGE }, {}, {
+    events: (event) => {
+      rig.events.push(event);
+      if (acted || event.kind !== 'recall-progress') return;
+      acted = true;
+      act(rig);
+    },
+  });
+  await migrateAll(rig);
+  return rig;
 }
 
 function pendingReads(rig: HsmRig): Irp[] {
@@ -78,18 +85,7 @@ describe('recall', () => {
   });
 
   it('a waiting read can be cancelled; when no reader is left the recall stops and the stub is written back', async (t) => {
-    let rig: HsmRig;
-    rig = await makeRig(t, { 'big.bin': LARGE }, {}, {
-      events: (event) => {
-        rig.events.push(event);
-        cancelOnProgress(event);
-      },
-    });
-    const cancelOnProgress = onFirst('recall-progress', () => {
-      const [irp] = pendingReads(rig);
-      assert.ok(IoCancelIrp(irp!), 'the cancel-safe queue\'s cancel routine ran');
-    });
-    await migrateAll(rig);
+    const rig = await rigActingMidRecall(t, (self) => assert.ok(IoCancelIrp(pendingReads(self)[0]!), 'the cancel-safe queue\'s cancel routine ran'));
     const stub = await hostRead(rig, 'big.bin');
     const handle = await openFile(rig, 'big.bin');
     const read = await rig.session.stack.api.read(handle, 10, 0);
@@ -106,15 +102,7 @@ describe('recall', () => {
   });
 
   it('cancelling one of two waiting readers leaves the recall running for the other', async (t) => {
-    let rig: HsmRig;
-    rig = await makeRig(t, { 'big.bin': LARGE }, {}, {
-      events: (event) => {
-        rig.events.push(event);
-        cancelFirstReader(event);
-      },
-    });
-    const cancelFirstReader = onFirst('recall-progress', () => assert.ok(IoCancelIrp(pendingReads(rig)[0]!)));
-    await migrateAll(rig);
+    const rig = await rigActingMidRecall(t, (self) => assert.ok(IoCancelIrp(pendingReads(self)[0]!)));
     const [a, b] = [await openFile(rig, 'big.bin'), await openFile(rig, 'big.bin')];
     const [first, second] = await Promise.all([rig.session.stack.api.read(a, 4, 0), rig.session.stack.api.read(b, 4, 8 << 20)]);
     expectStatus(first.status, STATUS_CANCELLED);
@@ -204,15 +192,7 @@ describe('recall failures leave the stub as it was', () => {
   });
 
   it('a tier unplugged in the middle of a recall: the read fails offline and the stub is written back intact', async (t) => {
-    let rig: HsmRig;
-    rig = await makeRig(t, { 'big.bin': LARGE }, {}, {
-      events: (event) => {
-        rig.events.push(event);
-        unplugMidway(event);
-      },
-    });
-    const unplugMidway = onFirst('recall-progress', () => renameSync(rig.tierRoot, `${rig.tierRoot}-unplugged`));
-    await migrateAll(rig);
+    const rig = await rigActingMidRecall(t, (self) => renameSync(self.tierRoot, `${self.tierRoot}-unplugged`));
     const stub = await hostRead(rig, 'big.bin');
     const handle = await openFile(rig, 'big.bin');
     expectStatus((await rig.session.stack.api.read(handle, 10, 0)).status, STATUS_FILE_IS_OFFLINE);
