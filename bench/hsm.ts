@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FILE_DIRECTORY_FILE, FILE_OPEN, NT_SUCCESS } from '../main/io/index.js';
 import { openStore } from '../main/store/index.js';
-import { openHsmSession, type HsmSession } from '../main/cli/commands/hsm/hsm-session.js';
+import { openFolderStack } from '../main/agent/folder-stack.js';
+import { openHsmFolder, type HsmFolderSession as HsmSession } from '../filters/hsm/hsm-folder.js';
 import { setFolderPolicy } from '../filters/hsm/catalog/folder-policy.js';
 import { StubCatalog } from '../filters/hsm/catalog/stub-catalog.js';
 import { migrateFolder } from '../filters/hsm/engine/migrate-folder.js';
@@ -39,7 +40,7 @@ function median(values: number[]): number {
 }
 
 async function session(dataDir: string, folder: string): Promise<HsmSession> {
-  return openHsmSession({ dataDir, folder, verifier: false });
+  return openHsmFolder({ dataDir, folder, verifier: false, openStack: openFolderStack });
 }
 
 /** Milliseconds to list `folder`'s root through the stack (all entries, one query). */
