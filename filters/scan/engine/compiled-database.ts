@@ -7,6 +7,7 @@ import type { BodySignature, LogicalExpression, LogicalSignature, PatternOffset,
 import { AhoCorasick } from './aho-corasick.js';
 import { BUILTIN_SIGNATURES } from './builtin-signatures.js';
 import { compileChunk, type CompiledChunk } from './compiled-chunk.js';
+import { EofIndex } from './eof-index.js';
 import { HashTable } from './hash-table.js';
 
 /** EOF-anchored patterns are checked on a kept tail of the stream; beyond this the tail costs too much. */
@@ -46,6 +47,7 @@ export class CompiledDatabase {
   readonly rules: BodyRule[] = [];
   readonly logicals: CompiledLogical[] = [];
   readonly eofRules: BodyRule[] = [];
+  readonly eofIndex = new EofIndex();
   readonly automaton: AhoCorasick;
   /** For each automaton pattern: the rule chunks anchored on it. */
   readonly anchorRefs: AnchorRef[][] = [];
@@ -66,6 +68,7 @@ export class CompiledDatabase {
     this.signatureCount = bodies.length + set.logicals.length + set.hashes.length;
 
     const anchors: Uint8Array[] = [];
+    const keys: string[] = [];
     const anchorIds = new Map<string, number>();
     let history = 0;
     for (const rule of this.rules) {
@@ -76,13 +79,14 @@ export class CompiledDatabase {
         if (id === undefined) {
           anchorIds.set(key, (id = anchors.length));
           anchors.push(chunk.anchor);
+          keys.push(key);
           this.anchorRefs.push([]);
         }
         this.anchorRefs[id]!.push({ rule: rule.index, chunk: chunkIndex });
         history = Math.max(history, chunk.leftMax + chunk.rightMax + chunk.anchor.length);
       });
     }
-    this.automaton = AhoCorasick.build(anchors);
+    this.automaton = AhoCorasick.build(anchors, keys);
     this.anchorLengths = Int32Array.from(anchors, (anchor) => anchor.length);
     this.historyNeeded = history;
     this.tailNeeded = this.eofRules.reduce((most, rule) => Math.max(most, rule.offset.kind === 'eof' ? rule.offset.back : 0), 0);
@@ -95,7 +99,10 @@ export class CompiledDatabase {
     }
     const rule: BodyRule = { index: this.rules.length, name: body.name, offset: body.offset, chunks: body.pattern.chunks.map(compileChunk), logical, subIndex };
     this.rules.push(rule);
-    if (rule.offset.kind === 'eof') this.eofRules.push(rule);
+    if (rule.offset.kind === 'eof') {
+      this.eofRules.push(rule);
+      this.eofIndex.add(rule);
+    }
     return rule.index;
   }
 

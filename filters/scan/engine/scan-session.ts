@@ -89,12 +89,9 @@ export class ScanSession {
       if (from >= base) return { bytes: chunk, base };
       return (joined ??= this.tail.joinedWith(chunk, Math.min(chunk.length, this.tail.capacity), base));
     };
-    let at = 0;
-    while (at < chunk.length && this.detection === null) {
-      at = this.db.automaton.scan(chunk, at, chunk.length, this.cursor, this.hits);
-      this.collectHits(base);
-      this.verifyPending(base + chunk.length, viewFor);
-    }
+    this.db.automaton.scan(chunk, 0, chunk.length, this.cursor, this.hits);
+    this.collectHits(base);
+    this.verifyPending(base + chunk.length, viewFor);
     this.position += chunk.length;
     this.tail.append(chunk);
     return this.reportable();
@@ -252,17 +249,11 @@ export class ScanSession {
     }
   }
 
-  /** EOF-n patterns: their start is known now, so each is matched in place on the kept tail. */
+  /** EOF-n patterns: their start is known now, so each candidate is matched in place on the kept tail. */
   private checkEofRules(view: ByteView): void {
-    const size = this.position;
-    for (const rule of this.db.eofRules) {
-      if (this.detection !== null) return;
-      if (rule.offset.kind !== 'eof') continue;
-      const first = size - rule.offset.back;
-      for (let start = Math.max(first, 0); start <= first + rule.offset.shift && start < size; start++) {
-        if (matchesFrom(rule, start, view)) this.ruleMatched(rule, false);
-      }
-    }
+    this.db.eofIndex.candidates(this.position, view, (rule, start) => {
+      if (this.detection === null && matchesFrom(rule, start, view)) this.ruleMatched(rule, false);
+    });
   }
 }
 

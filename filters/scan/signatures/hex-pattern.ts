@@ -9,7 +9,8 @@ import type { BodyPattern, GapElement, PatternChunk, PatternElement } from './si
 const MAX_BRACKET_RANGE = 32;
 
 type Token =
-  | { kind: 'byte'; value: number; mask: number }
+  /** A run of hex pairs ("68??6c", "a?"): one matcher per byte. */
+  | { kind: 'bytes'; value: Uint8Array; mask: Uint8Array }
   | { kind: 'alt'; options: Uint8Array[]; negated: boolean }
   /** `{...}` and `*`: split parts for the static-length rule; max Infinity when unbounded. */
   | { kind: 'range'; min: number; max: number; exact: boolean }
@@ -51,8 +52,9 @@ function tokenize(text: string): Token[] {
       tokens.push(parseAlternatives(text.slice(open + 1, end), negated, i));
       i = end + 1;
     } else {
-      tokens.push(parseByte(text, i));
-      i += 2;
+      const run = parseByteRun(text, i);
+      tokens.push(run);
+      i += run.value.length * 2;
     }
   }
   return tokens;
@@ -100,19 +102,31 @@ function parseAlternatives(body: string, negated: boolean, at: number): Token {
   return { kind: 'alt', options, negated };
 }
 
-const HEX = /^[0-9a-fA-F]$/;
+/** The value of a hex digit's character code, 16 for '?', -1 for anything else. */
+function nibbleOf(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return code === 63 ? 16 : -1;
+}
 
-function parseByte(text: string, at: number): Token {
-  const pair = text.slice(at, at + 2);
-  const [hi, lo] = [pair[0] ?? '', pair[1] ?? ''];
-  const valid = (ch: string): boolean => ch === '?' || HEX.test(ch);
-  if (pair.length < 2 || !valid(hi) || !valid(lo)) {
-    const bad = !valid(hi) ? hi : lo || '(end)';
-    throw new FieldError(`invalid character '${bad}' at position ${valid(hi) ? at + 1 : at} of the hex pattern`);
+/** The hex pairs from `at` up to the next special character (the common case, parsed without regexes). */
+function parseByteRun(text: string, at: number): Extract<Token, { kind: 'bytes' }> {
+  const values: number[] = [];
+  const masks: number[] = [];
+  let i = at;
+  while (i < text.length) {
+    const hi = nibbleOf(text.charCodeAt(i));
+    if (hi < 0) break;
+    const lo = i + 1 < text.length ? nibbleOf(text.charCodeAt(i + 1)) : -1;
+    if (lo < 0) throw new FieldError(`invalid character '${text[i + 1] ?? '(end)'}' at position ${i + 1} of the hex pattern`);
+    const mask = (hi === 16 ? 0 : 0xf0) | (lo === 16 ? 0 : 0x0f);
+    values.push((((hi & 15) << 4) | (lo & 15)) & mask);
+    masks.push(mask);
+    i += 2;
   }
-  const nibble = (ch: string): number => (ch === '?' ? 0 : parseInt(ch, 16));
-  const mask = (hi === '?' ? 0 : 0xf0) | (lo === '?' ? 0 : 0x0f);
-  return { kind: 'byte', value: ((nibble(hi) << 4) | nibble(lo)) & mask, mask };
+  if (values.length === 0) throw new FieldError(`invalid character '${text[at]}' at position ${at} of the hex pattern`);
+  return { kind: 'bytes', value: Uint8Array.from(values), mask: Uint8Array.from(masks) };
 }
 
 function checkEnds(tokens: Token[]): void {
@@ -125,8 +139,10 @@ function checkEnds(tokens: Token[]): void {
 
 /** clamscan's rule: each part between range gaps holds a run of 2 static bytes; a plain pattern needs more. */
 function checkStaticLengths(tokens: Token[], minPlainLength: number): void {
-  const plain = tokens.every((token) => token.kind === 'byte' && token.mask === 0xff);
-  if (plain && tokens.length < minPlainLength) throw new FieldError(`the pattern is too short: ClamAV needs at least ${minPlainLength} bytes, got ${tokens.length}`);
+  const only = tokens[0]!;
+  if (tokens.length === 1 && only.kind === 'bytes' && only.mask.every((m) => m === 0xff) && only.value.length < minPlainLength) {
+    throw new FieldError(`the pattern is too short: ClamAV needs at least ${minPlainLength} bytes, got ${only.value.length}`);
+  }
   let longest = 0;
   let run = 0;
   let part = 1;
@@ -138,8 +154,14 @@ function checkStaticLengths(tokens: Token[], minPlainLength: number): void {
       part++;
       continue;
     }
-    run = token.kind === 'byte' && token.mask === 0xff ? run + 1 : 0;
-    longest = Math.max(longest, run);
+    if (token.kind !== 'bytes') {
+      run = 0;
+      continue;
+    }
+    for (const mask of token.mask) {
+      run = mask === 0xff ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
   }
 }
 
@@ -149,9 +171,9 @@ function checkBrackets(tokens: Token[]): void {
   if (at.length === 0) return;
   if (at.length > 1) throw new FieldError('ClamAV allows only one [n-m] range per pattern');
   const index = at[0]!;
-  const isByte = (i: number): boolean => tokens[i]?.kind === 'byte';
-  const singleLeft = isByte(index - 1) && !isByte(index - 2);
-  const singleRight = isByte(index + 1) && !isByte(index + 2);
+  const single = (token: Token | undefined): boolean => token?.kind === 'bytes' && token.value.length === 1;
+  const singleLeft = single(tokens[index - 1]);
+  const singleRight = single(tokens[index + 1]);
   if (!singleLeft && !singleRight) throw new FieldError('a [n-m] range needs a single byte on one side (as in ClamAV)');
 }
 
@@ -160,37 +182,23 @@ function toChunks(tokens: Token[]): PatternChunk[] {
   const chunks: PatternChunk[] = [];
   let elements: PatternElement[] = [];
   let minGapBefore = 0;
-  let values: number[] = [];
-  let masks: number[] = [];
-  const flushBytes = (): void => {
-    if (values.length === 0) return;
-    elements.push({ kind: 'fixed', value: Uint8Array.from(values), mask: Uint8Array.from(masks) });
-    values = [];
-    masks = [];
-  };
-  const pushGap = (gap: GapElement): void => {
-    flushBytes();
-    const previous = elements[elements.length - 1];
-    if (previous?.kind === 'gap') elements[elements.length - 1] = { kind: 'gap', min: previous.min + gap.min, max: previous.max + gap.max };
-    else elements.push(gap);
-  };
   for (const token of tokens) {
-    if (token.kind === 'byte') {
-      values.push(token.value);
-      masks.push(token.mask);
+    if (token.kind === 'bytes') {
+      // Byte runs are maximal, so each one is a fixed element of its own.
+      elements.push({ kind: 'fixed', value: token.value, mask: token.mask });
     } else if (token.kind === 'alt') {
-      flushBytes();
       elements.push({ kind: 'alt', options: token.options, negated: token.negated });
     } else if (token.max === Infinity) {
-      flushBytes();
       chunks.push({ elements, minGapBefore });
       elements = [];
       minGapBefore = token.min;
     } else {
-      pushGap({ kind: 'gap', min: token.min, max: token.max });
+      const gap: GapElement = { kind: 'gap', min: token.min, max: token.max };
+      const previous = elements[elements.length - 1];
+      if (previous?.kind === 'gap') elements[elements.length - 1] = { kind: 'gap', min: previous.min + gap.min, max: previous.max + gap.max };
+      else elements.push(gap);
     }
   }
-  flushBytes();
   chunks.push({ elements, minGapBefore });
   return chunks;
 }
