@@ -92,7 +92,7 @@ class ContentWalk {
         produced += chunk.length;
         this.budget.addExtracted(chunk.length);
         this.budget.checkRatio(produced, compressedSize);
-        if (head.length < TYPE_PROBE_LENGTH) head = concat([head, chunk.subarray(0, TYPE_PROBE_LENGTH - head.length)]);
+        if (head.length < TYPE_PROBE_LENGTH) head = Buffer.concat([head, chunk.subarray(0, TYPE_PROBE_LENGTH - head.length)]);
         const knownNotArchive = head.length >= TYPE_PROBE_LENGTH && archiveTypeOf(head) === null;
         if (knownNotArchive) kept = null;
         else kept?.push(chunk);
@@ -107,7 +107,7 @@ class ContentWalk {
     found ??= session.finish();
     const type = kept === null ? null : archiveTypeOf(head);
     if (type !== null) {
-      const inner = await this.archive(type, bufferSource(concat(kept!)), depth + 1, location);
+      const inner = await this.archive(type, bufferSource(Buffer.concat(kept!)), depth + 1, location);
       if (inner !== null) return inner;
     }
     return found === null ? null : { detection: found, location };
@@ -190,15 +190,4 @@ class ContentWalk {
     }
     return null;
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

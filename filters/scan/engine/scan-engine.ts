@@ -41,4 +41,3 @@ export function builtinEngine(): ScanEngine {
   return new ScanEngine(new CompiledDatabase(EMPTY_SIGNATURE_SET));
 }
 
-export { EMPTY_SIGNATURE_SET };

@@ -20,8 +20,4 @@ export interface SignatureSet {
   readonly databases: readonly DatabaseSummary[];
 }
 
-export function signatureCount(set: SignatureSet): number {
-  return set.hashes.length + set.bodies.length + set.logicals.length;
-}
-
 export const EMPTY_SIGNATURE_SET: SignatureSet = { hashes: [], bodies: [], logicals: [], notices: [], databases: [] };

@@ -20,26 +20,22 @@ export function zipArchive(members: readonly ArchiveMember[], method: 'stored' |
   for (const member of members) {
     const name = Buffer.from(member.name, 'utf8');
     const body = method === 'deflate' ? deflateRawSync(member.data) : Buffer.from(member.data);
-    const crc = crc32(member.data);
-    const local = Buffer.alloc(30);
+    // The local and central headers share these fields, the central one two bytes further on.
+    const shared = (header: Buffer, at: number): Buffer => {
+      header.writeUInt16LE(20, at);
+      header.writeUInt16LE(0x800, at + 2);
+      header.writeUInt16LE(method === 'deflate' ? 8 : 0, at + 4);
+      header.writeUInt32LE(crc32(member.data), at + 10);
+      header.writeUInt32LE(body.length, at + 14);
+      header.writeUInt32LE(member.data.length, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+      return header;
+    };
+    const local = shared(Buffer.alloc(30), 4);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(method === 'deflate' ? 8 : 0, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(member.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
+    const central = shared(Buffer.alloc(46), 6);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(method === 'deflate' ? 8 : 0, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(member.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);

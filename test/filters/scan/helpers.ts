@@ -30,27 +30,8 @@ export async function compileFiles(t: { after(fn: () => void): void }, files: Re
   return new CompiledDatabase(await loadSet(t, files), options);
 }
 
-/** xorshift32: a small deterministic generator for reproducible property tests. */
-export function seededRandom(seed: number): { next(): number; int(n: number): number; bytes(n: number): Uint8Array } {
-  let state = seed >>> 0 || 1;
-  const next = (): number => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x100000000;
-  };
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    bytes: (n) => {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = Math.floor(next() * 256);
-      return out;
-    },
-  };
-}
+/** The seeded generator the corpus generator uses too, so property tests are reproducible. */
+export { seededRandom } from '../../../bench/scan-corpus.js';
 
 export const hex = (text: string): string => Buffer.from(text, 'latin1').toString('hex');
 export const bytes = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'latin1'));
