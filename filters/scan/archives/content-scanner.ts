@@ -1,8 +1,8 @@
-// Scans an object and, when it is a zip, gzip or tar, what is inside, to the nesting depth the limits
-// allow. As in clamscan, an archive's members are scanned before its own bytes (so a member's
-// signature is the one reported): tar members as slices of the source, compressed members as
-// decompressed streams. Only a member that is itself an
-// archive is kept in memory (to parse it), within the size budget. A limit exceeded fails closed: a
+// Scans an object and, when it is a zip, gzip, tar or cpio archive, what is inside, to the nesting
+// depth the limits allow. As in clamscan, an archive's members are scanned before its own bytes (so a
+// member's signature is the one reported): tar and cpio members as slices of the source, compressed
+// members as decompressed streams. Only a member that is itself an archive is kept in memory (to
+// parse it), within the size budget. A limit exceeded fails closed: a
 // too-deep archive or a bomb member is skipped and the walk goes on (a real signature found elsewhere
 // wins), while the total-size and member-count budgets stop it at once.
 
@@ -12,6 +12,7 @@ import { bufferSource, type ByteSource } from '../source/byte-source.js';
 import { inflateChunks, readChunks } from '../source/chunk-streams.js';
 import { DEFAULT_ARCHIVE_LIMITS, LIMIT_SIGNATURES, LimitBudget, LimitExceeded, type ArchiveLimits } from './archive-limits.js';
 import { TYPE_PROBE_LENGTH, archiveTypeOf, type ArchiveType } from './archive-type.js';
+import { CpioFormatError, cpioEntries } from './cpio-reader.js';
 import { TarFormatError, tarEntries } from './tar-reader.js';
 import { ZipFormatError, zipMembers } from './zip-reader.js';
 
@@ -144,7 +145,9 @@ class ContentWalk {
         return this.skippable(where, () => this.stream(inflateChunks(source, 'gzip', this.options.signal), source.size, depth, where));
       }
       case 'tar':
-        return this.tar(source, depth, location);
+        return this.members(tarEntries(source), depth, location, (e) => e.kind === 'file');
+      case 'cpio':
+        return this.members(cpioEntries(source), depth, location, (e) => e.regularFile);
     }
   }
 
@@ -175,18 +178,19 @@ class ContentWalk {
     return null;
   }
 
-  private async tar(source: ByteSource, depth: number, location: readonly string[]): Promise<ContentVerdict | null> {
+  /** Members of an uncompressed archive (tar, cpio): slices of the source, scanned as objects. */
+  private async members<E extends { name: string; content: ByteSource }>(entries: AsyncIterable<E>, depth: number, location: readonly string[], isFile: (entry: E) => boolean): Promise<ContentVerdict | null> {
     try {
-      for await (const entry of tarEntries(source)) {
-        if (entry.kind !== 'file') continue;
+      for await (const entry of entries) {
+        if (!isFile(entry)) continue;
         this.budget.addEntry();
         this.budget.addExtracted(entry.content.size);
         const verdict = await this.object(entry.content, depth, [...location, entry.name]);
         if (verdict !== null) return verdict;
       }
     } catch (error) {
-      // A damaged tar: the members before the damage were scanned.
-      if (!(error instanceof TarFormatError || error instanceof RangeError)) throw error;
+      // A damaged archive: the members before the damage were scanned.
+      if (!(error instanceof TarFormatError || error instanceof CpioFormatError || error instanceof RangeError)) throw error;
     }
     return null;
   }
