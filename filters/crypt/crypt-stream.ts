@@ -5,6 +5,7 @@
 import type { FileHandle } from '../../main/io/index.js';
 import { DirtyRanges } from './dirty-ranges.js';
 import type { Base } from './file-probe.js';
+import type { ReadAhead } from './read-ahead.js';
 
 export class CryptStream {
   /** Opens of the stream through this filter not yet cleaned up. */
@@ -22,6 +23,8 @@ export class CryptStream {
   size: number;
   /** Base bytes below this offset are still part of the file (a truncation cuts it). */
   baseLimit: number;
+  /** The next range of a sequential reader, being decrypted already. */
+  readAhead: ReadAhead | null = null;
 
   constructor(public base: Base, public name: string) {
     this.size = base.kind === 'age' ? base.plaintextSize : base.kind === 'plain' ? base.size : 0;
@@ -44,12 +47,14 @@ export class CryptStream {
   }
 
   write(offset: number, data: Uint8Array): void {
+    this.readAhead = null;
     this.dirty.write(offset, data);
     this.size = Math.max(this.size, offset + data.length);
     this.modified = true;
   }
 
   setSize(size: number): void {
+    this.readAhead = null;
     this.dirty.truncate(size);
     this.baseLimit = Math.min(this.baseLimit, size);
     this.size = size;
@@ -58,6 +63,7 @@ export class CryptStream {
 
   /** The file was overwritten (FILE_OVERWRITE/SUPERSEDE) or created: nothing of the base remains. */
   reset(): void {
+    this.readAhead = null;
     this.base = { kind: 'empty' };
     this.dirty.clear();
     this.size = 0;

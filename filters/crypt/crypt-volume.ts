@@ -85,6 +85,7 @@ export class CryptVolume implements CryptIo {
 }
 
 function forgetKey(sodium: Sodium, stream: CryptStream): void {
+  stream.readAhead = null;
   if (stream.payloadKey !== null) sodium.memzero(stream.payloadKey);
   stream.payloadKey = null;
 }

@@ -12,7 +12,7 @@ import {
 import type { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { isReservedName } from './names.js';
-import { readPlaintext } from './plaintext-reader.js';
+import { readSequential } from './read-ahead.js';
 
 /** FILE_USE_FILE_POINTER_POSITION. */
 const USE_FILE_POINTER = -2;
@@ -58,7 +58,7 @@ async function read(volume: CryptVolume, stream: CryptStream, data: FltCallbackD
   if (length === 0) return void completeInfo(data, STATUS_SUCCESS, 0);
   if (buffer === null || buffer.length < length || offset < 0) throw new NtStatusError(STATUS_INVALID_PARAMETER, 'read buffer');
   if (offset >= stream.size) throw new NtStatusError(STATUS_END_OF_FILE, 'read past the end');
-  const plaintext = await readPlaintext(volume, stream, offset, length);
+  const plaintext = await readSequential(volume, stream, offset, length);
   buffer.set(plaintext, 0);
   fileObject.currentByteOffset = offset + plaintext.length;
   completeInfo(data, STATUS_SUCCESS, plaintext.length);
