@@ -6,14 +6,14 @@
 // Recall: the file still holds the stub → roll back; it holds the verified content → complete; it is
 // half-written → recall again from the tier, or write the stub back if the tier is out of reach.
 
-import { createHash } from 'node:crypto';
 import type { JournalEntry } from '../catalog/journal.js';
 import { parentOf } from '../catalog/volume-path.js';
 import type { StubFields } from '../stub/stub-format.js';
 import type { OpenFile } from '../volume/below-io.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
 import { abandonMigration } from './abandon-migration.js';
-import { RECALL_CHUNK, finishRecall, recallInPlace, restoreStub } from './recall-file.js';
+import { finishRecall, recallInPlace, restoreStub } from './recall-file.js';
+import { sha256OfFile } from './hash-file.js';
 import { readStubAt } from './stub-reader.js';
 
 export interface RecoveryAction {
@@ -61,9 +61,7 @@ async function findUnrecordedCopy(volume: HsmVolume, entry: JournalEntry): Promi
   if (file === null) return;
   let sha256: string;
   try {
-    const hash = createHash('sha256');
-    for await (const chunk of volume.io.chunks(file, RECALL_CHUNK)) hash.update(chunk);
-    sha256 = hash.digest('hex');
+    sha256 = await sha256OfFile(volume, file);
   } finally {
     await volume.io.close(file);
   }
@@ -116,8 +114,6 @@ async function judgeRecallTarget(volume: HsmVolume, file: OpenFile, fields: Stub
     if (Buffer.from(head).equals(Buffer.from(stubBytes))) return 'stub';
   }
   if (size !== fields.size) return 'partial';
-  const hash = createHash('sha256');
-  for await (const chunk of volume.io.chunks(file, RECALL_CHUNK)) hash.update(chunk);
-  return hash.digest('hex') === fields.sha256 ? 'content' : 'partial';
+  return (await sha256OfFile(volume, file)) === fields.sha256 ? 'content' : 'partial';
 }
 

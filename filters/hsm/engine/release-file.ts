@@ -4,7 +4,6 @@
 // new opens held at the gate), one already a stub. Each step is journaled before it is taken, so a
 // crash anywhere is rolled back (before the rename) or completed (after it) at the next start.
 
-import { createHash } from 'node:crypto';
 import { FILE_CREATE, NtStatusError, STATUS_FILE_CORRUPT_ERROR } from '../../../main/io/index.js';
 import { childOf, parentOf } from '../catalog/volume-path.js';
 import { STUB_MAX_SIZE, encodeStub, looksLikeStub, type StubFields } from '../stub/stub-format.js';
@@ -12,6 +11,7 @@ import { openHandles, type OpenFile } from '../volume/below-io.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
 import { crashPoint } from '../volume/crash-point.js';
 import { abandonMigration } from './abandon-migration.js';
+import { sha256OfFile } from './hash-file.js';
 import type { FileFacts } from '../policy/eligibility.js';
 
 export const COPY_CHUNK = 4 << 20;
@@ -139,9 +139,7 @@ async function changedSinceCopy(volume: HsmVolume, path: string, size: number, m
     if (openHandles(file) > 1) return 'it was opened during the copy';
     const now = await snapshot(volume, file);
     if (now.size !== size || now.lastWriteTime !== mtime) return 'it was modified after the copy';
-    const hash = createHash('sha256');
-    for await (const chunk of volume.io.chunks(file, COPY_CHUNK)) hash.update(chunk);
-    return hash.digest('hex') === sha256 ? null : 'it was modified after the copy (content differs)';
+    return (await sha256OfFile(volume, file)) === sha256 ? null : 'it was modified after the copy (content differs)';
   } finally {
     await volume.io.close(file);
   }
