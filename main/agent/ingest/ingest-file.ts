@@ -11,8 +11,8 @@ import type { ActiveProtection, IngestCandidate } from '../protections/provider.
 import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
 import type { IngestLedger } from './ingest-ledger.js';
 import {
-  StackIoError, createThroughStack, deleteThroughStack, flushDirectoryThroughStack, openThroughStack, randomSuffix,
-  renameThroughStack, withHandle, writeThroughStack,
+  StackIoError, createThroughStack, deleteThroughStack, openThroughStack, randomSuffix, renameThroughStack, withHandle,
+  writeThroughStack,
 } from './stack-file.js';
 import { ingestTempName, isStrataPath } from './strata-names.js';
 
@@ -93,7 +93,9 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
       await renameThroughStack(stack, handle, relativePath, tempPath);
     });
     tempCreated = false;
-    await flushDirectoryThroughStack(stack, dir);
+    // The folder itself is not fsynced: if a crash undoes the rename, the original is still there
+    // (it was never touched) and the next start ingests it again. The copy was fsynced above, so a
+    // rename that did survive never points at missing data.
     return { kind: 'done' };
   } catch (error) {
     await source.close().catch(() => undefined);

@@ -61,6 +61,14 @@ export class IngestQueue {
     return { accepted: this.accepted, done: this.done, failed: this.failed, waiting: this.waiting.length, running: this.running };
   }
 
+  /** Items of one folder waiting or running. */
+  pendingFor(folderId: string): number {
+    let count = 0;
+    for (const item of this.waiting) if (item.folderId === folderId) count++;
+    for (const key of this.runningKeys) if (key.startsWith(`${folderId}\0`)) count++;
+    return count;
+  }
+
   get idle(): boolean {
     return this.waiting.length === 0 && this.running === 0;
   }

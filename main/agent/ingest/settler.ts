@@ -10,6 +10,8 @@ import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
 export interface SettlerOptions {
   root: string;
   quietMs: number;
+  /** A settled file exactly as Strata itself left it is dropped, not offered. */
+  isOwn: (relativePath: string, stamp: FileStamp) => boolean;
   /** Takes a settled path; false means "full, keep it and call resume() later". */
   offer: (relativePath: string, stamp: FileStamp) => boolean;
   /** How many stats run at once during a sweep. */
@@ -72,7 +74,9 @@ export class Settler {
     this.sweeping = true;
     try {
       const now = Date.now();
-      const due = [...this.pending].filter(([, entry]) => now - entry.lastEvent >= this.options.quietMs).map(([path]) => path);
+      // In path order: a storm is then taken in folder by folder, which keeps the watcher's re-reads of
+      // busy folders few.
+      const due = [...this.pending].filter(([, entry]) => now - entry.lastEvent >= this.options.quietMs).map(([path]) => path).sort();
       const width = this.options.statConcurrency ?? 64;
       for (let i = 0; i < due.length && !this.blocked && !this.stopped; i += width) {
         await Promise.all(due.slice(i, i + width).map((path) => this.check(path)));
@@ -105,7 +109,7 @@ export class Settler {
       entry.lastEvent = Date.now();
       return;
     }
-    if (this.options.offer(relativePath, current)) this.pending.delete(relativePath);
+    if (this.options.isOwn(relativePath, current) || this.options.offer(relativePath, current)) this.pending.delete(relativePath);
     else this.blocked = true;
   }
 }

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import {
-  FILE_CREATE, FILE_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, NT_SUCCESS, statusName, type FileHandle,
+  FILE_CREATE, FILE_OPEN, FileInformationClass, NT_SUCCESS, statusName, type FileHandle,
   type NTSTATUS,
 } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
@@ -58,12 +58,6 @@ export async function deleteThroughStack(stack: FolderStack, relativePath: strin
   const set = await stack.api.setInformation(opened.handle!, FileInformationClass.FileDispositionInformation, { deleteFile: true });
   const closed = await stack.api.close(opened.handle!);
   return NT_SUCCESS(set.status) && NT_SUCCESS(closed.status);
-}
-
-/** Flushes a directory through the stack: on local volumes this fsyncs it, making a rename durable. */
-export async function flushDirectoryThroughStack(stack: FolderStack, relativeDir: string): Promise<void> {
-  const dir = await openThroughStack(stack, relativeDir, FILE_OPEN, FILE_DIRECTORY_FILE);
-  await withHandle(stack, dir, relativeDir || '.', async (handle) => check((await stack.api.flush(handle)).status, 'flushing', relativeDir || '.'));
 }
 
 export function randomSuffix(): string {

@@ -20,6 +20,9 @@ import type { ActiveProtection, ProtectionContext } from '../protections/provide
 import type { JobHandle, Scheduler } from '../scheduler/scheduler.js';
 import { Serial } from './serial.js';
 
+const MAX_RETRIES = 3;
+const RETRY_BASE_MS = 1000;
+
 export interface LiveFolderDeps {
   core: AgentCore;
   scheduler: Scheduler;
@@ -45,7 +48,9 @@ export class LiveFolder {
   private readonly serial = new Serial();
   private state: FolderRuntime['state'] = 'starting';
   private message: string | null = null;
-  private readonly counts = { offered: 0, done: 0, failed: 0 };
+  private readonly counts = { done: 0, failed: 0 };
+  /** Files whose ingest failed, with how often: retried a few times, further apart each time. */
+  private readonly failedTries = new Map<string, number>();
   readonly ledger: IngestLedger;
 
   constructor(public record: FolderRecord, private readonly deps: LiveFolderDeps) {
@@ -94,8 +99,8 @@ export class LiveFolder {
       const state = !protection.enabled ? 'disabled' : this.attached.has(kind) ? 'active' : provider.unavailableReason !== null ? 'unavailable' : failure !== undefined ? 'failed' : 'disabled';
       return [{ kind, state, altitude: protection.altitude, message: failure ?? (state === 'unavailable' ? provider.unavailableReason : null) }];
     });
-    const pending = this.counts.offered - this.counts.done - this.counts.failed + (this.watcher?.waiting ?? 0);
-    return { state: this.state, message: this.message, protections, ingest: { pending: Math.max(0, pending), done: this.counts.done, failed: this.counts.failed } };
+    const pending = this.deps.queue.pendingFor(this.id) + (this.watcher?.waiting ?? 0);
+    return { state: this.state, message: this.message, protections, ingest: { pending, done: this.counts.done, failed: this.counts.failed } };
   }
 
   /** The queue's worker for this folder's files. */
@@ -196,14 +201,11 @@ export class LiveFolder {
     const watcher = new FolderWatcher({
       root: this.record.path,
       quietMs: this.deps.quietMs,
-      offer: (relativePath) => {
-        const accepted = this.deps.queue.offer({ folderId: this.id, relativePath });
-        if (accepted) this.counts.offered++;
-        return accepted;
-      },
+      offer: (relativePath) => this.deps.queue.offer({ folderId: this.id, relativePath }),
       isOwn: (relativePath, stamp) => this.ledger.isOwn(relativePath, stamp),
       onRemoved: (relativePath) => this.ledger.forget(relativePath),
       onError: (error) => this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'error', result: 'failed', detail: `watcher: ${error.message}` }),
+      isIdle: () => this.deps.queue.pendingFor(this.id) === 0,
     });
     this.watcher = watcher;
     await watcher.start();
@@ -220,6 +222,7 @@ export class LiveFolder {
     const log = this.deps.core.log;
     switch (outcome.kind) {
       case 'ingested':
+        this.failedTries.delete(relativePath);
         log.record({ ...base, action: 'ingested', result: 'ok', detail: `${outcome.size} bytes through ${[...this.attached.keys()].join(', ')}` });
         break;
       case 'busy':
@@ -228,9 +231,13 @@ export class LiveFolder {
       case 'refused':
         log.record({ ...base, action: outcome.action, result: 'infected', detail: outcome.detail });
         break;
-      case 'failed':
+      case 'failed': {
         log.record({ ...base, action: 'ingested', result: 'failed', detail: outcome.detail });
+        const tries = (this.failedTries.get(relativePath) ?? 0) + 1;
+        this.failedTries.set(relativePath, tries);
+        if (tries <= MAX_RETRIES) setTimeout(() => this.watcher?.retryLater(relativePath), RETRY_BASE_MS * 2 ** tries).unref();
         break;
+      }
       case 'unchanged':
         break;
     }
