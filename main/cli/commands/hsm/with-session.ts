@@ -5,13 +5,19 @@ import type { CliContext } from '../../command.js';
 import type { HsmEvent } from '../../../../filters/hsm/index.js';
 import { openHsmSession, type HsmSession } from './hsm-session.js';
 
-export async function withHsmSession<T>(ctx: CliContext, folder: string, body: (session: HsmSession, events: HsmEvent[]) => Promise<T>): Promise<T> {
+export async function withHsmSession<T>(
+  ctx: CliContext,
+  folder: string,
+  body: (session: HsmSession, events: HsmEvent[]) => Promise<T>,
+  onEvent?: (event: HsmEvent) => void,
+): Promise<T> {
   const events: HsmEvent[] = [];
   const session = await openHsmSession({
     dataDir: ctx.dataDir,
     folder,
     events: (event) => {
       events.push(event);
+      onEvent?.(event);
       if (event.kind === 'recovered') ctx.io.writeErr(`strata: recovered an interrupted ${event.journal} of ${event.path}: ${event.action} (${event.detail})\n`);
       if (event.kind === 'warning') ctx.io.writeErr(`strata: warning: ${event.message}\n`);
     },
