@@ -3,7 +3,7 @@
 // it authenticates) or, for random access, decrypt chunk i alone given the file's length.
 
 import { HeaderMacError, MalformedHeaderError, NoIdentityMatchError, PayloadFormatError, TruncatedError } from './errors.js';
-import { parseHeader, type ParsedHeader } from './header.js';
+import { concat, parseHeader, type ParsedHeader } from './header.js';
 import { hkdfSha256, hmacSha256 } from './hkdf.js';
 import type { Identity } from './recipient.js';
 import type { Sodium } from './sodium.js';
@@ -96,20 +96,10 @@ function decryptChunkOr(sodium: Sodium, key: Uint8Array, index: number, chunk: U
 export function decrypt(sodium: Sodium, file: Uint8Array, identities: readonly Identity[]): Uint8Array {
   const opened = openHeader(sodium, file, identities);
   const parts: Uint8Array[] = [];
-  let length = 0;
   try {
-    for (const part of decryptPayload(sodium, opened.payloadKey, file.subarray(opened.payloadStart))) {
-      parts.push(part);
-      length += part.length;
-    }
+    for (const part of decryptPayload(sodium, opened.payloadKey, file.subarray(opened.payloadStart))) parts.push(part);
   } finally {
     sodium.memzero(opened.payloadKey);
   }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concat(parts);
 }

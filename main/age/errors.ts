@@ -6,11 +6,18 @@ export class AgeError extends Error {
   override name = 'AgeError';
 }
 
-/** The header does not follow the age v1 grammar; `line` is 1-based when known. */
-export class MalformedHeaderError extends AgeError {
+/** A failure at a place in the input: "<what>, line <n>: <message>" (`line` is 1-based when known). */
+abstract class LocatedError extends AgeError {
+  constructor(what: string, message: string, readonly line?: number) {
+    super(line === undefined ? `${what}: ${message}` : `${what}, line ${line}: ${message}`);
+  }
+}
+
+/** The header does not follow the age v1 grammar. */
+export class MalformedHeaderError extends LocatedError {
   override name = 'MalformedHeaderError';
-  constructor(message: string, readonly line?: number) {
-    super(line === undefined ? `malformed age header: ${message}` : `malformed age header, line ${line}: ${message}`);
+  constructor(message: string, line?: number) {
+    super('malformed age header', message, line);
   }
 }
 
@@ -59,11 +66,11 @@ export class PayloadFormatError extends AgeError {
   override name = 'PayloadFormatError';
 }
 
-/** ASCII armor that does not follow the age armor rules; `line` is 1-based when known. */
-export class ArmorError extends AgeError {
+/** ASCII armor that does not follow the age armor rules. */
+export class ArmorError extends LocatedError {
   override name = 'ArmorError';
-  constructor(message: string, readonly line?: number) {
-    super(line === undefined ? `invalid age armor: ${message}` : `invalid age armor, line ${line}: ${message}`);
+  constructor(message: string, line?: number) {
+    super('invalid age armor', message, line);
   }
 }
 

@@ -9,7 +9,7 @@ import {
   FILE_OVERWRITE_IF, FileInformationClass, NT_SUCCESS, STATUS_END_OF_FILE, type FileHandle, type NTSTATUS,
 } from '../../io/index.js';
 import { CliError } from '../cli-error.js';
-import type { CliContext, GroupCommand, LeafCommand } from '../command.js';
+import type { CliContext, CommandResult, GroupCommand, LeafCommand } from '../command.js';
 import { openCryptFolder, type CryptFolder } from './crypt/crypt-folder.js';
 import { describeStatus } from './crypt/status-text.js';
 
@@ -76,30 +76,35 @@ const put: LeafCommand = {
   },
 };
 
-const cat: LeafCommand = {
-  name: 'cat',
-  summary: 'print a file of the folder, decrypted',
-  define: (cmd) => withFolder(cmd, 'required'),
-  async run(ctx, { args, options }) {
-    const [folder, path] = args as [string, string];
-    return using(ctx, folder, options.passphraseFile, async (crypt) => {
-      const handle = await openFile(crypt, path, FILE_OPEN);
-      let total = 0;
-      try {
-        for (;;) {
-          const result = await crypt.stack.api.read(handle, IO_SIZE, total);
-          if (result.status === STATUS_END_OF_FILE) break;
-          if (!NT_SUCCESS(result.status)) fail(path, 'cannot read', result.status);
-          await new Promise<void>((resolve) => (process.stdout.write(result.data) ? resolve() : process.stdout.once('drain', () => resolve())));
-          total += result.information;
-        }
-      } finally {
-        await crypt.stack.api.close(handle);
-      }
-      return { data: { path, bytes: total }, text: '' };
-    });
-  },
-};
+/** A command on one file of the folder: `strata files <name> <folder> <path>`. */
+function onFile(name: string, summary: string, work: (crypt: CryptFolder, path: string) => Promise<CommandResult>): LeafCommand {
+  return {
+    name,
+    summary,
+    define: (cmd) => withFolder(cmd, 'required'),
+    run(ctx, { args, options }) {
+      const [folder, path] = args as [string, string];
+      return using(ctx, folder, options.passphraseFile, (crypt) => work(crypt, path));
+    },
+  };
+}
+
+const cat = onFile('cat', 'print a file of the folder, decrypted', async (crypt, path) => {
+  const handle = await openFile(crypt, path, FILE_OPEN);
+  let total = 0;
+  try {
+    for (;;) {
+      const result = await crypt.stack.api.read(handle, IO_SIZE, total);
+      if (result.status === STATUS_END_OF_FILE) break;
+      if (!NT_SUCCESS(result.status)) fail(path, 'cannot read', result.status);
+      await new Promise<void>((resolve) => (process.stdout.write(result.data) ? resolve() : process.stdout.once('drain', () => resolve())));
+      total += result.information;
+    }
+  } finally {
+    await crypt.stack.api.close(handle);
+  }
+  return { data: { path, bytes: total }, text: '' };
+});
 
 const ls: LeafCommand = {
   name: 'ls',
@@ -128,22 +133,14 @@ const ls: LeafCommand = {
   },
 };
 
-const rm: LeafCommand = {
-  name: 'rm',
-  summary: 'delete a file of the folder',
-  define: (cmd) => withFolder(cmd, 'required'),
-  async run(ctx, { args, options }) {
-    const [folder, path] = args as [string, string];
-    return using(ctx, folder, options.passphraseFile, async (crypt) => {
-      const handle = await openFile(crypt, path, FILE_OPEN);
-      const marked = await crypt.stack.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
-      const closed = await crypt.stack.api.close(handle);
-      if (!NT_SUCCESS(marked.status)) fail(path, 'cannot delete', marked.status);
-      if (!NT_SUCCESS(closed.status)) fail(path, 'cannot delete', closed.status);
-      return { data: { path, deleted: true }, text: `${path}: deleted` };
-    });
-  },
-};
+const rm = onFile('rm', 'delete a file of the folder', async (crypt, path) => {
+  const handle = await openFile(crypt, path, FILE_OPEN);
+  const marked = await crypt.stack.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
+  const closed = await crypt.stack.api.close(handle);
+  if (!NT_SUCCESS(marked.status)) fail(path, 'cannot delete', marked.status);
+  if (!NT_SUCCESS(closed.status)) fail(path, 'cannot delete', closed.status);
+  return { data: { path, deleted: true }, text: `${path}: deleted` };
+});
 
 export const filesCommand: GroupCommand = {
   name: 'files',

@@ -62,20 +62,19 @@ describe('crypt filter: tampering is an error, never garbage', () => {
     }), 'STATUS_FILE_CORRUPT_ERROR');
   });
 
+  /** Flips a byte `skip` characters after `marker` in the header. */
+  const flipAfter = (marker: string, skip: number) => (file: Uint8Array): Uint8Array => {
+    const at = new TextDecoder().decode(file.subarray(0, 300)).indexOf(marker) + marker.length + skip;
+    file[at] = file[at] === 0x41 ? 0x42 : 0x41;
+    return file;
+  };
+
   it('a changed byte in the header MAC line fails with STATUS_FILE_CORRUPT_ERROR', async () => {
-    assert.equal(await damaged((file) => {
-      const at = new TextDecoder().decode(file.subarray(0, 300)).indexOf('\n--- ') + 6;
-      file[at] = file[at] === 0x41 ? 0x42 : 0x41;
-      return file;
-    }), 'STATUS_FILE_CORRUPT_ERROR');
+    assert.equal(await damaged(flipAfter('\n--- ', 0)), 'STATUS_FILE_CORRUPT_ERROR');
   });
 
   it('a changed byte in the recipient stanza fails with STATUS_DECRYPTION_FAILED (the key no longer unwraps)', async () => {
-    assert.equal(await damaged((file) => {
-      const at = new TextDecoder().decode(file.subarray(0, 200)).indexOf('-> X25519 ') + 12;
-      file[at] = file[at] === 0x41 ? 0x42 : 0x41;
-      return file;
-    }), 'STATUS_DECRYPTION_FAILED');
+    assert.equal(await damaged(flipAfter('-> X25519 ', 2)), 'STATUS_DECRYPTION_FAILED');
   });
 
   it('a changed version line fails with STATUS_FILE_CORRUPT_ERROR', async () => {
