@@ -43,10 +43,16 @@ const rowOf = (row: Row): StubRow => ({
 export class StubCatalog {
   private readonly byPath: Statement;
   private readonly byDirectory: Statement;
+  private readonly version: Statement;
+  /** Directory listings of the catalog, valid while the database has not changed (see databaseVersion). */
+  private listed = new Map<string, Map<string, ListedStub>>();
+  private listedAt = '';
 
   constructor(readonly db: Database, readonly folderId: number) {
     this.byPath = db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? AND path = ?');
     this.byDirectory = db.prepare('SELECT name, logical_size, stub_size FROM hsm_stubs WHERE folder_id = ? AND dir = ?').raw();
+    // data_version moves with other connections' commits, total_changes() with this connection's writes.
+    this.version = db.prepare('SELECT (SELECT data_version FROM pragma_data_version) || \'.\' || total_changes()').pluck();
   }
 
   get(path: string): StubRow | null {
@@ -54,11 +60,24 @@ export class StubCatalog {
     return row === undefined ? null : rowOf(row);
   }
 
-  /** The stubs directly inside `directory`, by name: what a listing needs of them (one query, no row objects). */
-  inDirectory(directory: string): Map<string, ListedStub> {
-    const listed = new Map<string, ListedStub>();
-    for (const [name, size, stubSize] of this.byDirectory.all(this.folderId, directory) as [string, number, number][]) listed.set(name, { size, stubSize });
-    return listed;
+  /**
+   * The stubs directly inside `directory`, by name: what a listing needs of them. Kept between listings
+   * until anything (this process or another) writes to the database, so relisting a large directory
+   * costs one tiny query.
+   */
+  inDirectory(directory: string): ReadonlyMap<string, ListedStub> {
+    const version = this.version.get() as string;
+    if (version !== this.listedAt) {
+      this.listed = new Map();
+      this.listedAt = version;
+    }
+    let stubs = this.listed.get(directory);
+    if (stubs === undefined) {
+      stubs = new Map();
+      for (const [name, size, stubSize] of this.byDirectory.all(this.folderId, directory) as [string, number, number][]) stubs.set(name, { size, stubSize });
+      this.listed.set(directory, stubs);
+    }
+    return stubs;
   }
 
   all(): StubRow[] {
