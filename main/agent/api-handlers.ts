@@ -4,7 +4,7 @@
 
 import {
   ApiRequestError, bindOperations, invalidRequest, operations, type AgentStatus, type Folder, type FolderRuntime,
-  type OperationName, type ParsedRequestOf, type ResponseOf, type StrataApi,
+  type OperationName, type ParsedRequestOf, type ProtectionKind, type ResponseOf, type StrataApi,
 } from '../api/index.js';
 import type { AgentCore } from './agent-core.js';
 import type { FolderRecord } from './policy/policy-store.js';
@@ -13,6 +13,7 @@ import type { FolderRecord } from './policy/policy-store.js';
 export interface RuntimeView {
   folderRuntime(id: string): FolderRuntime | null;
   status(): AgentStatus;
+  runJobs(folderId: string, kind: ProtectionKind): Promise<number>;
 }
 
 export type Handlers = { [N in OperationName]: (request: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>> };
@@ -21,10 +22,8 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
   const { policy, log } = core;
   const view = (folder: FolderRecord): Folder => ({ ...folder, runtime: runtime?.folderRuntime(folder.id) ?? null });
   return {
-    status: () => {
-      if (runtime === null) throw new ApiRequestError('agent-unreachable', `no Strata agent is running on ${core.dataDir}; start one with 'strata agent'`);
-      return runtime.status();
-    },
+    status: () => needsAgent(runtime, core).status(),
+    runJobs: async ({ folder, protection }) => ({ ran: await needsAgent(runtime, core).runJobs(policy.folder(folder).id, protection) }),
     listFolders: () => ({ folders: policy.store.listFolders().map(view) }),
     getFolder: ({ folder }) => view(policy.folder(folder)),
     addFolder: (request) => view(policy.addFolder(request)),
@@ -44,6 +43,11 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
     exportPolicy: () => policy.exportDocument(),
     importPolicy: (request) => policy.importDocument(request),
   };
+}
+
+function needsAgent(runtime: RuntimeView | null, core: AgentCore): RuntimeView {
+  if (runtime === null) throw new ApiRequestError('agent-unreachable', `no Strata agent is running on ${core.dataDir}; start one with 'strata agent'`);
+  return runtime;
 }
 
 /** Validates `body` for operation `name`, runs it, and validates the answer. */

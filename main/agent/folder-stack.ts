@@ -4,7 +4,9 @@
 
 import { resolve, sep } from 'node:path';
 import { FilterManager } from '../fltmgr/index.js';
-import { IoManager, NtFileApi, STATUS_OBJECT_NAME_INVALID, NtStatusError, type DeviceObject } from '../io/index.js';
+import {
+  FILE_DIRECTORY_FILE, IoManager, NT_SUCCESS, NtFileApi, NtStatusError, STATUS_OBJECT_NAME_INVALID, statusName, type DeviceObject,
+} from '../io/index.js';
 import { createStorageDevice, registerVolumeFileSystems, removeStorageDevice, type VolumeSource } from '../volumes/index.js';
 
 export interface FolderStackOptions {
@@ -53,6 +55,13 @@ export async function openFolderStack(folder: string, options: FolderStackOption
       io.assertNoLeakedIrps();
     },
   };
+}
+
+/** Mounts the folder's volume now (the first open does it): every minifilter registered attaches. Idempotent. */
+export async function mountFolderStack(stack: FolderStack): Promise<void> {
+  const root = await stack.api.createFile(stack.pathOf(''), { options: FILE_DIRECTORY_FILE });
+  if (!NT_SUCCESS(root.status)) throw new NtStatusError(root.status, `cannot open ${stack.folder} through its filter stack (${statusName(root.status)})`);
+  await stack.api.close(root.handle!);
 }
 
 /** "docs/a.txt" or "docs\a.txt" → "\docs\a.txt"; "" → "". Names are checked again by the volume. */

@@ -6,6 +6,7 @@ import { EventPage, EventQuery, PruneEventsRequest, PruneEventsResult } from './
 import { AddFolderRequest, Folder, FolderList, FolderRef, FolderRuntime, UpdateFolderRequest } from './folder-schemas.js';
 import { AbsolutePath, RefName, Timestamp } from './names.js';
 import { ImportPolicyRequest, ImportPolicyResult, PolicyDocument } from './policy-document.js';
+import { ProtectionKind } from './policy-schemas.js';
 import { MediaPolicy, SignatureSet, Tier } from './shared-policy-schemas.js';
 import { JobProgress } from './stream-schemas.js';
 
@@ -42,6 +43,11 @@ export const operations = {
   setMediaPolicy: operation('what happens when removable media are plugged in', MediaPolicy, MediaPolicy),
   queryEvents: operation('page through the event log', EventQuery, EventPage),
   pruneEvents: operation('delete events older than a time', PruneEventsRequest, PruneEventsResult),
+  runJobs: operation(
+    "run a folder's scheduled work now (hsm: a migration; scan: a signature reload)",
+    z.strictObject({ folder: FolderRef.shape.folder, protection: ProtectionKind }),
+    z.strictObject({ ran: z.int().min(0) }),
+  ),
   exportPolicy: operation('the whole policy as a document', Empty, PolicyDocument),
   importPolicy: operation('validate, diff and apply a policy document', ImportPolicyRequest, ImportPolicyResult),
 } as const;

@@ -84,7 +84,7 @@ describe('policy model', () => {
     await rejectsWith(api.addFolder({ path: folder, policy: { scan: { enabled: false, settings: { signatureSet: 'custom' } } } }), 'invalid-request', '$.policy.scan.settings.signatureSet', /no signature set named 'custom'/);
     await api.setTier({ name: 'cold', path: tempDir(t) });
     await rejectsWith(
-      api.addFolder({ path: folder, policy: { scan: { enabled: false, altitude: '185000', settings: {} }, hsm: { enabled: false, settings: { tier: 'cold' } } } }),
+      api.addFolder({ path: folder, policy: { scan: { enabled: false, altitude: '185000', settings: {} }, hsm: { enabled: false, altitude: '185000.0', settings: { tier: 'cold' } } } }),
       'invalid-request',
       '$.policy.hsm.altitude',
       /cannot share altitude/,

@@ -14,6 +14,11 @@ export function ingestTempName(base: string, random: string): string {
   return `.${base.slice(0, 100)}.strata-ingest-${random}`;
 }
 
+/** The path an ingest copy stands for ("docs/.a.txt.strata-ingest-<hex>" → "docs/a.txt"); others unchanged. */
+export function originalOfIngestTemp(relativePath: string): string {
+  return relativePath.replace(/(^|\/)\.([^/]*)\.strata-ingest-[0-9a-f]{12}$/, '$1$2');
+}
+
 export function isIngestTemp(name: string): boolean {
   return INGEST_TEMP.test(name);
 }

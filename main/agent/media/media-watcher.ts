@@ -8,8 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { JobProgress } from '../../api/index.js';
 import type { AgentCore } from '../agent-core.js';
 import { openFolderStack, type FolderStack } from '../folder-stack.js';
-import type { ActiveProtection } from '../protections/provider.js';
-import { describeScan, scanMedium } from './scan-medium.js';
+import type { ActiveProtection, VolumeScanSummary } from '../protections/provider.js';
 
 export interface MediumState {
   path: string;
@@ -96,22 +95,24 @@ export class MediaWatcher {
         folder: { id: `medium:${medium.path}`, name: basename(medium.path), path: medium.path },
         stack: medium.stack,
         dataDir: core.dataDir,
-        db: core.store.db,
+        store: core.store,
         record: (event) => core.log.record({ ...event, folderName: `medium ${basename(medium.path)}` }),
+        progress: (job) => this.options.progress({ ...job, folderId: null }),
         tier: () => undefined,
         signatureSet: (name) => core.policy.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase()),
       },
       { enabled: true, altitude: provider.defaultAltitude, settings: media.scan },
     );
     medium.state = 'scanning';
-    const job = (done: number, total: number, failed: number, finished: boolean): JobProgress => ({
-      id: `media-scan:${medium.path}`, kind: 'media-scan', folderId: null, label: `scanning ${medium.path}`, done, total, failed, finished,
+    const job = (done: number, failed: number, finished: boolean): JobProgress => ({
+      id: `media-scan:${medium.path}`, kind: 'media-scan', folderId: null, label: `scanning ${medium.path}`, done, total: null, failed, finished,
     });
-    const result = await scanMedium(medium.stack, medium.path, medium.abort.signal, (p) => this.options.progress(job(p.done, p.total, p.failed + p.infected, false)));
-    this.options.progress(job(result.done, result.total, result.failed + result.infected, true));
+    // The first open through the stack mounts the medium's volume; the scan filter attaches at the mount.
+    const result = await medium.protection.scanVolume!({ signal: medium.abort.signal, onProgress: (files, infected) => this.options.progress(job(files, infected, false)) });
+    this.options.progress(job(result.files, result.infected.length, true));
     medium.state = 'scanned';
     medium.message = describeScan(result);
-    this.record(medium, 'medium-scanned', result.infected > 0 ? 'infected' : result.cancelled ? 'skipped' : 'ok', medium.message);
+    this.record(medium, 'medium-scanned', result.infected.length > 0 ? 'infected' : result.cancelled ? 'skipped' : 'ok', medium.message);
   }
 
   private async unmount(path: string, removed = true): Promise<void> {
@@ -128,4 +129,11 @@ export class MediaWatcher {
   private record(medium: Medium, action: 'medium-mounted' | 'medium-scanned' | 'medium-removed', result: 'ok' | 'failed' | 'skipped' | 'infected', detail: string): void {
     this.options.core.log.record({ folderName: `medium ${basename(medium.path)}`, path: medium.path, action, result, detail });
   }
+}
+
+function describeScan(result: VolumeScanSummary): string {
+  const parts = [`${result.files} file(s) scanned`, `${result.infected.length} infected`, `${result.errors} unreadable`];
+  if (result.cancelled) parts.push('cancelled');
+  if (result.infected.length > 0) parts.push(`threats: ${result.infected.slice(0, 5).map((i) => `${i.path} (${i.signature})`).join(', ')}${result.infected.length > 5 ? ', …' : ''}`);
+  return parts.join(', ');
 }

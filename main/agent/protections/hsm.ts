@@ -1,7 +1,113 @@
-// The tiering protection: attaches filters/hsm to a folder. The HSM filter (issue 5) has not landed in
-// this build, so the provider refuses to enable it rather than pretend.
+// The tiering protection: filters/hsm on a folder. The policy's tier is made known to the HSM's own tier
+// table (created on first use; a tier the HSM knows at another place is an error, never a silent move),
+// the folder's HSM policy is written from the agent's, and migration runs on the policy's schedule.
 
-import { unavailableProvider } from './unavailable-provider.js';
+import { statusName, type NTSTATUS } from '../../io/index.js';
+import { mountFolderStack } from '../folder-stack.js';
+import type { HsmSettings } from '../../api/index.js';
+import { HSM_ALTITUDE, registerHsmFilter, type HsmEvent } from '../../../filters/hsm/index.js';
+import { setFolderPolicy } from '../../../filters/hsm/catalog/folder-policy.js';
+import { migrateFolder } from '../../../filters/hsm/engine/migrate-folder.js';
+import { loadOrCreateStubKey } from '../../../filters/hsm/stub/stub-key.js';
+import { addTier, findTier } from '../../../filters/hsm/tier/tier-config.js';
+import type { Store } from '../../store/index.js';
+import { folderRelative, type ProtectionContext, type ProtectionProvider } from './provider.js';
 
-/** Microsoft's HSM range is 180000-189999. */
-export const hsmProvider = unavailableProvider('hsm', '185000');
+const DAY_SECONDS = 24 * 3600;
+
+export const hsmProvider: ProtectionProvider<'hsm'> = {
+  kind: 'hsm',
+  defaultAltitude: HSM_ALTITUDE,
+  unavailableReason: null,
+  ingests: false,
+  async attach(context, protection) {
+    const { settings } = protection;
+    await ensureTier(context.store, settings.tier, context.tier(settings.tier)?.path);
+    const folder = setFolderPolicy(context.store.db, context.folder.path, {
+      tier: settings.tier,
+      minAgeSeconds: settings.minAgeDays * DAY_SECONDS,
+      minSize: settings.minSizeBytes,
+      include: settings.include,
+      exclude: settings.exclude,
+    });
+    const stubKey = await loadOrCreateStubKey(context.dataDir);
+    const { stack } = context;
+    const hsm = registerHsmFilter(stack.manager, { db: context.store.db, stubKey, altitude: protection.altitude, events: (event) => recordHsmEvent(context, event) });
+    hsm.assign(stack.volumePath, folder);
+    // Attached to a volume already mounted (a policy changed while the agent ran): attach now.
+    const mounted = stack.manager.getVolume(stack.volumePath);
+    if (mounted !== undefined) stack.manager.attachInstance(hsm.filter, mounted);
+    const volume = async () => {
+      let found = hsm.volumeFor(stack.volumePath);
+      if (found === undefined) {
+        // Not mounted yet: the first open mounts it, and the HSM recovers what an earlier run left.
+        await mountFolderStack(stack);
+        found = hsm.volumeFor(stack.volumePath);
+      }
+      if (found === undefined) throw new Error(`the HSM filter is not attached to ${context.folder.path}`);
+      await found.ready;
+      return found;
+    };
+    return {
+      kind: 'hsm',
+      altitude: protection.altitude,
+      jobs: [{
+        name: 'HSM migration',
+        trigger: { kind: 'every', intervalMs: settings.everyMinutes * 60_000, jitter: 0.2 },
+        run: (signal) => runMigration(context, settings, volume, signal),
+      }],
+      async detach() {
+        await hsm.idle();
+        await hsm.filter.unregister();
+      },
+    };
+  },
+};
+
+/** One migration run: every released file is an event, progress goes to the event stream. */
+async function runMigration(context: ProtectionContext, settings: HsmSettings, volumeOf: () => Promise<Parameters<typeof migrateFolder>[0]>, signal: AbortSignal): Promise<void> {
+  const volume = await volumeOf();
+  const id = `migration:${context.folder.id}`;
+  const label = `migrating cold files of ${context.folder.name} to ${settings.tier}`;
+  const summary = await migrateFolder(volume, {
+    signal,
+    onProgress: (p) => context.progress({ id, kind: 'migration', label, done: p.done, total: p.total, failed: 0, finished: false }),
+    onFile: (outcome) => {
+      if (outcome.result === 'released') context.record({ action: 'migrated', result: 'ok', path: folderRelative(outcome.path), detail: `${outcome.size} bytes to tier ${settings.tier}` });
+      if (outcome.result === 'failed') context.record({ action: 'migrated', result: 'failed', path: folderRelative(outcome.path), detail: `${outcome.status}: ${outcome.reason}` });
+    },
+  });
+  context.progress({ id, kind: 'migration', label, done: summary.released, total: summary.eligible, failed: summary.failed, finished: true });
+  context.record({ action: 'job-run', result: summary.failed > 0 ? 'failed' : 'ok', detail: `HSM migration: ${summary.examined} examined, ${summary.released} released (${summary.bytesReleased} bytes), ${summary.skipped} skipped, ${summary.failed} failed${summary.cancelled ? ', cancelled' : ''}` });
+}
+
+/** The HSM keeps its own tier table; the agent's policy says where each tier is. */
+async function ensureTier(store: Store, name: string, path: string | undefined): Promise<void> {
+  if (path === undefined) throw new Error(`the tier '${name}' is not defined`);
+  const known = findTier(store.db, name);
+  if (known === null) await addTier(store.db, name, path);
+  else if (known.location !== path) {
+    throw new Error(`tier '${name}' holds its cold copies in ${known.location}, but the policy puts it at ${path}; move the objects or give the tier another name`);
+  }
+}
+
+function recordHsmEvent(context: ProtectionContext, event: HsmEvent): void {
+  const path = folderRelative(event.path);
+  switch (event.kind) {
+    case 'recall-done':
+      context.record({ action: 'recalled', result: 'ok', path, detail: `${event.size} bytes` });
+      break;
+    case 'recall-failed':
+    case 'stub-invalid':
+      context.record({ action: event.kind === 'recall-failed' ? 'recalled' : 'error', result: 'failed', path, detail: `${statusName(event.status as NTSTATUS)}: ${event.message}` });
+      break;
+    case 'recovered':
+      context.record({ action: 'job-run', result: 'ok', path, detail: `${event.journal} ${event.action} after a crash: ${event.detail}` });
+      break;
+    case 'warning':
+      context.record({ action: 'error', result: 'failed', path, detail: event.message });
+      break;
+    default:
+      break; // recall start and progress are not worth a log entry each
+  }
+}

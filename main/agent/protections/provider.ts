@@ -2,11 +2,11 @@
 // settings into a minifilter registered on that folder's filter manager, plus its scheduled jobs and
 // its part in ingest. Filters know nothing of the agent; their provider is the only place both meet.
 
-import type { Database } from 'better-sqlite3';
+import type { JobProgress, Protection, ProtectionKind, SignatureSet, Tier } from '../../api/index.js';
 import type { NTSTATUS } from '../../io/index.js';
-import type { Protection, ProtectionKind, SignatureSet, Tier } from '../../api/index.js';
-import type { FolderStack } from '../folder-stack.js';
+import type { Store } from '../../store/index.js';
 import type { NewEvent } from '../events/event-log.js';
+import type { FolderStack } from '../folder-stack.js';
 import type { FolderRecord } from '../policy/policy-store.js';
 import type { JobSpec } from '../scheduler/scheduler.js';
 
@@ -15,9 +15,11 @@ export interface ProtectionContext {
   readonly folder: Pick<FolderRecord, 'id' | 'name' | 'path'>;
   readonly stack: FolderStack;
   readonly dataDir: string;
-  readonly db: Database;
+  readonly store: Store;
   /** Records an event for this folder (folder id and name are filled in). */
   readonly record: (event: Omit<NewEvent, 'folderId' | 'folderName'>) => void;
+  /** Reports progress of long work (a migration run) on the event stream. */
+  readonly progress: (job: Omit<JobProgress, 'folderId'>) => void;
   readonly tier: (name: string) => Tier | undefined;
   readonly signatureSet: (name: string) => SignatureSet | undefined;
 }
@@ -32,6 +34,13 @@ export interface IngestCandidate {
   readonly head: Uint8Array;
 }
 
+export interface VolumeScanSummary {
+  files: number;
+  infected: Array<{ path: string; signature: string }>;
+  errors: number;
+  cancelled: boolean;
+}
+
 export interface ActiveProtection {
   readonly kind: ProtectionKind;
   readonly altitude: string;
@@ -44,7 +53,9 @@ export interface ActiveProtection {
    * original (quarantine, delete, report) and say what was done. Return null if not yours.
    */
   onIngestRefused?(candidate: IngestCandidate, status: NTSTATUS): Promise<{ action: 'quarantined' | 'blocked' | 'threat-found'; detail: string } | null>;
-  /** Unregisters the minifilter (draining its in-flight operations) and stops its jobs. */
+  /** Scans every file of the volume (a removable medium when it is plugged in). */
+  scanVolume?(options: { signal: AbortSignal; onProgress: (files: number, infected: number) => void }): Promise<VolumeScanSummary>;
+  /** Unregisters the minifilter (draining its in-flight operations). Jobs are cancelled by the caller. */
   detach(): Promise<void>;
 }
 
@@ -60,3 +71,8 @@ export interface ProtectionProvider<K extends ProtectionKind = ProtectionKind> {
 }
 
 export type ProviderRegistry = { readonly [K in ProtectionKind]: ProtectionProvider<K> };
+
+/** "\docs\a.txt" (a volume-relative NT name) → "docs/a.txt". */
+export function folderRelative(volumeRelative: string): string {
+  return volumeRelative.split('\\').filter((part) => part !== '').join('/');
+}

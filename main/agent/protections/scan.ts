@@ -1,7 +1,90 @@
-// The scanning protection: attaches filters/scan to a folder. The scan filter (issue 4) has not landed
-// in this build, so the provider refuses to enable it rather than pretend.
+// The scanning protection: filters/scan on a folder, with the signature set its policy names, the
+// quarantine in the data dir, a reload whenever a database file changes, and the ingest rule for
+// infected files other programs drop (the copy is refused by the filter; the original is then removed,
+// its content already in quarantine, or only reported).
 
-import { unavailableProvider } from './unavailable-provider.js';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { STATUS_VIRUS_INFECTED } from '../../io/index.js';
+import { BUILTIN_SIGNATURE_SET, type EventAction, type EventResult } from '../../api/index.js';
+import { registerScanFilter, SCAN_ALTITUDE, ScanEngine, type ScanEvent } from '../../../filters/scan/index.js';
+import { QuarantineStore } from '../../../filters/scan/quarantine/quarantine-store.js';
+import { quarantineSink } from '../../../filters/scan/quarantine/quarantine-sink.js';
+import { mountFolderStack } from '../folder-stack.js';
+import { originalOfIngestTemp } from '../ingest/strata-names.js';
+import type { JobSpec } from '../scheduler/scheduler.js';
+import { folderRelative, type ProtectionProvider } from './provider.js';
 
-/** Microsoft's Anti-Virus range is 320000-329999. */
-export const scanProvider = unavailableProvider('scan', '325000');
+const EVENT_RESULT: Record<ScanEvent['kind'], EventResult> = { 'threat-found': 'infected', blocked: 'refused', quarantined: 'ok', scanned: 'ok' };
+
+export const scanProvider: ProtectionProvider<'scan'> = {
+  kind: 'scan',
+  defaultAltitude: SCAN_ALTITUDE,
+  unavailableReason: null,
+  ingests: true,
+  async attach(context, protection) {
+    const { settings } = protection;
+    const paths = databasePaths(settings.signatureSet, context.signatureSet);
+    const engine = new ScanEngine();
+    await engine.load(paths);
+    const quarantine = await QuarantineStore.open(context.dataDir, context.store);
+    // Paths the filter reports are volume-relative; an ingest copy stands for the file it copies.
+    const userPath = (volumePath: string) => originalOfIngestTemp(folderRelative(volumePath));
+    const scan = registerScanFilter(context.stack.manager, {
+      engine,
+      altitude: protection.altitude,
+      policy: { scanOnWrite: true, scanOnOpen: settings.scanOnOpen, action: settings.action, scanRemovableOnMount: false },
+      sink: settings.action === 'quarantine' ? quarantineSink(quarantine, (_volume, path) => join(context.folder.path, userPath(path))) : null,
+      onEvent: (event) =>
+        context.record({
+          action: event.kind as EventAction,
+          result: EVENT_RESULT[event.kind],
+          path: userPath(event.path),
+          detail: [event.signature, `found on ${event.origin}`, event.detail].filter((part) => part != null).join('; '),
+        }),
+    });
+    const reload: JobSpec[] = paths.length === 0 ? [] : [{
+      name: `reload signatures '${settings.signatureSet}'`,
+      trigger: { kind: 'file-change', paths, debounceMs: 1000 },
+      run: async () => {
+        try {
+          const set = await engine.load(paths);
+          context.record({ action: 'signatures-reloaded', result: 'ok', detail: `${settings.signatureSet}: ${set.databases.length} database(s)` });
+        } catch (error) {
+          // The engine keeps the previous set: protection never drops to nothing.
+          context.record({ action: 'signatures-reloaded', result: 'failed', detail: `${settings.signatureSet}: ${(error as Error).message}; the previous signatures stay in force` });
+        }
+      },
+    }];
+    return {
+      kind: 'scan',
+      altitude: protection.altitude,
+      jobs: reload,
+      async onIngestRefused(candidate, status) {
+        if (status !== STATUS_VIRUS_INFECTED) return null;
+        // The filter refused the copy (and kept it in quarantine with the quarantine action); the
+        // original other program's file is still there and must not stay.
+        await unlink(candidate.absolutePath).catch(() => undefined);
+        const action = settings.action === 'quarantine' ? 'quarantined' : 'blocked';
+        return { action, detail: `${candidate.relativePath}: infected; the original was removed${action === 'quarantined' ? ' (its content is in quarantine)' : ''}` };
+      },
+      async scanVolume({ signal, onProgress }) {
+        await mountFolderStack(context.stack);
+        const result = await scan.scanVolume(context.stack.volumePath, { signal, origin: 'media', onProgress: (p) => onProgress(p.files, p.infected) });
+        return { files: result.files, infected: result.infected.map((i) => ({ path: folderRelative(i.path), signature: i.signature })), errors: result.errors.length, cancelled: result.cancelled };
+      },
+      async detach() {
+        await Promise.allSettled(scan.pendingMediaScans);
+        await scan.unregister();
+      },
+    };
+  },
+};
+
+function databasePaths(name: string, find: (name: string) => { paths: string[] } | undefined): string[] {
+  if (name.toLowerCase() === BUILTIN_SIGNATURE_SET) return [];
+  const set = find(name);
+  if (set === undefined) throw new Error(`the signature set '${name}' is not defined`);
+  return set.paths;
+}
+

@@ -2,7 +2,7 @@
 // scheduler, removable-media watching, and the event stream fed from the event log, progress and
 // folder state. Policy changes from the API reach it as updates and are applied folder by folder.
 
-import type { AgentStatus, FolderRuntime, JobProgress, StreamMessage } from '../../api/index.js';
+import { ApiRequestError, type AgentStatus, type FolderRuntime, type JobProgress, type ProtectionKind, type StreamMessage } from '../../api/index.js';
 import type { RuntimeView } from '../api-handlers.js';
 import type { AgentCore } from '../agent-core.js';
 import { IngestQueue } from '../ingest/ingest-queue.js';
@@ -100,6 +100,13 @@ export class AgentRuntime implements RuntimeView {
     };
   }
 
+  /** Runs a folder's jobs of one protection now; 'not-found' when the folder is not running here. */
+  async runJobs(folderId: string, kind: ProtectionKind): Promise<number> {
+    const folder = this.folders.get(folderId);
+    if (folder === undefined) throw new ApiRequestError('not-found', 'the folder is not running in this agent', '$.folder');
+    return folder.runJobs(kind);
+  }
+
   /** Hears every (throttled) progress report, as the event stream does. */
   onProgress(listener: (job: JobProgress) => void): () => void {
     this.progressListeners.add(listener);
@@ -119,6 +126,7 @@ export class AgentRuntime implements RuntimeView {
       verifier: this.options.verifier,
       quietMs: this.options.quietMs,
       changed: (folder) => this.options.broadcast({ type: 'folder', folder: { ...folder.record, runtime: folder.runtime() } }),
+      progress: this.progress,
     });
   }
 

@@ -5,10 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FolderRuntime, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
+import type { FolderRuntime, JobProgress, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
 import { PROTECTION_KINDS } from '../../api/index.js';
 import type { AgentCore } from '../agent-core.js';
-import { openFolderStack, type FolderStack } from '../folder-stack.js';
+import { mountFolderStack, openFolderStack, type FolderStack } from '../folder-stack.js';
 import { stampOf } from '../ingest/file-stamp.js';
 import { FolderWatcher } from '../ingest/folder-watcher.js';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file.js';
@@ -31,6 +31,7 @@ export interface LiveFolderDeps {
   quietMs: number;
   /** The folder's live state changed (for the event stream). */
   changed: (folder: LiveFolder) => void;
+  progress: (job: JobProgress) => void;
 }
 
 interface Attached {
@@ -133,8 +134,10 @@ export class LiveFolder {
           ),
         }),
       });
-      // Protections attach before the first open mounts the volume, so mount interception sees them all.
+      // Protections attach before the first open mounts the volume, so mount interception sees them all;
+      // then the folder is mounted at once (the HSM recovers what a crash left before anyone waits on it).
       await this.reconcile();
+      await mountFolderStack(this.stack);
       this.setState('running', null);
       this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'folder-mounted', result: 'ok', detail: path });
     } catch (error) {
@@ -212,6 +215,13 @@ export class LiveFolder {
     await watcher.rescan();
   }
 
+  /** Runs the jobs of one protection now (a migration, a signature reload); resolves when they end. */
+  async runJobs(kind: ProtectionKind): Promise<number> {
+    const jobs = this.attached.get(kind)?.jobs ?? [];
+    await Promise.all(jobs.map((job) => job.runNow()));
+    return jobs.length;
+  }
+
   /** The queue has room again: let the settler offer what it holds. */
   resume(): void {
     this.watcher?.resume();
@@ -249,8 +259,9 @@ export class LiveFolder {
       folder: this.record,
       stack,
       dataDir: core.dataDir,
-      db: core.store.db,
+      store: core.store,
       record: (event) => core.log.record({ ...event, folderId: this.id, folderName: this.record.name }),
+      progress: (job) => this.deps.progress({ ...job, folderId: this.id }),
       tier: (name) => core.policy.store.listTiers().find((t) => t.name.toLowerCase() === name.toLowerCase()),
       signatureSet: (name) => core.policy.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase()),
     };
