@@ -239,7 +239,8 @@ export class LiveFolder {
         this.watcher?.retryLater(relativePath);
         break;
       case 'refused':
-        log.record({ ...base, action: outcome.action, result: 'infected', detail: outcome.detail });
+        // The filter has logged the threat itself (with its signature); this says what became of the drop.
+        log.record({ ...base, action: 'ingested', result: 'refused', detail: outcome.detail });
         break;
       case 'failed': {
         log.record({ ...base, action: 'ingested', result: 'failed', detail: outcome.detail });
