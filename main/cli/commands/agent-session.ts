@@ -22,7 +22,8 @@ export async function withApi<T>(ctx: CliContext, fn: (api: StrataApi, connectio
 export function asCliError(error: unknown): unknown {
   if (!(error instanceof ApiRequestError)) return error;
   const others = error.problems.filter((p) => !(p.path === error.path && error.message.includes(p.message)));
-  const lines = [error.message, ...others.map((p) => `  at ${p.path}: ${p.message}`)];
+  const where = error.path !== null && error.path !== '$' && !error.message.includes(error.path) ? ` (at ${error.path})` : '';
+  const lines = [`${error.message}${where}`, ...others.map((p) => `  at ${p.path}: ${p.message}`)];
   return new CliError(lines.join('\n'));
 }
 
