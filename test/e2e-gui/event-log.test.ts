@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SKIP, openView, signedInPage, startAgentProcess } from './gui-harness.js';
+import { E2E, openView, signedInPage, startAgentProcess } from './gui-harness.js';
 
-test('events from another client appear live; filter and search narrow the list', { skip: SKIP }, async (t) => {
+test('events from another client appear live; filter and search narrow the list', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const page = await signedInPage(t, agent);
   await openView(page, '#/events', 'Event log');
@@ -44,7 +44,7 @@ test('events from another client appear live; filter and search narrow the list'
   assert.deepEqual(page.problems, []);
 });
 
-test('older events page in on demand', { skip: SKIP }, async (t) => {
+test('older events page in on demand', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const folder = join(agent.root, 'Busy');
   mkdirSync(folder);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTECTION_KINDS, type ProtectionKind } from '../../main/api/index.js';
-import { SKIP, openView, screenshot, signedInPage, startAgentProcess, type AgentProcess } from './gui-harness.js';
+import { E2E, openView, screenshot, signedInPage, startAgentProcess, type AgentProcess } from './gui-harness.js';
 
 const PROTECTION_LABELS: Record<ProtectionKind, string> = {
   crypt: 'Encrypt the files in this folder',
@@ -14,7 +14,7 @@ const PROTECTION_LABELS: Record<ProtectionKind, string> = {
   hsm: 'Move files nobody uses to cheaper storage',
 };
 
-test('a folder added through the form appears on the dashboard with its state', { skip: SKIP }, async (t) => {
+test('a folder added through the form appears on the dashboard with its state', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const page = await signedInPage(t, agent);
   await page.getByText('No folders are protected yet.').waitFor();
@@ -34,7 +34,7 @@ test('a folder added through the form appears on the dashboard with its state', 
   assert.deepEqual(page.problems, []);
 });
 
-test('a relative path is refused next to the Folder field, in words, and nothing is stored', { skip: SKIP }, async (t) => {
+test('a relative path is refused next to the Folder field, in words, and nothing is stored', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const page = await signedInPage(t, agent);
   await openView(page, '#/add', 'Add a protected folder');
@@ -69,7 +69,7 @@ async function unavailableKinds(agent: AgentProcess): Promise<ProtectionKind[]> 
   return kinds;
 }
 
-test('a protection this build cannot provide is refused beside its switch, in words, and nothing is stored', { skip: SKIP }, async (t) => {
+test('a protection this build cannot provide is refused beside its switch, in words, and nothing is stored', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const missing = await unavailableKinds(agent);
   if (missing.length === 0) return t.skip('every filter is available in this build');
@@ -95,7 +95,7 @@ test('a protection this build cannot provide is refused beside its switch, in wo
   assert.deepEqual((await agent.api.listFolders({})).folders, []);
 });
 
-test('renaming asks for the new name; stopping protection asks first, and the files stay', { skip: SKIP }, async (t) => {
+test('renaming asks for the new name; stopping protection asks first, and the files stay', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const folder = join(agent.root, 'Photos');
   mkdirSync(folder);

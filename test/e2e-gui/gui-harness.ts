@@ -1,8 +1,10 @@
-// The ground of the GUI's end-to-end tests: a real agent process (`strata agent --json`) on temp dirs,
-// Debian's Chromium driven by playwright-core with a fresh profile, screenshots kept as test artifacts.
+// The ground of the GUI's end-to-end tests: a real agent process (`strata agent --json`) on temp dirs
+// serving a private copy of the built GUI, Debian's Chromium driven by playwright-core with a fresh
+// profile (killed if it ever wedges), screenshots kept as test artifacts.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +31,9 @@ export const SKIP: string | false = !existsSync(CHROMIUM)
     ? 'the GUI is not built (npm run build:renderer)'
     : false;
 
+/** Options for every GUI test: skipped with the reason above, and failed rather than hung after two minutes. */
+export const E2E = { skip: SKIP, timeout: 120_000 };
+
 export function tempDir(t: Cleanup, prefix = 'strata-gui-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,12 +51,34 @@ export interface AgentProcess {
   child: ChildProcess;
 }
 
+/**
+ * A private copy of the built GUI: other work in the same tree may rebuild build/gui (Vite empties it
+ * first) while a test runs, which must not pull the page from under the browser.
+ */
+async function guiSnapshot(t: Cleanup): Promise<string> {
+  const built = join(ROOT, 'build', 'gui');
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const copy = join(tempDir(t, 'strata-gui-copy-'), 'gui');
+    try {
+      cpSync(built, copy, { recursive: true });
+      const html = readFileSync(join(copy, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
+      if (assets.length > 0 && assets.every((asset) => existsSync(join(copy, asset)))) return copy;
+    } catch {
+      // caught mid-rebuild: try again
+    }
+    await sleep(200);
+  }
+  throw new Error(`no complete GUI build in ${built} (run npm run build:renderer)`);
+}
+
 export async function startAgentProcess(t: Cleanup): Promise<AgentProcess> {
   const root = tempDir(t);
   const dataDir = join(root, 'data');
   const mediaRoot = join(root, 'media');
   mkdirSync(mediaRoot);
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'strata.js'), 'agent', '--json', '--data-dir', dataDir, '--media-root', mediaRoot, '--quiet-ms', '100'], {
+  const ui = await guiSnapshot(t);
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'strata.js'), 'agent', '--json', '--data-dir', dataDir, '--media-root', mediaRoot, '--quiet-ms', '100', '--ui', ui], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -70,16 +97,20 @@ export async function startAgentProcess(t: Cleanup): Promise<AgentProcess> {
   return { ...ready, token, api: createHttpClient({ baseUrl: ready.url, token }), root, dataDir, child };
 }
 
+/** Debian's Chromium with a fresh temporary profile (Playwright makes one per launch), killed after the test if it does not close within 10 s: a wedged browser must never hang the suite. */
 export async function openBrowser(t: Cleanup): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(tempDir(t, 'strata-chromium-'), {
+  const server = await chromium.launchServer({
     executablePath: CHROMIUM,
     args: CHROMIUM_FLAGS,
-    viewport: { width: 1200, height: 820 },
-    acceptDownloads: true,
-    locale: 'en-GB',
+    // Chromium's crash reporter writes under $XDG_CONFIG_HOME whatever the profile: keep it in the temp dir.
+    env: { ...process.env, XDG_CONFIG_HOME: tempDir(t, 'strata-chromium-config-') },
   });
-  t.after(() => context.close());
-  return context;
+  t.after(async () => {
+    const closed = server.close().then(() => true, () => false);
+    if (!(await Promise.race([closed, sleep(10_000).then(() => false)]))) server.process().kill('SIGKILL');
+  });
+  const browser = await chromium.connect(server.wsEndpoint());
+  return browser.newContext({ viewport: { width: 1200, height: 820 }, acceptDownloads: true, locale: 'en-GB' });
 }
 
 /** A page signed in through the agent's ui link, with every console error and CSP report collected. */

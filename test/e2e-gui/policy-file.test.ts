@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyDocument } from '../../main/api/index.js';
-import { SKIP, openView, screenshot, signedInPage, startAgentProcess, tempDir } from './gui-harness.js';
+import { E2E, openView, screenshot, signedInPage, startAgentProcess, tempDir } from './gui-harness.js';
 
-test('export the policy, then import a changed copy through the diff preview and see it applied', { skip: SKIP }, async (t) => {
+test('export the policy, then import a changed copy through the diff preview and see it applied', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const docs = join(agent.root, 'Docs');
   mkdirSync(docs);
@@ -51,7 +51,7 @@ test('export the policy, then import a changed copy through the diff preview and
   await page.getByRole('link', { name: 'Music' }).waitFor();
 });
 
-test('a file that is not JSON is refused with its line; a wrong policy lists each problem by field; nothing changes', { skip: SKIP }, async (t) => {
+test('a file that is not JSON is refused with its line; a wrong policy lists each problem by field; nothing changes', E2E, async (t) => {
   const agent = await startAgentProcess(t);
   const before = await agent.api.exportPolicy({});
   const page = await signedInPage(t, agent);

@@ -48,6 +48,14 @@ export function navigate(route: Route): void {
   window.location.hash = hrefOf(route);
 }
 
+let navigated = false;
+window.addEventListener('hashchange', () => (navigated = true));
+
+/** False until the user moves from the view the page opened on (so a fresh page starts at its skip link). */
+export function hasNavigated(): boolean {
+  return navigated;
+}
+
 const watchHash = (notify: () => void) => {
   window.addEventListener('hashchange', notify);
   return () => window.removeEventListener('hashchange', notify);
