@@ -31,23 +31,25 @@ export async function stage(io: CryptIo, target: string, source: PlaintextSource
   const temp = await io.below.open(tempName, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE });
   try {
     const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
-    let next: Promise<Uint8Array> | null = null;
+    let next: Promise<Uint8Array[]> | null = null;
     try {
       await io.below.writeAt(temp, start.prefix, 0);
       let offset = start.prefix.length;
       const chunks = chunkCountFor(source.size);
       // Pipelined: batch k+1 is read and encrypted on the workers while batch k is written.
-      const produce = (first: number): Promise<Uint8Array> => {
+      const produce = (first: number): Promise<Uint8Array[]> => {
         const count = Math.min(BATCH_CHUNKS, chunks - first);
         return source.read(first * CHUNK_SIZE, count * CHUNK_SIZE).then((plaintext) => io.pool.encrypt(start.payloadKey, first, plaintext, first + count === chunks));
       };
       next = produce(0);
       for (let first = 0; first < chunks; first += BATCH_CHUNKS) {
         signal?.throwIfAborted();
-        const ciphertext: Uint8Array = await next!;
+        const ciphertext: Uint8Array[] = await next!;
         next = first + BATCH_CHUNKS < chunks ? produce(first + BATCH_CHUNKS) : null;
-        await io.below.writeAt(temp, ciphertext, offset);
-        offset += ciphertext.length;
+        for (const part of ciphertext) {
+          await io.below.writeAt(temp, part, offset);
+          offset += part.length;
+        }
       }
     } finally {
       // An abandoned batch must neither reject unobserved nor outlive the key it uses.

@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CHUNK_SIZE, ChunkAuthenticationError, ENCRYPTED_CHUNK_SIZE, loadSodium, type Sodium } from '../../main/age/index.js';
+import { CHUNK_SIZE, ChunkAuthenticationError, ENCRYPTED_CHUNK_SIZE, concat, loadSodium, type Sodium } from '../../main/age/index.js';
 import { runChunkJob, type ChunkJob } from './chunk-job.js';
 
 /** Jobs of at most this many chunks run on the calling thread: a thread hop costs more than they do. */
@@ -35,13 +35,15 @@ export class CryptoPool {
     return new CryptoPool(await loadSodium(), threads);
   }
 
-  encrypt(key: Uint8Array, firstIndex: number, plaintext: Uint8Array, endsFile: boolean): Promise<Uint8Array> {
+  /** The ciphertext in consecutive parts (one per worker): writing them in order needs no concatenation. */
+  encrypt(key: Uint8Array, firstIndex: number, plaintext: Uint8Array, endsFile: boolean): Promise<Uint8Array[]> {
     return this.run({ op: 'encrypt', key, firstIndex, data: plaintext, endsFile }, CHUNK_SIZE);
   }
 
   /** Rejects with ChunkAuthenticationError naming the first chunk that fails. */
-  decrypt(key: Uint8Array, firstIndex: number, ciphertext: Uint8Array, endsFile: boolean): Promise<Uint8Array> {
-    return this.run({ op: 'decrypt', key, firstIndex, data: ciphertext, endsFile }, ENCRYPTED_CHUNK_SIZE);
+  async decrypt(key: Uint8Array, firstIndex: number, ciphertext: Uint8Array, endsFile: boolean): Promise<Uint8Array> {
+    const parts = await this.run({ op: 'decrypt', key, firstIndex, data: ciphertext, endsFile }, ENCRYPTED_CHUNK_SIZE);
+    return parts.length === 1 ? parts[0]! : concat(parts);
   }
 
   async close(): Promise<void> {
@@ -56,26 +58,19 @@ export class CryptoPool {
     this.failAll(new Error('the crypto pool was closed'));
   }
 
-  private async run(job: ChunkJob, inSize: number): Promise<Uint8Array> {
+  private async run(job: ChunkJob, inSize: number): Promise<Uint8Array[]> {
     const chunks = Math.max(1, Math.ceil(job.data.length / inSize));
-    if (this.workers.length === 0 || chunks <= INLINE_CHUNKS) return runChunkJob(this.sodium, job);
+    if (this.workers.length === 0 || chunks <= INLINE_CHUNKS) return [runChunkJob(this.sodium, job)];
     const perWorker = Math.ceil(chunks / this.workers.length);
     const parts: Promise<Uint8Array>[] = [];
     for (let first = 0; first < chunks; first += perWorker) {
       const count = Math.min(perWorker, chunks - first);
+      // A copy per worker: the caller's buffer stays usable (it may be a view of unsaved writes).
       const data = job.data.slice(first * inSize, (first + count) * inSize);
       const endsFile = job.endsFile && first + count === chunks;
       parts.push(this.post({ ...job, firstIndex: job.firstIndex + first, data, endsFile }));
     }
-    const results = await Promise.all(parts);
-    if (results.length === 1) return results[0]!;
-    const out = new Uint8Array(results.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of results) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return Promise.all(parts);
   }
 
   private post(job: ChunkJob): Promise<Uint8Array> {

@@ -73,6 +73,15 @@ export class DirtyRanges {
     }
   }
 
+  /** The bytes of [offset, end) when one range holds all of them (a view, not a copy), else null. */
+  within(offset: number, end: number): Uint8Array | null {
+    for (const range of this.ranges) {
+      if (range.start > offset) return null;
+      if (range.start + range.data.length >= end) return range.data.subarray(offset - range.start, end - range.start);
+    }
+    return null;
+  }
+
   /** True when the dirty ranges cover [offset, end) entirely (no base bytes needed). */
   covers(offset: number, end: number): boolean {
     let at = offset;

@@ -71,6 +71,9 @@ async function readBase(io: CryptIo, stream: CryptStream, offset: number, end: n
 export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: number, length: number): Promise<Uint8Array> {
   const end = Math.min(offset + length, stream.size);
   if (end <= offset) return new Uint8Array(0);
+  // The common case of a save after sequential writes: one unsaved write holds the whole range.
+  const written = stream.dirty.within(offset, end);
+  if (written !== null) return written;
   const out = new Uint8Array(end - offset);
   const baseEnd = Math.min(end, stream.baseLimit);
   if (offset < baseEnd && !stream.dirty.covers(offset, baseEnd)) out.set(await readBase(io, stream, offset, baseEnd), 0);
