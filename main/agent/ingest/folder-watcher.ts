@@ -62,8 +62,11 @@ export class FolderWatcher {
     return this.storm !== null;
   }
 
-  /** Walks the folder: every file not as Strata left it goes to the settler; stale ingest temps go. */
-  async rescan(): Promise<number> {
+  /**
+   * Walks the folder: every file not as Strata left it goes to the settler. At start (and only then: later
+   * walks run while ingests are in flight) the ingest temps a crash left behind are removed too.
+   */
+  async rescan(options: { removeStaleTemps?: boolean } = {}): Promise<number> {
     let found = 0;
     const walk = async (dir: string): Promise<void> => {
       let entries;
@@ -77,7 +80,7 @@ export class FolderWatcher {
         const path = join(dir, entry.name);
         const rel = this.toRelative(path);
         if (entry.isFile() && isIngestTemp(entry.name)) {
-          await unlink(path).catch(() => undefined);
+          if (options.removeStaleTemps === true) await unlink(path).catch(() => undefined);
         } else if (isStrataPath(rel)) {
           continue;
         } else if (entry.isDirectory()) {

@@ -53,6 +53,7 @@ export class LiveFolder {
   /** Files whose ingest failed, with how often: retried a few times, further apart each time. */
   private readonly failedTries = new Map<string, number>();
   readonly ledger: IngestLedger;
+  private sweptTemps = false;
 
   constructor(public record: FolderRecord, private readonly deps: LiveFolderDeps) {
     this.ledger = new IngestLedger(deps.core.store.db, record.id);
@@ -110,10 +111,10 @@ export class LiveFolder {
     if (stack === null) return false;
     const outcome = await ingestFile({ root: this.record.path, stack, ledger: this.ledger, protections: () => [...this.attached.values()].map((a) => a.protection) }, relativePath, signal);
     this.report(relativePath, outcome);
-    const ok = outcome.kind !== 'failed';
-    if (ok) this.counts.done++;
-    else this.counts.failed++;
-    return ok;
+    // Counted: files taken in (or refused as threats); a file found unchanged is no work done.
+    if (outcome.kind === 'ingested' || outcome.kind === 'refused') this.counts.done++;
+    if (outcome.kind === 'failed') this.counts.failed++;
+    return outcome.kind !== 'failed';
   }
 
   private async startNow(): Promise<void> {
@@ -212,7 +213,9 @@ export class LiveFolder {
     });
     this.watcher = watcher;
     await watcher.start();
-    await watcher.rescan();
+    // Temporary copies are swept once, before this agent's first ingest here: they are a crash's leftovers.
+    await watcher.rescan({ removeStaleTemps: !this.sweptTemps });
+    this.sweptTemps = true;
   }
 
   /** Runs the jobs of one protection now (a migration, a signature reload); resolves when they end. */
