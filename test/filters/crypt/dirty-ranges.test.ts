@@ -10,7 +10,8 @@ const SPAN = 200;
 /** Runs random writes and truncations on both the structure and a byte model, comparing after each step. */
 function fuzz(seed: number, steps: number): void {
   let x = seed;
-  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0), x % n);
+  // The high bits of the LCG: its low bits repeat with short periods.
+  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0), (x >>> 16) % n);
   const dirty = new DirtyRanges();
   const model = new Int16Array(SPAN).fill(-1);
   for (let step = 0; step < steps; step++) {
