@@ -115,6 +115,11 @@ export function registerScanFilter(manager: FilterManager, options: ScanFilterOp
 }
 
 export { ScanEngine, builtinEngine } from './engine/scan-engine.js';
+export { QuarantineStore, QuarantineError, type QuarantineEntry } from './quarantine/quarantine-store.js';
+export { quarantineSink } from './quarantine/quarantine-sink.js';
+export { scanPaths, type PathScanReport, type FileOutcome } from './ondemand/path-scan.js';
+export { SignatureLibrary } from './storage/signature-library.js';
+export { SignatureError } from './signatures/signature-error.js';
 export type { InfectionSink, InfectedContent, ScanEvent } from './filter/scan-events.js';
 export type { ScanPolicy, ScanAction } from './filter/scan-policy.js';
 export type { VolumeScanResult, VolumeScanOptions } from './filter/volume-scan.js';

@@ -5,7 +5,7 @@
 // gets its original bytes back from the undo journal. The cleanup itself then fails with
 // STATUS_VIRUS_INFECTED, after the file system has done its part (the open is still closed).
 
-import { NT_SUCCESS, STATUS_VIRUS_INFECTED, type FileObject } from '../../../main/io/index.js';
+import { NT_SUCCESS, STATUS_VIRUS_INFECTED, type FileObject, type NTSTATUS } from '../../../main/io/index.js';
 import {
   FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_PREOP_SUCCESS_NO_CALLBACK, FLT_PREOP_SUCCESS_WITH_CALLBACK,
   type FltInstance, type FltOperationRegistration,
@@ -16,11 +16,13 @@ import { overlaySource } from '../source/overlay-source.js';
 import { withBelowFile, type BelowFile } from './below-file.js';
 import { currentName } from './file-names.js';
 import { streamStateOf, verdictCacheOf, type ScanFilterContext } from './filter-context.js';
-import { pendPreOperation } from './pend-operation.js';
+import { pendPreOperation, statusOfError } from './pend-operation.js';
 import { StreamVerdict, type ScanStreamState } from './stream-state.js';
 
 interface CleanupOutcome {
   readonly infected: boolean;
+  /** The verdict could not be reached (an I/O error of the rescan or the rollback). */
+  readonly failure?: NTSTATUS;
 }
 
 export function cleanupCallbacks(context: ScanFilterContext): FltOperationRegistration {
@@ -37,7 +39,10 @@ export function cleanupCallbacks(context: ScanFilterContext): FltOperationRegist
       }
       return pendPreOperation(context.manager, data, async () => {
         try {
-          const outcome = await state.serialize(() => finalVerdict(context, instance, fileObject, state));
+          // Whatever happens, the cleanup goes down to the file system: an open must always be closed.
+          const outcome = await state
+            .serialize(() => finalVerdict(context, instance, fileObject, state))
+            .catch((error: unknown): CleanupOutcome => ({ infected: state.verdict === StreamVerdict.Infected, failure: statusOfError(error) }));
           return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: outcome };
         } finally {
           held.release();
@@ -47,8 +52,9 @@ export function cleanupCallbacks(context: ScanFilterContext): FltOperationRegist
 
     post(data, _objects, completion, flags) {
       const outcome = completion as CleanupOutcome | undefined;
-      if ((flags & FLTFL_POST_OPERATION_DRAINING) === 0 && outcome?.infected === true && NT_SUCCESS(data.ioStatus.status)) {
-        data.ioStatus.status = STATUS_VIRUS_INFECTED;
+      if ((flags & FLTFL_POST_OPERATION_DRAINING) === 0 && outcome !== undefined && NT_SUCCESS(data.ioStatus.status)) {
+        if (outcome.infected) data.ioStatus.status = STATUS_VIRUS_INFECTED;
+        else if (outcome.failure !== undefined) data.ioStatus.status = outcome.failure;
       }
       return FLT_POSTOP_FINISHED_PROCESSING;
     },
@@ -112,8 +118,13 @@ async function removeInfected(context: ScanFilterContext, instance: FltInstance,
   const signature = state.signature ?? 'unknown';
   await withBelowFile(context.manager, instance, name, async (file) => {
     if (context.policy.action === 'quarantine' && context.sink !== null) {
-      const id = await context.sink.quarantine({ origin: state.refused === null ? 'cleanup' : 'write', volume, path: name, signature, content: await infectedContent(file, state) });
-      context.emit({ kind: 'quarantined', origin: 'cleanup', volume, path: name, signature, detail: id });
+      try {
+        const id = await context.sink.quarantine({ origin: state.refused === null ? 'cleanup' : 'write', volume, path: name, signature, content: await infectedContent(file, state) });
+        context.emit({ kind: 'quarantined', origin: 'cleanup', volume, path: name, signature, detail: id });
+      } catch (error) {
+        // Not kept, but still removed: infected data must not stay because the quarantine failed.
+        context.emit({ kind: 'blocked', origin: 'cleanup', volume, path: name, signature, detail: `not quarantined: ${(error as Error).message}` });
+      }
     }
     if (state.created || state.journal === null) {
       // Created by this stream (or no original could be kept): nothing of it may remain.

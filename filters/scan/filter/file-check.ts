@@ -67,7 +67,14 @@ async function actOnInfectedFile(context: ScanFilterContext, instance: FltInstan
   const action = context.policy.action;
   if (action === 'report') return false;
   if (action === 'quarantine' && context.sink !== null) {
-    const id = await context.sink.quarantine({ origin, volume, path: name, signature, content: file.source(size) });
+    let id: string;
+    try {
+      id = await context.sink.quarantine({ origin, volume, path: name, signature, content: file.source(size) });
+    } catch (error) {
+      // Kept where it is (deleting it would lose it) but still refused.
+      context.emit({ kind: 'blocked', origin, volume, path: name, signature, detail: `not quarantined: ${(error as Error).message}` });
+      return false;
+    }
     await file.markForDeletion();
     context.emit({ kind: 'quarantined', origin, volume, path: name, signature, detail: id });
     return true;

@@ -26,7 +26,12 @@ export interface ScanRig {
   readonly quarantined: QuarantinedItem[];
 }
 
-export async function openScanRig(t: { after(fn: () => Promise<void> | void): void }, options: Omit<ScanFilterOptions, 'onEvent' | 'sink' | 'stagingDir'> = {}): Promise<ScanRig> {
+export interface ScanRigOptions extends Omit<ScanFilterOptions, 'onEvent' | 'sink' | 'stagingDir'> {
+  /** The quarantine refuses everything (a full disk, say). */
+  readonly quarantineFails?: boolean;
+}
+
+export async function openScanRig(t: { after(fn: () => Promise<void> | void): void }, options: ScanRigOptions = {}): Promise<ScanRig> {
   const folder = tempDir(t, 'strata-scan-folder-');
   const stagingDir = tempDir(t, 'strata-scan-staging-');
   const events: ScanEvent[] = [];
@@ -34,6 +39,7 @@ export async function openScanRig(t: { after(fn: () => Promise<void> | void): vo
   // The sink reads the infected bytes the filter hands over: what a quarantine store would encrypt.
   const sink = {
     async quarantine(item: InfectedContent): Promise<string> {
+      if (options.quarantineFails === true) throw new Error('no space left in the quarantine');
       quarantined.push({ path: item.path, signature: item.signature, content: (await readAll(item.content)).slice() });
       return `q${quarantined.length}`;
     },

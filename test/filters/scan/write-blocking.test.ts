@@ -154,6 +154,17 @@ describe('an existing file', () => {
   });
 });
 
+describe('failures', () => {
+  it('a quarantine that fails does not keep infected data on disk: the stream is still removed', async (t) => {
+    const rig = await openScanRig(t, { quarantineFails: true });
+    const handle = await mustOpen(rig, 'eicar.com');
+    assert.equal((await rig.stack.api.write(handle, bytes(EICAR_TEST_STRING), 0)).status, STATUS_VIRUS_INFECTED);
+    assert.equal((await rig.stack.api.close(handle)).status, STATUS_VIRUS_INFECTED);
+    assertNothingLeft(rig, 'eicar.com');
+    assert.ok(rig.events.some((e) => e.detail === 'not quarantined: no space left in the quarantine'));
+  });
+});
+
 describe('policy', () => {
   it("action 'report' lets infected data land and only reports it", async (t) => {
     const rig = await openScanRig(t, { policy: { action: 'report' } });
