@@ -1,8 +1,7 @@
 // Events as a table: when, which folder and file, what happened and how it ended, in words.
 
 import type { EventRecord } from '../../../main/api/index.js';
-import { ACTION_WORDS, RESULT_WORDS, formatDateTime, formatRelativeTime } from '../words/format.js';
-import { plainStatusWords } from '../words/status-words.js';
+import { ACTION_WORDS, RESULT_WORDS, detailInWords, formatDateTime, formatRelativeTime } from '../words/format.js';
 import { StateBadge, type Tone } from './state-badge.js';
 
 const RESULT_TONES: Record<EventRecord['result'], Tone> = { ok: 'good', skipped: 'neutral', refused: 'warn', failed: 'bad', infected: 'bad' };
@@ -31,7 +30,7 @@ export function EventTable({ events, caption, showFolder = true }: { events: rea
               <td className="path">{event.path ?? '—'}</td>
               <td>{ACTION_WORDS[event.action]}</td>
               <td><StateBadge tone={RESULT_TONES[event.result]}>{RESULT_WORDS[event.result]}</StateBadge></td>
-              <td>{event.detail === null ? '' : plainStatusWords(event.detail)}</td>
+              <td>{event.detail === null ? '' : detailInWords(event.detail)}</td>
             </tr>
           ))}
         </tbody>

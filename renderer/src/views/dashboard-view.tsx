@@ -14,13 +14,14 @@ import { useFolders } from '../state/use-folders.js';
 import { useJobs } from '../state/use-jobs.js';
 import { formatCount } from '../words/format.js';
 
-const THREATS = { results: ['infected'] } as const;
+/** A threat is logged when found, and again as quarantined or blocked: each file counts once. */
+const THREATS = { actions: ['threat-found', 'quarantined', 'blocked'] } as const;
 
 export function DashboardView() {
   const folders = useFolders();
   const jobs = useJobs().filter((t) => !t.job.finished);
   const threats = useEventLog(THREATS, 1000);
-  const threatCount = threats.events?.length ?? 0;
+  const threatCount = new Set(threats.events?.map((e) => `${e.folderId ?? e.folderName}\0${e.path}`)).size;
   return (
     <div className="view">
       <ViewHeading actions={<a className="button primary" href={hrefOf({ view: 'add-folder' })}>Add folder</a>}>

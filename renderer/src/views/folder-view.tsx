@@ -8,6 +8,7 @@ import { ErrorNotice } from '../components/error-notice.js';
 import { EventTable } from '../components/event-table.js';
 import { PolicyEditor } from '../components/policy-editor.js';
 import { RenameDialog } from '../components/rename-dialog.js';
+import { RunNowPanel } from '../components/run-now-panel.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { useAgent } from '../state/agent-context.js';
@@ -76,6 +77,7 @@ function FolderDetails({ folder, onChanged }: { folder: Folder; onChanged: (fold
         )}
         <p className="muted">Protected since {formatDateTime(folder.createdAt)}</p>
       </section>
+      <RunNowPanel folder={folder} />
       <PolicySection folder={folder} onSaved={onChanged} />
       <section className="panel" aria-labelledby="recent-events">
         <h2 id="recent-events">Recent events</h2>

@@ -2,6 +2,7 @@
 // and the words for protections, states, event actions and results.
 
 import type { EventAction, EventResult, FolderRuntime, ProtectionKind, ProtectionRuntime } from '../../../main/api/index.js';
+import { plainStatusWords } from './status-words.js';
 
 const SIZE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -100,3 +101,11 @@ export const RESULT_WORDS: Record<EventResult, string> = {
   infected: 'infected',
   skipped: 'skipped',
 };
+
+/** An event's detail in words: status names as words, byte counts also in KiB/MiB ("65536 bytes" → "64.0 KiB (65,536 bytes)"). */
+export function detailInWords(text: string): string {
+  return plainStatusWords(text).replace(/\b(\d{4,}) bytes\b/g, (_, digits: string) => {
+    const bytes = Number(digits);
+    return `${formatBytes(bytes)} (${bytes.toLocaleString('en')} bytes)`;
+  });
+}
