@@ -159,9 +159,13 @@ async function main(): Promise<void> {
 
   const largeDir = generateLargeDatabase(root);
   const largeStarted = performance.now();
+  const cpuStarted = process.cpuUsage();
   const large = new CompiledDatabase(await loadSignatureDatabases([largeDir]));
   const largeSeconds = (performance.now() - largeStarted) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   emit('load_100k_signatures_s', largeSeconds, 's');
+  // On a shared machine the wall time includes waiting for a core; the CPU time is the load's own cost.
+  emit('load_100k_signatures_cpu_s', (cpu.user + cpu.system) / 1e6, 's');
   emit('load_100k_signatures_count', large.signatureCount - 1, 'signatures');
   if (clamscanAvailable()) emit('clamscan_load_100k_signatures_s', clamscanStartup(largeDir, root), 's');
 }

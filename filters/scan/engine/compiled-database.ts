@@ -74,7 +74,7 @@ export class CompiledDatabase {
     for (const rule of this.rules) {
       if (rule.offset.kind === 'eof') continue;
       rule.chunks.forEach((chunk, chunkIndex) => {
-        const key = Buffer.from(chunk.anchor).toString('latin1');
+        const key = String.fromCharCode(...chunk.anchor);
         let id = anchorIds.get(key);
         if (id === undefined) {
           anchorIds.set(key, (id = anchors.length));

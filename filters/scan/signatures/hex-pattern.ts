@@ -112,21 +112,23 @@ function nibbleOf(code: number): number {
 
 /** The hex pairs from `at` up to the next special character (the common case, parsed without regexes). */
 function parseByteRun(text: string, at: number): Extract<Token, { kind: 'bytes' }> {
-  const values: number[] = [];
-  const masks: number[] = [];
-  let i = at;
-  while (i < text.length) {
-    const hi = nibbleOf(text.charCodeAt(i));
-    if (hi < 0) break;
-    const lo = i + 1 < text.length ? nibbleOf(text.charCodeAt(i + 1)) : -1;
-    if (lo < 0) throw new FieldError(`invalid character '${text[i + 1] ?? '(end)'}' at position ${i + 1} of the hex pattern`);
-    const mask = (hi === 16 ? 0 : 0xf0) | (lo === 16 ? 0 : 0x0f);
-    values.push((((hi & 15) << 4) | (lo & 15)) & mask);
-    masks.push(mask);
-    i += 2;
+  let end = at;
+  while (end < text.length && nibbleOf(text.charCodeAt(end)) >= 0) end++;
+  const count = (end - at) >> 1;
+  if (count === 0 || (end - at) % 2 !== 0) {
+    const bad = count === 0 ? at : end;
+    throw new FieldError(`invalid character '${text[bad] ?? '(end)'}' at position ${bad} of the hex pattern`);
   }
-  if (values.length === 0) throw new FieldError(`invalid character '${text[at]}' at position ${at} of the hex pattern`);
-  return { kind: 'bytes', value: Uint8Array.from(values), mask: Uint8Array.from(masks) };
+  const value = new Uint8Array(count);
+  const mask = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const hi = nibbleOf(text.charCodeAt(at + 2 * k));
+    const lo = nibbleOf(text.charCodeAt(at + 2 * k + 1));
+    const m = (hi === 16 ? 0 : 0xf0) | (lo === 16 ? 0 : 0x0f);
+    mask[k] = m;
+    value[k] = (((hi & 15) << 4) | (lo & 15)) & m;
+  }
+  return { kind: 'bytes', value, mask };
 }
 
 function checkEnds(tokens: Token[]): void {
@@ -146,7 +148,8 @@ function checkStaticLengths(tokens: Token[], minPlainLength: number): void {
   let longest = 0;
   let run = 0;
   let part = 1;
-  for (const token of [...tokens, null]) {
+  for (let index = 0; index <= tokens.length; index++) {
+    const token = tokens[index] ?? null;
     if (token === null || (token.kind === 'range' && !token.exact)) {
       if (longest < 2) throw new FieldError(`part ${part} of the pattern is too short: ClamAV needs a run of 2 static bytes between gaps`);
       longest = 0;
