@@ -23,8 +23,8 @@ export class Below {
   }
 
   /** Opens `name`; null when it does not exist (or is a directory). */
-  async tryOpen(name: string): Promise<{ handle: FileHandle | null; status: NTSTATUS }> {
-    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: FILE_NON_DIRECTORY_FILE });
+  async tryOpen(name: string, options = 0): Promise<{ handle: FileHandle | null; status: NTSTATUS }> {
+    const result = await this.manager.createFileBelow(this.instance, name, { disposition: FILE_OPEN, options: FILE_NON_DIRECTORY_FILE | options });
     return { handle: result.handle, status: result.status };
   }
 

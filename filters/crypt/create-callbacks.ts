@@ -13,7 +13,7 @@ import {
 } from '../../main/io/index.js';
 import { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
-import { probe } from './file-probe.js';
+import { probeByName } from './file-probe.js';
 import { componentsOf, isReservedName, joinName } from './names.js';
 
 /** The volume-relative name an open refers to ("\dir\file"), resolving a relative open. */
@@ -74,7 +74,11 @@ async function attachStream(filter: FltFilter, volume: CryptVolume, fileObject: 
   if (opened.handle === null) return;
   let stream: CryptStream;
   try {
-    stream = new CryptStream(replaced ? { kind: 'empty' } : await probe(volume.below, opened.handle), name);
+    // The data handle is an ordinary open (reading through it recalls a cold file, as the user asked);
+    // the header is read through a no-recall open, so merely opening a file recalls nothing.
+    const base = replaced ? { kind: 'empty' as const } : await probeByName(volume.below, name);
+    if (base === null) throw new Error('vanished while opened');
+    stream = new CryptStream(base, name);
   } catch {
     await volume.below.close(opened.handle);
     return;

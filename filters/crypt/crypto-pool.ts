@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CHUNK_SIZE, ChunkAuthenticationError, ENCRYPTED_CHUNK_SIZE, concat, loadSodium, type Sodium } from '../../main/age/index.js';
+import { CHUNK_SIZE, ChunkAuthenticationError, ENCRYPTED_CHUNK_SIZE, concat, copyBytes, loadSodium, type Sodium } from '../../main/age/index.js';
 import { runChunkJob, type ChunkJob } from './chunk-job.js';
 
 /** Jobs of at most this many chunks run on the calling thread: a thread hop costs more than they do. */
@@ -66,7 +66,7 @@ export class CryptoPool {
     for (let first = 0; first < chunks; first += perWorker) {
       const count = Math.min(perWorker, chunks - first);
       // A copy per worker: the caller's buffer stays usable (it may be a view of unsaved writes).
-      const data = job.data.slice(first * inSize, (first + count) * inSize);
+      const data = copyBytes(job.data, first * inSize, (first + count) * inSize);
       const endsFile = job.endsFile && first + count === chunks;
       parts.push(this.post({ ...job, firstIndex: job.firstIndex + first, data, endsFile }));
     }

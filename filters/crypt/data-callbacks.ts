@@ -9,6 +9,7 @@ import {
   FILE_WRITE_TO_END_OF_FILE, FileInformationClass, NtStatusError, STATUS_ACCESS_DENIED, STATUS_END_OF_FILE,
   STATUS_FILE_CORRUPT_ERROR, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from '../../main/io/index.js';
+import { copyBytes } from '../../main/age/index.js';
 import type { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { isReservedName } from './names.js';
@@ -94,7 +95,7 @@ function write(stream: CryptStream, data: FltCallbackData): void {
   const offset = byteOffset === FILE_WRITE_TO_END_OF_FILE ? stream.size : byteOffset === USE_FILE_POINTER ? fileObject.currentByteOffset : byteOffset;
   if (!Number.isInteger(offset) || offset < 0) return void completeInfo(data, STATUS_INVALID_PARAMETER, 0);
   // The caller keeps its buffer: the stream holds a copy until it is saved.
-  if (length > 0) stream.write(offset, data.userBuffer!.slice(0, length));
+  if (length > 0) stream.write(offset, copyBytes(data.userBuffer!, 0, length));
   fileObject.currentByteOffset = offset + length;
   completeInfo(data, STATUS_SUCCESS, length);
 }

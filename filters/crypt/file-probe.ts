@@ -3,9 +3,9 @@
 // claims to be age but cannot be (a damaged header or an impossible length).
 
 import {
-  MalformedHeaderError, NONCE_SIZE, TruncatedError, parseHeader, payloadLayout, type PayloadFormatError,
+  MalformedHeaderError, NONCE_SIZE, copyBytes, TruncatedError, parseHeader, payloadLayout, type PayloadFormatError,
 } from '../../main/age/index.js';
-import type { FileHandle } from '../../main/io/index.js';
+import { FILE_OPEN_NO_RECALL, type FileHandle } from '../../main/io/index.js';
 import type { Below } from './below.js';
 
 export type Base =
@@ -39,7 +39,7 @@ export async function probe(below: Below, handle: FileHandle): Promise<Base> {
       if (size < payloadStart) return { kind: 'corrupt', reason: 'the file ends inside the payload nonce', ciphertextSize: size };
       const layout = payloadLayout(size - payloadStart);
       if (head.length < payloadStart) head = await below.readAt(handle, 0, payloadStart);
-      return { kind: 'age', prefix: head.slice(0, payloadStart), payloadStart, chunkCount: layout.chunkCount, plaintextSize: layout.plaintextSize, ciphertextSize: size };
+      return { kind: 'age', prefix: copyBytes(head, 0, payloadStart), payloadStart, chunkCount: layout.chunkCount, plaintextSize: layout.plaintextSize, ciphertextSize: size };
     } catch (error) {
       if (error instanceof TruncatedError && head.length < size && head.length < MAX_HEADER) {
         head = await below.readAt(handle, 0, Math.min(size, head.length * 4, MAX_HEADER));
@@ -61,4 +61,19 @@ function startsWithMagic(bytes: Uint8Array): boolean {
   if (bytes.length < MAGIC.length) return false;
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false;
   return true;
+}
+
+/**
+ * Probes `name` through its own open made with FILE_OPEN_NO_RECALL, so that looking at a header never
+ * makes the HSM below recall a cold file (a listing would otherwise recall every stub in it). Null when
+ * the file cannot be opened (gone, or a directory).
+ */
+export async function probeByName(below: Below, name: string): Promise<Base | null> {
+  const opened = await below.tryOpen(name, FILE_OPEN_NO_RECALL);
+  if (opened.handle === null) return null;
+  try {
+    return await probe(below, opened.handle);
+  } finally {
+    await below.close(opened.handle);
+  }
 }

@@ -12,7 +12,7 @@ import {
 } from '../../main/io/index.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { streamOf } from './data-callbacks.js';
-import { probe, type Base } from './file-probe.js';
+import { probeByName, type Base } from './file-probe.js';
 import { componentsOf, isHiddenEntry, joinName } from './names.js';
 
 const CLUSTER = 4096;
@@ -93,15 +93,11 @@ async function rewriteListing(volume: CryptVolume, directory: string, entries: F
 async function probeEntry(volume: CryptVolume, name: string, entry: FileDirectoryInformation): Promise<Base | null> {
   const cached = volume.probeCache.get(name);
   if (cached !== undefined && cached.size === entry.endOfFile && cached.lastWriteTime === entry.lastWriteTime) return cached.base;
-  const opened = await volume.below.tryOpen(name);
-  if (opened.handle === null) return null;
   try {
-    const base = await probe(volume.below, opened.handle);
-    volume.rememberProbe(name, { size: entry.endOfFile, lastWriteTime: entry.lastWriteTime, base });
+    const base = await probeByName(volume.below, name);
+    if (base !== null) volume.rememberProbe(name, { size: entry.endOfFile, lastWriteTime: entry.lastWriteTime, base });
     return base;
   } catch {
     return null;
-  } finally {
-    await volume.below.close(opened.handle);
   }
 }

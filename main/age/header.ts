@@ -59,7 +59,7 @@ export function parseHeader(bytes: Uint8Array): ParsedHeader {
       if (!line.startsWith('--- ')) throw new MalformedHeaderError("the MAC line must be '--- ' followed by the MAC", number);
       const mac = decodeBase64(line.slice(4));
       if (mac === null || mac.length !== MAC_LENGTH) throw new MalformedHeaderError('the header MAC is not 32 bytes of canonical base64', number);
-      return { stanzas, mac, macInput: bytes.slice(0, reader.lineStart + 3), length: reader.offset };
+      return { stanzas, mac, macInput: copyBytes(bytes, 0, reader.lineStart + 3), length: reader.offset };
     }
     if (!line.startsWith('-> ')) throw new MalformedHeaderError("expected a stanza ('-> …') or the MAC line ('--- …')", number);
     const args = line.slice(3).split(' ');
@@ -112,6 +112,11 @@ function isVisibleAscii(text: string): boolean {
 
 function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 60);
+}
+
+/** A copy of bytes [start, end): never a view, even when `bytes` is a Node Buffer (whose slice() is one). */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
 }
 
 export function concat(parts: readonly Uint8Array[]): Uint8Array {

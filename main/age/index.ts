@@ -5,7 +5,7 @@ export { loadSodium, type Sodium } from './sodium.js';
 export * from './errors.js';
 export { encodeBase64, decodeBase64 } from './base64.js';
 export { encodeBech32, decodeBech32 } from './bech32.js';
-export { parseHeader, concat, VERSION_LINE, type Stanza, type ParsedHeader } from './header.js';
+export { parseHeader, concat, copyBytes, VERSION_LINE, type Stanza, type ParsedHeader } from './header.js';
 export { FILE_KEY_LENGTH, type Recipient, type Identity } from './recipient.js';
 export { X25519Recipient, X25519Identity } from './x25519.js';
 export { ScryptRecipient, ScryptIdentity, DEFAULT_MAX_WORK_FACTOR, DEFAULT_WORK_FACTOR } from './scrypt.js';

@@ -79,6 +79,17 @@ describe('crypt filter: data path', () => {
     assert.deepEqual(await rig.get('m.bin'), truncated, 'truncate then extend: the extension reads as zeros');
   });
 
+  it('data written from a Node Buffer (whose slice() is a view) is copied: the caller may reuse its buffer', async () => {
+    rig = await openCryptRig();
+    const buffer = Buffer.from(bytes(5 * CHUNK_SIZE, 13));
+    const handle = await rig.open('buffer.bin');
+    assert.equal(statusName((await rig.stack.api.write(handle, buffer, 0)).status), 'STATUS_SUCCESS');
+    buffer.fill(0);
+    assert.equal(statusName((await rig.stack.api.close(handle)).status), 'STATUS_SUCCESS');
+    assert.equal(buffer.buffer.byteLength > 0, true, 'the caller\'s buffer was not detached');
+    assert.deepEqual(await rig.get('buffer.bin'), bytes(5 * CHUNK_SIZE, 13));
+  });
+
   it('an empty file created through Strata is stored as an age file with an empty payload', async () => {
     rig = await openCryptRig();
     await rig.put('empty.txt', new Uint8Array(0));
