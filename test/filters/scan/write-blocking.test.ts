@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  FILE_OVERWRITE_IF, FILE_SUPERSEDE, FileInformationClass, STATUS_SUCCESS, STATUS_VIRUS_INFECTED,
+  FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_WRITE_TO_END_OF_FILE, FileInformationClass, STATUS_SUCCESS, STATUS_VIRUS_INFECTED,
 } from '../../../main/io/index.js';
 import { EICAR_SIGNATURE_NAME, EICAR_TEST_STRING } from '../../../filters/scan/engine/builtin-signatures.js';
 import { ScanEngine } from '../../../filters/scan/index.js';
@@ -59,6 +59,17 @@ describe('a new file', () => {
     assert.equal((await rig.stack.api.close(handle)).status, STATUS_SUCCESS);
     assert.ok(Buffer.from(readFileSync(join(rig.folder, 'clean.bin'))).equals(data));
     assert.deepEqual(rig.quarantined, []);
+  });
+
+  it('appends (FILE_WRITE_TO_END_OF_FILE) continue the sequential scan: EICAR split over two appends is refused', async (t) => {
+    const rig = await openScanRig(t);
+    const handle = await mustOpen(rig, 'log.txt');
+    const eicar = bytes(EICAR_TEST_STRING);
+    assert.equal((await rig.stack.api.write(handle, random.bytes(10_000), FILE_WRITE_TO_END_OF_FILE)).status, STATUS_SUCCESS);
+    assert.equal((await rig.stack.api.write(handle, eicar.subarray(0, 40), FILE_WRITE_TO_END_OF_FILE)).status, STATUS_SUCCESS);
+    assert.equal((await rig.stack.api.write(handle, eicar.subarray(40), FILE_WRITE_TO_END_OF_FILE)).status, STATUS_VIRUS_INFECTED);
+    assert.equal((await rig.stack.api.close(handle)).status, STATUS_VIRUS_INFECTED);
+    assertNothingLeft(rig, 'log.txt');
   });
 
   it('writes out of order that assemble a signature are caught by the rescan at cleanup', async (t) => {
