@@ -3,14 +3,16 @@
 // profile (killed if it ever wedges), screenshots kept as test artifacts.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createHttpClient, type StrataApi } from '../../main/api/index.js';
+import { tempDir, type Cleanup } from '../app/app-fixtures.js';
+
+export { tempDir, type Cleanup };
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'gui');
@@ -19,10 +21,6 @@ const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
-
-export interface Cleanup {
-  after(fn: () => void | Promise<void>): void;
-}
 
 /** Why these tests cannot run here, or false. */
 export const SKIP: string | false = !existsSync(CHROMIUM)
@@ -33,12 +31,6 @@ export const SKIP: string | false = !existsSync(CHROMIUM)
 
 /** Options for every GUI test: skipped with the reason above, and failed rather than hung after two minutes. */
 export const E2E = { skip: SKIP, timeout: 120_000 };
-
-export function tempDir(t: Cleanup, prefix = 'strata-gui-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 export interface AgentProcess {
   url: string;

@@ -1,5 +1,5 @@
-// Progress of a long job: a bar (indeterminate while the total is unknown) and the numbers in words,
-// with the rate and the time left.
+// Progress of long jobs: for each, its label, a bar (indeterminate while the total is unknown) and the
+// numbers in words, with the rate and the time left.
 
 import type { TrackedJob } from '../state/job-tracker.js';
 import { formatDuration } from '../words/format.js';
@@ -21,5 +21,18 @@ export function ProgressMeter({ tracked, unit = 'files' }: { tracked: TrackedJob
       )}
       <p className="progress-words" aria-live="polite">{parts.join(' · ')}</p>
     </div>
+  );
+}
+
+export function JobList({ jobs }: { jobs: readonly TrackedJob[] }) {
+  return (
+    <ul className="jobs">
+      {jobs.map((tracked) => (
+        <li key={tracked.job.id}>
+          <p className="job-label">{tracked.job.label}</p>
+          <ProgressMeter tracked={tracked} />
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -7,7 +7,7 @@ import { useAgent } from '../state/agent-context.js';
 import { useJobs } from '../state/use-jobs.js';
 import { useAction } from '../state/use-load.js';
 import { ErrorNotice } from './error-notice.js';
-import { ProgressMeter } from './progress-meter.js';
+import { JobList } from './progress-meter.js';
 
 const ACTIONS: Partial<Record<ProtectionKind, { label: string; busy: string; done: string }>> = {
   hsm: { label: 'Move cold files now', busy: 'Moving cold files…', done: 'Cold files moved.' },
@@ -24,12 +24,7 @@ export function RunNowPanel({ folder }: { folder: Folder }) {
       <div className="button-row">
         {kinds.map((kind) => <RunButton key={kind} folder={folder} kind={kind} />)}
       </div>
-      {jobs.map((tracked) => (
-        <div key={tracked.job.id}>
-          <p className="job-label">{tracked.job.label}</p>
-          <ProgressMeter tracked={tracked} />
-        </div>
-      ))}
+      <JobList jobs={jobs} />
     </section>
   );
 }

@@ -49,16 +49,20 @@ export function navigate(route: Route): void {
 }
 
 let navigated = false;
-window.addEventListener('hashchange', () => (navigated = true));
 
 /** False until the user moves from the view the page opened on (so a fresh page starts at its skip link). */
 export function hasNavigated(): boolean {
   return navigated;
 }
 
+// The shell always watches the route, so every move between views passes through here.
 const watchHash = (notify: () => void) => {
-  window.addEventListener('hashchange', notify);
-  return () => window.removeEventListener('hashchange', notify);
+  const onChange = () => {
+    navigated = true;
+    notify();
+  };
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
 };
 
 export function useRoute(): Route {

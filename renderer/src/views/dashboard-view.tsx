@@ -4,7 +4,7 @@
 import type { Folder } from '../../../main/api/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { ProtectionChips } from '../components/protection-chips.js';
-import { ProgressMeter } from '../components/progress-meter.js';
+import { JobList } from '../components/progress-meter.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { folderHealth } from '../state/folder-health.js';
@@ -48,12 +48,7 @@ export function DashboardView() {
       {jobs.length > 0 && (
         <section aria-label="Jobs running" className="panel">
           <h2>Working on</h2>
-          {jobs.map((tracked) => (
-            <div key={tracked.job.id}>
-              <p>{tracked.job.label}</p>
-              <ProgressMeter tracked={tracked} />
-            </div>
-          ))}
+          <JobList jobs={jobs} />
         </section>
       )}
       {folders.value !== undefined && folders.value.length === 0 && (

@@ -4,7 +4,7 @@
 import type { AgentStatus } from '../../../main/api/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { EventTable } from '../components/event-table.js';
-import { ProgressMeter } from '../components/progress-meter.js';
+import { JobList } from '../components/progress-meter.js';
 import { StateBadge, type Tone } from '../components/state-badge.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { useAgent } from '../state/agent-context.js';
@@ -26,14 +26,7 @@ export function ScansView() {
       <section className="panel" aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Jobs</h2>
         {jobs.length === 0 && <p className="muted">Nothing is running. New files in protected folders are scanned as they arrive.</p>}
-        <ul className="jobs">
-          {jobs.map((tracked) => (
-            <li key={tracked.job.id}>
-              <p className="job-label">{tracked.job.label}</p>
-              <ProgressMeter tracked={tracked} />
-            </li>
-          ))}
-        </ul>
+        <JobList jobs={jobs} />
       </section>
       <section className="panel" aria-labelledby="media-heading">
         <h2 id="media-heading">Removable media</h2>
