@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ageCli } from '../../age/age-cli.js';
+import { ageCli, inTerminal } from '../../age/age-cli.js';
 import { bytes } from './crypt-rig.js';
 
 const STRATA = fileURLToPath(new URL('../../../../bin/strata.js', import.meta.url));
@@ -102,6 +102,20 @@ describe('strata vault / files / encrypt', () => {
     assert.equal(exported.code, 0, exported.stderr);
     await writeFile(join(root, 'recovery.txt'), exported.stdout);
     assert.equal(new TextDecoder().decode(await ageCli(['-d', '-i', join(root, 'recovery.txt'), join(folder, 'old', 'a.txt')])), 'plain a');
+  });
+
+  it('passphrases are prompted on the terminal with echo off (vault create asks twice, unlock once)', async () => {
+    const other = join(root, 'prompted');
+    await mkdir(other);
+    const created = await inTerminal([process.execPath, STRATA, '--data-dir', dataDir, 'vault', 'create', other], ['typed secret', 'typed secret']);
+    assert.equal(created.code, 0, created.terminal);
+    assert.match(created.terminal, /Vault created for /);
+    const unlocked = await inTerminal([process.execPath, STRATA, '--data-dir', dataDir, 'vault', 'unlock', other], ['typed secret']);
+    assert.equal(unlocked.code, 0, unlocked.terminal);
+    assert.doesNotMatch(created.terminal + unlocked.terminal, /typed secret/, 'the passphrase is never echoed');
+    const wrong = await inTerminal([process.execPath, STRATA, '--data-dir', dataDir, 'vault', 'unlock', other], ['typed secrets']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.terminal, /wrong passphrase/);
   });
 
   it('cat of a damaged file fails with a message naming the file and the damage, and prints no plaintext', async () => {

@@ -20,9 +20,10 @@ export async function readPassphraseFile(path: string): Promise<string> {
 export async function promptPassphrase(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new UsageError('no terminal to ask for the passphrase: pass --passphrase-file <file>');
-  process.stderr.write(prompt);
+  // Echo goes off before the prompt appears: an answer typed right after it must not be echoed.
   stdin.setRawMode(true);
   stdin.resume();
+  process.stderr.write(prompt);
   try {
     return await new Promise<string>((resolve, reject) => {
       let answer = '';
