@@ -7,6 +7,7 @@ import {
   type OperationName, type ParsedRequestOf, type ProtectionKind, type ResponseOf, type StrataApi,
 } from '../api/index.js';
 import type { AgentCore } from './agent-core.js';
+import { createFolderVault } from './protections/crypt.js';
 import type { FolderRecord } from './policy/policy-store.js';
 
 /** What only a running agent knows: folders' live state and the agent's status. */
@@ -14,6 +15,12 @@ export interface RuntimeView {
   folderRuntime(id: string): FolderRuntime | null;
   status(): AgentStatus;
   runJobs(folderId: string, kind: ProtectionKind): Promise<number>;
+  unlock(folderId: string, passphrase: string): Promise<void>;
+  lock(folderId: string): Promise<void>;
+  /** The folder's protections are attached again (after its vault was created). */
+  refresh(folderId: string): Promise<void>;
+  /** Resolves once every policy change made so far is live. */
+  whenApplied(): Promise<void>;
 }
 
 export type Handlers = { [N in OperationName]: (request: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>> };
@@ -21,19 +28,44 @@ export type Handlers = { [N in OperationName]: (request: ParsedRequestOf<N>) => 
 export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Handlers {
   const { policy, log } = core;
   const view = (folder: FolderRecord): Folder => ({ ...folder, runtime: runtime?.folderRuntime(folder.id) ?? null });
+  /** A change, then its answer once the running agent has applied it (so live state is current). */
+  const applied = async <T>(change: () => T): Promise<T> => {
+    const result = change();
+    await runtime?.whenApplied();
+    return result;
+  };
   return {
     status: () => needsAgent(runtime, core).status(),
     runJobs: async ({ folder, protection }) => ({ ran: await needsAgent(runtime, core).runJobs(policy.folder(folder).id, protection) }),
     listFolders: () => ({ folders: policy.store.listFolders().map(view) }),
     getFolder: ({ folder }) => view(policy.folder(folder)),
-    addFolder: (request) => view(policy.addFolder(request)),
-    updateFolder: (request) => view(policy.updateFolder(request)),
-    removeFolder: ({ folder }) => ({ ...policy.removeFolder(folder), runtime: null }),
-    setTier: (tier) => policy.setTier(tier),
-    removeTier: ({ name }) => policy.removeTier(name),
-    setSignatureSet: (set) => policy.setSignatureSet(set),
-    removeSignatureSet: ({ name }) => policy.removeSignatureSet(name),
-    setMediaPolicy: (media) => policy.setMedia(media),
+    addFolder: async (request) => view(await applied(() => policy.addFolder(request))),
+    updateFolder: async (request) => view(await applied(() => policy.updateFolder(request))),
+    removeFolder: async ({ folder }) => ({ ...(await applied(() => policy.removeFolder(folder))), runtime: null }),
+    createVault: async ({ folder, passphrase }) => {
+      const record = policy.folder(folder);
+      await createFolderVault(record.path, passphrase).catch((error: unknown) => {
+        throw new ApiRequestError('conflict', (error as Error).message, '$.folder');
+      });
+      log.record({ folderId: record.id, folderName: record.name, action: 'folder-changed', result: 'ok', detail: 'vault created' });
+      await runtime?.refresh(record.id);
+      return view(record);
+    },
+    unlockFolder: async ({ folder, passphrase }) => {
+      const record = policy.folder(folder);
+      await needsAgent(runtime, core).unlock(record.id, passphrase);
+      return view(record);
+    },
+    lockFolder: async ({ folder }) => {
+      const record = policy.folder(folder);
+      await needsAgent(runtime, core).lock(record.id);
+      return view(record);
+    },
+    setTier: (tier) => applied(() => policy.setTier(tier)),
+    removeTier: ({ name }) => applied(() => policy.removeTier(name)),
+    setSignatureSet: (set) => applied(() => policy.setSignatureSet(set)),
+    removeSignatureSet: ({ name }) => applied(() => policy.removeSignatureSet(name)),
+    setMediaPolicy: (media) => applied(() => policy.setMedia(media)),
     queryEvents: (query) => {
       // A current folder is matched by id; a removed one can still be found by its id or name.
       const folder = query.folder === undefined ? undefined : (policy.store.findFolder(query.folder)?.id ?? query.folder);
@@ -41,7 +73,7 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
     },
     pruneEvents: ({ olderThan }) => ({ deleted: log.prune(new Date(olderThan)) }),
     exportPolicy: () => policy.exportDocument(),
-    importPolicy: (request) => policy.importDocument(request),
+    importPolicy: (request) => applied(() => policy.importDocument(request)),
   };
 }
 

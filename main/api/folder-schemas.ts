@@ -11,6 +11,8 @@ export const ProtectionRuntime = z.strictObject({
   state: z.enum(['active', 'disabled', 'unavailable', 'failed']),
   altitude: z.string(),
   message: z.string().nullable(),
+  /** For a protection with a key (crypt): whether the agent holds it now. */
+  lock: z.enum(['locked', 'unlocked']).optional(),
 });
 export type ProtectionRuntime = z.infer<typeof ProtectionRuntime>;
 
@@ -62,3 +64,12 @@ export const UpdateFolderRequest = z.strictObject({
 export type UpdateFolderRequest = z.input<typeof UpdateFolderRequest>;
 
 export const FolderList = z.strictObject({ folders: z.array(Folder) });
+
+/** A vault passphrase: it travels only to the agent on loopback, is never stored and never logged. */
+export const Passphrase = z.string().min(1, 'the passphrase is empty').max(1024, 'a passphrase has at most 1024 characters');
+
+export const UnlockFolderRequest = z.strictObject({ folder: FolderRef.shape.folder, passphrase: Passphrase });
+export const CreateVaultRequest = z.strictObject({
+  folder: FolderRef.shape.folder,
+  passphrase: Passphrase.refine((p) => p.length >= 8, 'choose a passphrase of at least 8 characters'),
+});

@@ -3,7 +3,9 @@
 
 import { z } from 'zod';
 import { EventPage, EventQuery, PruneEventsRequest, PruneEventsResult } from './event-schemas.js';
-import { AddFolderRequest, Folder, FolderList, FolderRef, FolderRuntime, UpdateFolderRequest } from './folder-schemas.js';
+import {
+  AddFolderRequest, CreateVaultRequest, Folder, FolderList, FolderRef, FolderRuntime, UnlockFolderRequest, UpdateFolderRequest,
+} from './folder-schemas.js';
 import { AbsolutePath, RefName, Timestamp } from './names.js';
 import { ImportPolicyRequest, ImportPolicyResult, PolicyDocument } from './policy-document.js';
 import { ProtectionKind } from './policy-schemas.js';
@@ -36,6 +38,9 @@ export const operations = {
   addFolder: operation('protect a folder', AddFolderRequest, Folder),
   updateFolder: operation("rename a folder or replace its policy", UpdateFolderRequest, Folder),
   removeFolder: operation('stop protecting a folder (its files stay as they are)', FolderRef, Folder),
+  createVault: operation("create an encrypted folder's vault (its key, wrapped by the passphrase)", CreateVaultRequest, Folder),
+  unlockFolder: operation("unlock an encrypted folder's vault: the agent holds the key in memory", UnlockFolderRequest, Folder),
+  lockFolder: operation("lock an encrypted folder's vault: the key is wiped from memory", FolderRef, Folder),
   setTier: operation('define or move a cold tier', Tier, Tier),
   removeTier: operation('remove an unused cold tier', NameRef, Tier),
   setSignatureSet: operation('define or change a signature set', SignatureSet, SignatureSet),

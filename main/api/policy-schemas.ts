@@ -15,7 +15,7 @@ export const CryptSettings = z.strictObject({
   /** The vault the folder is encrypted to (its reference, never a key or passphrase). */
   vault: RefName,
   /** Lock the vault after this many idle minutes; 0 keeps it unlocked until locked by hand. */
-  autoLockMinutes: z.int().min(0).max(10080).default(15),
+  autoLockMinutes: z.number().min(0).max(10080).default(15),
 });
 export type CryptSettings = z.infer<typeof CryptSettings>;
 

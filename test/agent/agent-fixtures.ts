@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers, createInProcessClient } from '../../main/agent/api-handlers.js';
 import { openAgentCore, type AgentCore } from '../../main/agent/agent-core.js';
+import type { ProviderRegistry } from '../../main/agent/protections/provider.js';
 import { ApiRequestError, type StrataApi } from '../../main/api/index.js';
 
 export interface Cleanup {
@@ -18,8 +19,8 @@ export function tempDir(t: Cleanup, prefix = 'strata-agent-'): string {
   return dir;
 }
 
-export function inProcess(t: Cleanup, dataDir = join(tempDir(t), 'data')): { core: AgentCore; api: StrataApi } {
-  const core = openAgentCore(dataDir);
+export function inProcess(t: Cleanup, dataDir = join(tempDir(t), 'data'), providers?: ProviderRegistry): { core: AgentCore; api: StrataApi } {
+  const core = openAgentCore(dataDir, providers);
   t.after(() => core.close());
   return { core, api: createInProcessClient(createHandlers(core, null)) };
 }

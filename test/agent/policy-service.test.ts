@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { defaultProviders } from '../../main/agent/protections/registry.js';
+import { unavailableProvider } from '../../main/agent/protections/unavailable-provider.js';
 import { inProcess, rejectsWith, tempDir } from './agent-fixtures.js';
 
 describe('policy model', () => {
@@ -43,7 +45,7 @@ describe('policy model', () => {
   });
 
   it('enabling a protection whose filter this build lacks is refused with its path, and nothing is stored', async (t) => {
-    const { api } = inProcess(t);
+    const { api } = inProcess(t, undefined, { ...defaultProviders, crypt: unavailableProvider('crypt', '141000') });
     const folder = tempDir(t);
     await rejectsWith(api.addFolder({ path: folder, policy: { crypt: { settings: { vault: 'home' } } } }), 'unavailable', '$.policy.crypt', /crypt filter is not available in this build/);
     assert.deepEqual((await api.listFolders({})).folders, []);

@@ -97,10 +97,6 @@ describe('policy files', () => {
     dataInside.folders[1]!.path = dataDir;
     writeFileSync(file, JSON.stringify(dataInside));
     refused("the data dir as a folder", '$.folders[1].path');
-    const unavailable = validDocument(root);
-    unavailable.folders[0]!.policy.crypt!.enabled = true;
-    writeFileSync(file, JSON.stringify(unavailable));
-    refused('a protection this build lacks', '$.folders[0].policy.crypt');
     assert.deepEqual(policyOf(dataDir), before, 'nothing was applied');
     assert.equal(eventCount(dataDir), events, 'no event was logged for a refused import');
   });

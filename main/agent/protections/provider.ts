@@ -55,6 +55,10 @@ export interface ActiveProtection {
   onIngestRefused?(candidate: IngestCandidate, status: NTSTATUS): Promise<{ action: 'quarantined' | 'blocked' | 'threat-found'; detail: string } | null>;
   /** Scans every file of the volume (a removable medium when it is plugged in). */
   scanVolume?(options: { signal: AbortSignal; onProgress: (files: number, infected: number) => void }): Promise<VolumeScanSummary>;
+  /** For a protection with a key (crypt): whether it is unlocked now, and the ways to change that. */
+  lockState?(): 'locked' | 'unlocked';
+  unlock?(passphrase: string): Promise<void>;
+  lock?(): Promise<void>;
   /** Unregisters the minifilter (draining its in-flight operations). Jobs are cancelled by the caller. */
   detach(): Promise<void>;
 }

@@ -36,6 +36,7 @@ export class AgentRuntime implements RuntimeView {
   private readonly startedAt = new Date().toISOString();
   private readonly progress: (job: JobProgress) => void;
   private readonly progressListeners = new Set<(job: JobProgress) => void>();
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AgentRuntimeOptions) {
     const emit = throttleProgress((job) => {
@@ -62,8 +63,13 @@ export class AgentRuntime implements RuntimeView {
   async start(): Promise<void> {
     const { core } = this.options;
     this.unsubscribe.push(core.log.subscribe((event) => this.options.broadcast({ type: 'event', event })));
-    this.unsubscribe.push(core.policy.onUpdate((update) => void this.onUpdate(update)));
-    for (const record of core.policy.store.listFolders()) this.folders.set(record.id, this.live(record));
+    this.unsubscribe.push(core.policy.onUpdate((update) => {
+      // Applied one after another; API answers wait for it (whenApplied) so they show the live state.
+      this.applying = this.applying.then(() => this.onUpdate(update)).catch((error: unknown) => {
+        core.log.record({ action: 'error', result: 'failed', detail: `applying a policy change: ${(error as Error).message}` });
+      });
+    }));
+    for (const record of core.policy.store.listFolders()) this.folders.set(record.id, this.newLiveFolder(record));
     await Promise.all([...this.folders.values()].map((folder) => folder.start()));
     this.scheduler.add({
       name: 'look again for missing folders',
@@ -100,11 +106,37 @@ export class AgentRuntime implements RuntimeView {
     };
   }
 
+  /** Resolves once every policy change made so far is applied to the running folders. */
+  async whenApplied(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.applying;
+      await current;
+    } while (current !== this.applying);
+  }
+
   /** Runs a folder's jobs of one protection now; 'not-found' when the folder is not running here. */
-  async runJobs(folderId: string, kind: ProtectionKind): Promise<number> {
+  runJobs(folderId: string, kind: ProtectionKind): Promise<number> {
+    return this.live(folderId).runJobs(kind);
+  }
+
+  unlock(folderId: string, passphrase: string): Promise<void> {
+    return this.live(folderId).withKey((protection) => protection.unlock!(passphrase));
+  }
+
+  lock(folderId: string): Promise<void> {
+    return this.live(folderId).withKey((protection) => protection.lock!());
+  }
+
+  async refresh(folderId: string): Promise<void> {
+    const record = this.options.core.policy.store.getFolder(folderId);
+    if (record !== undefined) await this.folders.get(folderId)?.apply(record, { reattach: true });
+  }
+
+  private live(folderId: string): LiveFolder {
     const folder = this.folders.get(folderId);
     if (folder === undefined) throw new ApiRequestError('not-found', 'the folder is not running in this agent', '$.folder');
-    return folder.runJobs(kind);
+    return folder;
   }
 
   /** Hears every (throttled) progress report, as the event stream does. */
@@ -118,7 +150,7 @@ export class AgentRuntime implements RuntimeView {
     return this.queue.whenIdle();
   }
 
-  private live(record: LiveFolder['record']): LiveFolder {
+  private newLiveFolder(record: LiveFolder['record']): LiveFolder {
     return new LiveFolder(record, {
       core: this.options.core,
       scheduler: this.scheduler,
@@ -135,7 +167,7 @@ export class AgentRuntime implements RuntimeView {
     if (update.type === 'folder') {
       const existing = this.folders.get(update.folder.id);
       if (existing !== undefined) return existing.apply(update.folder);
-      const folder = this.live(update.folder);
+      const folder = this.newLiveFolder(update.folder);
       this.folders.set(folder.id, folder);
       return folder.start();
     }

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FolderRuntime, JobProgress, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
-import { PROTECTION_KINDS } from '../../api/index.js';
+import { ApiRequestError, PROTECTION_KINDS } from '../../api/index.js';
 import type { AgentCore } from '../agent-core.js';
 import { mountFolderStack, openFolderStack, type FolderStack } from '../folder-stack.js';
 import { stampOf } from '../ingest/file-stamp.js';
@@ -67,14 +67,26 @@ export class LiveFolder {
     return this.serial.run(() => this.startNow());
   }
 
-  /** Applies a changed policy (or changed tiers and signature sets it refers to). */
-  apply(record: FolderRecord): Promise<void> {
+  /** Applies a changed policy (or changed tiers and signature sets it refers to); `reattach` redoes all. */
+  apply(record: FolderRecord, options: { reattach?: boolean } = {}): Promise<void> {
     return this.serial.run(async () => {
       this.record = record;
       if (this.stack === null) return this.startNow();
+      if (options.reattach === true) for (const kind of [...this.attached.keys()]) await this.detach(kind);
       await this.reconcile();
       this.deps.changed(this);
     });
+  }
+
+  /** Runs `fn` on the folder's protection that holds a key (crypt); a clear error when there is none. */
+  async withKey(fn: (protection: ActiveProtection) => Promise<void>): Promise<void> {
+    const protection = [...this.attached.values()].map((a) => a.protection).find((p) => p.lockState !== undefined);
+    if (protection === undefined) {
+      const failure = this.failures.get('crypt');
+      throw new ApiRequestError('conflict', failure ?? `${this.record.name} is not an encrypted folder with an active vault`, '$.folder');
+    }
+    await fn(protection);
+    this.deps.changed(this);
   }
 
   stop(): Promise<void> {
@@ -99,7 +111,8 @@ export class LiveFolder {
       const provider = this.deps.core.providers[kind];
       const failure = this.failures.get(kind);
       const state = !protection.enabled ? 'disabled' : this.attached.has(kind) ? 'active' : provider.unavailableReason !== null ? 'unavailable' : failure !== undefined ? 'failed' : 'disabled';
-      return [{ kind, state, altitude: protection.altitude, message: failure ?? (state === 'unavailable' ? provider.unavailableReason : null) }];
+      const lock = this.attached.get(kind)?.protection.lockState?.();
+      return [{ kind, state, altitude: protection.altitude, message: failure ?? (state === 'unavailable' ? provider.unavailableReason : null), ...(lock === undefined ? {} : { lock }) }];
     });
     const pending = this.deps.queue.pendingFor(this.id) + (this.watcher?.waiting ?? 0);
     return { state: this.state, message: this.message, protections, ingest: { pending, done: this.counts.done, failed: this.counts.failed } };

@@ -1,6 +1,13 @@
 // How protected folders read on a terminal: one line each in a list, a block per folder in `show`.
 
+import { resolve } from 'node:path';
 import { PROTECTION_KINDS, type Folder } from '../../api/index.js';
+
+/** A folder named by a path is looked up by its absolute path; an id or name as given. */
+export function folderRef(arg: unknown): string {
+  const text = String(arg);
+  return text.includes('/') || text.includes('\\') || text === '.' ? resolve(text) : text;
+}
 
 export function folderLine(folder: Folder): string {
   const protections = PROTECTION_KINDS.filter((kind) => folder.policy[kind] !== undefined)
@@ -16,7 +23,7 @@ export function folderBlock(folder: Folder): string {
     const protection = folder.policy[kind];
     if (protection === undefined) continue;
     const runtime = folder.runtime?.protections.find((p) => p.kind === kind);
-    const state = runtime === undefined ? (protection.enabled ? 'on' : 'off') : runtime.state + (runtime.message === null ? '' : ` (${runtime.message})`);
+    const state = runtime === undefined ? (protection.enabled ? 'on' : 'off') : `${runtime.state}${runtime.lock === undefined ? '' : `, ${runtime.lock}`}${runtime.message === null ? '' : ` (${runtime.message})`}`;
     const settings = Object.entries(protection.settings).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`).join(' ');
     lines.push(`  ${kind.padEnd(6)} ${state}, altitude ${protection.altitude}: ${settings}`);
   }

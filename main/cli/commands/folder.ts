@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import type { CliCommand, GroupCommand, LeafCommand } from '../command.js';
 import { withApi } from './agent-session.js';
-import { folderBlock, folderLine } from './folder-format.js';
+import { folderBlock, folderLine, folderRef } from './folder-format.js';
+import { createVaultCommand, lockCommand, unlockCommand } from './folder-vault.js';
 import { defineProtectionFlags, policyFromFlags } from './folder-policy-flags.js';
 
 const add: LeafCommand = {
@@ -53,10 +54,5 @@ const show: LeafCommand = {
     }),
 };
 
-/** A folder named by a path that exists is looked up by its absolute path; anything else as given. */
-function folderRef(arg: unknown): string {
-  const text = String(arg);
-  return text.includes('/') || text.includes('\\') || text === '.' ? resolve(text) : text;
-}
 
-export const folderCommand: GroupCommand = { name: 'folder', summary: 'manage protected folders', subcommands: [add, remove, list, show] satisfies CliCommand[] };
+export const folderCommand: GroupCommand = { name: 'folder', summary: 'manage protected folders', subcommands: [add, remove, list, show, createVaultCommand, unlockCommand, lockCommand] satisfies CliCommand[] };
