@@ -12,6 +12,7 @@ import { bringUpAgent, type AgentLink } from './agent-host.js';
 import { serveAppScheme } from './app-protocol.js';
 import { createIpcHandlers } from './ipc-handlers.js';
 import { wireIpc } from './ipc-wiring.js';
+import { lockAllFolders } from './lock-all.js';
 import { getStartAtLogin, setStartAtLogin } from './login-item.js';
 import { createMainWindow } from './main-window.js';
 import { NoticeDeduper, noticeFor } from './threat-notice.js';
@@ -130,8 +131,20 @@ export class DesktopApp {
   }
 
   private async onTrayAction(action: TrayAction): Promise<void> {
-    if (action === 'open') this.showWindow();
-    else if (action === 'quit') app.quit();
-    // lock-all, scan-now and pause stay disabled until the agent offers them (see tray-model.ts).
+    try {
+      if (action === 'open') this.showWindow();
+      else if (action === 'quit') app.quit();
+      else if (action === 'lock-all' && this.link !== null) await this.lockAll(this.link);
+      // scan-now and pause stay disabled until the agent offers them (see tray-model.ts).
+    } catch (error) {
+      new Notification({ title: 'Strata could not do that', body: (error as Error).message }).show();
+    }
+  }
+
+  /** Locks every unlocked vault; a failure is a notification, and the others still lock. */
+  private async lockAll(link: AgentLink): Promise<void> {
+    const { failed } = await lockAllFolders(link.api);
+    if (failed.length > 0) new Notification({ title: 'Strata could not lock every folder', body: failed.join('\n') }).show();
+    await this.refreshTray();
   }
 }

@@ -25,8 +25,8 @@ export interface TrayCapabilities {
   pause: boolean;
 }
 
-/** None of these has an API operation yet: the agent cannot lock vaults, start a scan or pause on request. */
-export const AGENT_TRAY_CAPABILITIES: TrayCapabilities = { lockAll: false, scanNow: false, pause: false };
+/** Locking is an API operation (lockFolder); the agent cannot yet start a full scan or pause protection on request. */
+export const AGENT_TRAY_CAPABILITIES: TrayCapabilities = { lockAll: true, scanNow: false, pause: false };
 
 const UNAVAILABLE = ' (not available in this version)';
 

@@ -1,7 +1,7 @@
 // The policy of one folder: which protections are on and their settings. Used to add a folder and to
 // change one; errors arrive keyed by JSON path, from local checks or from the agent.
 
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ScanAction, type Tier } from '../../../main/api/index.js';
 import type { PolicyForm } from '../state/policy-form.js';
 import { useAgent } from '../state/agent-context.js';
@@ -18,6 +18,8 @@ export interface PolicyEditorProps {
   signatureSets: readonly string[];
   /** A tier was defined from here; the caller reloads its list. */
   onTierAdded: (tier: Tier) => void;
+  /** More fields for the encryption settings (the add-folder flow asks for the vault's passphrase). */
+  cryptExtra?: ReactNode;
 }
 
 const ACTION_WORDS: Record<ScanAction, string> = {
@@ -26,7 +28,7 @@ const ACTION_WORDS: Record<ScanAction, string> = {
   report: 'Only report it',
 };
 
-export function PolicyEditor({ form, onChange, errors, tiers, signatureSets, onTierAdded }: PolicyEditorProps) {
+export function PolicyEditor({ form, onChange, errors, tiers, signatureSets, onTierAdded, cryptExtra }: PolicyEditorProps) {
   const set = <K extends keyof PolicyForm>(kind: K, change: Partial<PolicyForm[K]>) => onChange({ ...form, [kind]: { ...form[kind], ...change } });
   const err = (kind: string, field: string) => errors[`$.policy.${kind}.settings.${field}`];
   /** A problem with the protection as a whole (this build lacks its filter, it shares an altitude...). */
@@ -49,6 +51,7 @@ export function PolicyEditor({ form, onChange, errors, tiers, signatureSets, onT
             <Field label="Lock after this many idle minutes" hint="0 keeps it unlocked until you lock it." error={err('crypt', 'autoLockMinutes')}>
               <input type="number" min={0} max={10080} value={form.crypt.autoLockMinutes} onChange={(e) => set('crypt', { autoLockMinutes: e.target.value })} />
             </Field>
+            {cryptExtra}
           </div>
         )}
       </fieldset>

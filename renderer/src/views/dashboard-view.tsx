@@ -1,11 +1,13 @@
 // The first screen: every protected folder with its state and protections, threats found lately, and
 // the long jobs running now.
 
+import { useState } from 'react';
 import type { Folder } from '../../../main/api/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { ProtectionChips } from '../components/protection-chips.js';
 import { JobList } from '../components/progress-meter.js';
 import { StateBadge } from '../components/state-badge.js';
+import { UnlockDialog } from '../components/unlock-dialog.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { folderHealth } from '../state/folder-health.js';
 import { hrefOf } from '../state/router.js';
@@ -60,15 +62,19 @@ export function DashboardView() {
         </div>
       )}
       <ul className="folder-cards" aria-label="Folders">
-        {folders.value?.map((folder) => <FolderCard key={folder.id} folder={folder} />)}
+        {folders.value?.map((folder) => (
+          <FolderCard key={folder.id} folder={folder} onChanged={(changed) => folders.update((list) => list?.map((f) => (f.id === changed.id ? changed : f)))} />
+        ))}
       </ul>
     </div>
   );
 }
 
-function FolderCard({ folder }: { folder: Folder }) {
+function FolderCard({ folder, onChanged }: { folder: Folder; onChanged: (folder: Folder) => void }) {
   const health = folderHealth(folder);
   const ingest = folder.runtime?.ingest;
+  const [unlocking, setUnlocking] = useState(false);
+  const lock = folder.runtime?.protections.find((p) => p.kind === 'crypt' && p.state === 'active')?.lock;
   return (
     <li className="card">
       <div className="card-head">
@@ -85,6 +91,14 @@ function FolderCard({ folder }: { folder: Folder }) {
         </ul>
       )}
       {ingest !== undefined && ingest.pending > 0 && <p className="muted">{formatCount(ingest.pending, 'file')} waiting to be taken in</p>}
+      {lock === 'locked' && (
+        <div className="button-row">
+          <StateBadge tone="warn">Locked</StateBadge>
+          <button type="button" onClick={() => setUnlocking(true)} aria-label={`Unlock ${folder.name}`}>Unlock…</button>
+        </div>
+      )}
+      {lock === 'unlocked' && <p><StateBadge tone="good">Unlocked</StateBadge></p>}
+      {unlocking && <UnlockDialog folder={folder} onUnlocked={onChanged} onClose={() => setUnlocking(false)} />}
     </li>
   );
 }

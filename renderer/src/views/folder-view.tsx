@@ -9,6 +9,7 @@ import { EventTable } from '../components/event-table.js';
 import { PolicyEditor } from '../components/policy-editor.js';
 import { RenameDialog } from '../components/rename-dialog.js';
 import { RunNowPanel } from '../components/run-now-panel.js';
+import { VaultPanel } from '../components/vault-panel.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { useAgent } from '../state/agent-context.js';
@@ -77,6 +78,7 @@ function FolderDetails({ folder, onChanged }: { folder: Folder; onChanged: (fold
         )}
         <p className="muted">Protected since {formatDateTime(folder.createdAt)}</p>
       </section>
+      <VaultPanel folder={folder} onChanged={onChanged} />
       <RunNowPanel folder={folder} />
       <PolicySection folder={folder} onSaved={onChanged} />
       <section className="panel" aria-labelledby="recent-events">
