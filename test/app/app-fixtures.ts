@@ -1,21 +1,13 @@
 // Shared ground for the desktop app's tests: temp folders that clean themselves up, a real agent
 // brought up the way the app does it (on a temp data dir, the I/O verifier on), and IPC senders.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bringUpAgent, type AgentLink } from '../../app/agent-host.js';
 import { APP_START_URL, type IpcSender } from '../../app/trusted-sender.js';
+import { tempDir, type Cleanup } from './temp-dir.js';
 
-export interface Cleanup {
-  after(fn: () => void | Promise<void>): void;
-}
-
-export function tempDir(t: Cleanup, prefix = 'strata-app-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { tempDir, type Cleanup };
 
 export async function appAgent(t: Cleanup): Promise<AgentLink & { dataDir: string; root: string }> {
   const root = tempDir(t);

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createHttpClient, type StrataApi } from '../../main/api/index.js';
-import { tempDir, type Cleanup } from '../app/app-fixtures.js';
+import { tempDir, type Cleanup } from '../app/temp-dir.js';
 
 export { tempDir, type Cleanup };
 
