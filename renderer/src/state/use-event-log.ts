@@ -1,7 +1,8 @@
-// A page of the event log for a filter, kept live: matching events from the stream are added on top,
+// A page of the event log for a filter, kept live: matching events from the stream are added on top
+// (batched per frame),
 // events missed while the stream was down are fetched after it reconnects, older pages load on demand.
 
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EventRecord } from '../../../main/api/index.js';
 import { useAgent, useStreamMessages } from './agent-context.js';
 import { eventMatches, mergeNewer, queryOf, type EventFilter } from './event-filter.js';
@@ -25,9 +26,16 @@ export function useEventLog(filter: EventFilter, limit = 100): EventLogView {
     return { events: page.events, nextBefore: page.nextBefore };
   }, [api, key, limit]);
 
+  // A burst of events (a storm of files) is added once per frame, not re-rendered once per event.
+  const incoming = useRef<EventRecord[]>([]);
+  const flush = useCallback(() => {
+    const batch = incoming.current.splice(0);
+    if (batch.length > 0) loaded.update((page) => page && { ...page, events: mergeNewer(page.events, batch) });
+  }, [loaded.update]);
+  useEffect(() => () => void incoming.current.splice(0), [key]);
   useStreamMessages((message) => {
     if (message.type === 'event' && eventMatches(filter, message.event)) {
-      loaded.update((page) => page && { ...page, events: mergeNewer(page.events, [message.event]) });
+      if (incoming.current.push(message.event) === 1) requestAnimationFrame(flush);
     }
     if (message.type === 'hello' && loaded.value !== undefined) {
       // Whatever was logged while the stream was down.

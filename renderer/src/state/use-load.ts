@@ -29,7 +29,11 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): Loaded
       generation.current++;
     };
   }, [run]);
-  const update = useCallback((change: (value: T | undefined) => T | undefined) => setState((s) => ({ ...s, value: change(s.value) })), []);
+  // An update that changes nothing (a stream message about something else) must not re-render.
+  const update = useCallback((change: (value: T | undefined) => T | undefined) => setState((s) => {
+    const value = change(s.value);
+    return Object.is(value, s.value) ? s : { ...s, value };
+  }), []);
   return { ...state, reload: run, update };
 }
 
