@@ -1,5 +1,6 @@
 // Errors in words, not codes: each API error code gets a headline a user can act on, JSON paths become
-// the names of fields, NT status names become plain words, and nothing says "invalid-request".
+// the names of fields, NT status names become plain words, and nothing says "invalid-request"; byte
+// counts read in KiB/MiB; a new passphrase is checked before it leaves the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
@@ -7,6 +8,8 @@ import { ApiErrorCode, ApiRequestError, invalidRequest } from '../../main/api/in
 import { describeError } from '../../renderer/src/words/error-words.js';
 import { fieldLabel, pathInWords } from '../../renderer/src/words/field-labels.js';
 import { plainStatusWords } from '../../renderer/src/words/status-words.js';
+import { detailInWords } from '../../renderer/src/words/format.js';
+import { passphraseProblem } from '../../renderer/src/state/passphrase.js';
 
 test('every API error code has a headline in words that does not show the code', () => {
   for (const code of ApiErrorCode.options) {
@@ -57,4 +60,16 @@ test('a JSON syntax error and a plain Error still come out as words', () => {
   }
   assert.match(describeError(syntax).title, /not valid JSON/);
   assert.match(describeError('boom').detail ?? '', /boom/);
+});
+
+test('byte counts in event details also read in KiB or MiB, exact bytes kept', () => {
+  assert.equal(detailInWords('262144 bytes to tier nas'), '256 KiB (262,144 bytes) to tier nas');
+  assert.equal(detailInWords('12 bytes through crypt'), '12 bytes through crypt');
+  assert.equal(detailInWords('recall: STATUS_FILE_IS_OFFLINE, 5242880 bytes'), 'recall: it is in cold storage and could not be brought back, 5.0 MiB (5,242,880 bytes)');
+});
+
+test('a new passphrase must be long enough and typed the same twice', () => {
+  assert.equal(passphraseProblem('short', 'short'), 'choose a passphrase of at least 8 characters');
+  assert.equal(passphraseProblem('long enough', 'long enougH'), 'the two passphrases differ');
+  assert.equal(passphraseProblem('long enough', 'long enough'), null);
 });
