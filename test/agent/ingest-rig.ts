@@ -11,6 +11,7 @@ import { FolderWatcher } from '../../main/agent/ingest/folder-watcher.js';
 import { ingestFile, type IngestOutcome } from '../../main/agent/ingest/ingest-file.js';
 import { IngestLedger } from '../../main/agent/ingest/ingest-ledger.js';
 import { IngestQueue, type QueueCounters } from '../../main/agent/ingest/ingest-queue.js';
+import { HoldJudge } from '../../main/agent/ingest/original-hold.js';
 import { registerWriteTracker } from '../../main/agent/ingest/write-tracker.js';
 import type { FilterManager } from '../../main/fltmgr/index.js';
 import { inProcess, tempDir, type Cleanup } from './agent-fixtures.js';
@@ -25,9 +26,13 @@ export interface IngestRig {
   outcomes: Array<{ path: string; outcome: IngestOutcome }>;
   progress: Array<{ counters: QueueCounters; idle: boolean }>;
   roomCalls: number;
+  /** Judges ingest's holds on originals (a short grace, for tests). */
+  holds: HoldJudge;
+  /** Files whose original was put back: edited while being taken in. */
+  restored: string[];
 }
 
-export async function ingestRig(t: Cleanup, options: { capacity?: number; concurrency?: number; quietMs?: number; stormThreshold?: number; extraSetup?: (manager: FilterManager, folder: string) => void } = {}): Promise<IngestRig> {
+export async function ingestRig(t: Cleanup, options: { capacity?: number; concurrency?: number; quietMs?: number; stormThreshold?: number; holdGraceMs?: number; extraSetup?: (manager: FilterManager, folder: string) => void } = {}): Promise<IngestRig> {
   const { api, core } = inProcess(t);
   const folder = tempDir(t, 'strata-ingest-');
   const { id } = await api.addFolder({ path: folder });
@@ -44,7 +49,7 @@ export async function ingestRig(t: Cleanup, options: { capacity?: number; concur
       options.extraSetup?.(manager, folder);
     },
   });
-  const rig = { folder, stack, ledger, passthrough: passthrough!, outcomes: [], progress: [], roomCalls: 0 } as unknown as IngestRig;
+  const rig = { folder, stack, ledger, passthrough: passthrough!, outcomes: [], progress: [], roomCalls: 0, holds: new HoldJudge(options.holdGraceMs ?? 300), restored: [] } as unknown as IngestRig;
   rig.queue = new IngestQueue({
     capacity: options.capacity ?? 1000,
     concurrency: options.concurrency ?? 4,
@@ -52,6 +57,12 @@ export async function ingestRig(t: Cleanup, options: { capacity?: number; concur
       const outcome = await ingestFile({ root: folder, stack, ledger, protections: () => [] }, item.relativePath, signal);
       rig.outcomes.push({ path: item.relativePath, outcome });
       if (outcome.kind === 'busy') rig.watcher.retryLater(item.relativePath);
+      if (outcome.kind === 'ingested') {
+        rig.holds.later(outcome.hold, join(folder, item.relativePath), () => {
+          rig.restored.push(item.relativePath);
+          rig.watcher.retryLater(item.relativePath);
+        });
+      }
       return outcome.kind !== 'failed';
     },
     onRoom: () => {
@@ -76,6 +87,7 @@ export async function ingestRig(t: Cleanup, options: { capacity?: number; concur
   t.after(async () => {
     await rig.watcher.stop();
     await rig.queue.stop();
+    await rig.holds.flush();
     await stack.close();
   });
   return rig;

@@ -78,12 +78,10 @@ describe('kill -9 and restart', () => {
     assert.equal((await agent.api.listFolders({})).folders.length, previous.size, 'the restarted agent sees the surviving policy');
   });
 
-  it('an ingest killed mid-way loses no file, and the restarted agent finishes it', {
-    timeout: 180_000,
-    // Known open bug, kept running so it stays visible: in one CI run of 1,500 dropped files a file
-    // read back empty right after the kill -9 (f0.txt), in another all survived. Issue 6 stays open for it.
-    todo: 'intermittent: a file read back empty after kill -9 during ingest (see the issue 6 status note)',
-  }, async (t) => {
+  // 1,500 concurrent writeFile calls open every file before writing any: a file can sit empty, still open,
+  // long enough to settle. Ingest then replaces it, and the writer's data lands in ingest's hold on the
+  // original, from where it is put back (this was the "f0.txt read back empty" failure).
+  it('an ingest killed mid-way loses no file, and the restarted agent finishes it', { timeout: 180_000 }, async (t) => {
     const root = tempDir(t);
     const dataDir = join(root, 'data');
     const folder = tempDir(t);
@@ -95,15 +93,22 @@ describe('kill -9 and restart', () => {
     await Promise.all(Array.from({ length: files }, (_, i) => writeFile(join(folder, i % 2 === 0 ? 'a' : '', `f${i}.txt`), content(i))));
     await eventually(async () => (await agent.api.queryEvents({ actions: ['ingested'], limit: 200 })).events.length >= 150, 'ingest to be under way', 60_000);
     await agent.kill9();
+    const pathOf = (i: number) => join(folder, i % 2 === 0 ? 'a' : '', `f${i}.txt`);
     const check = async () => {
-      for (let i = 0; i < files; i++) assert.equal(await readFile(join(folder, i % 2 === 0 ? 'a' : '', `f${i}.txt`), 'utf8'), content(i), `f${i}.txt`);
+      for (let i = 0; i < files; i++) assert.equal(await readFile(pathOf(i), 'utf8'), content(i), `f${i}.txt`);
     };
-    await check();
+    // Right after the kill every file's content is on disk: in place, or in ingest's hold beside it.
+    for (let i = 0; i < files; i++) {
+      const dir = join(pathOf(i), '..');
+      const holds = readdirSync(dir).filter((name) => name.startsWith(`.f${i}.txt.strata-orig-`)).map((name) => join(dir, name));
+      const found = await Promise.all([pathOf(i), ...holds].map((path) => readFile(path, 'utf8').catch(() => null)));
+      assert.ok(found.includes(content(i)), `f${i}.txt: its content is nowhere (${JSON.stringify(found)})`);
+    }
     agent = await spawnAgent(t, dataDir, { stream: false });
     await eventually(async () => new Set((await allEvents(agent, ['ingested'])).filter((e) => e.result === 'ok').map((e) => e.path)).size >= files, 'every file to be ingested', 150_000);
     await check();
-    const leftovers = [...readdirSync(folder), ...readdirSync(join(folder, 'a'))].filter((name) => name.includes('.strata-'));
-    assert.deepEqual(leftovers, [], 'no temporary copy is left');
+    const leftovers = () => [...readdirSync(folder), ...readdirSync(join(folder, 'a'))].filter((name) => name.includes('.strata-'));
+    await eventually(() => leftovers().length === 0, `no copy or hold to be left (${leftovers().slice(0, 3).join(', ')}…)`, 15_000);
   });
 
   it('a migration killed mid-way loses no file: each reads back through Strata, fsck is clean', { timeout: 180_000 }, async (t) => {

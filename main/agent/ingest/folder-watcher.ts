@@ -13,7 +13,8 @@ import { opendir, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { stampOf, type FileStamp } from './file-stamp.js';
 import { Settler } from './settler.js';
-import { isIngestTemp, isStrataPath } from './strata-names.js';
+import { recoverHold } from './original-hold.js';
+import { isStrataPath, parseIngestName } from './strata-names.js';
 
 export interface FolderWatcherOptions {
   root: string;
@@ -64,9 +65,10 @@ export class FolderWatcher {
 
   /**
    * Walks the folder: every file not as Strata left it goes to the settler. At start (and only then: later
-   * walks run while ingests are in flight) the ingest temps a crash left behind are removed too.
+   * walks run while ingests are in flight) what a crash left of ingests is settled too: copies are
+   * removed, holds on originals judged (a later edit is put back in place).
    */
-  async rescan(options: { removeStaleTemps?: boolean } = {}): Promise<number> {
+  async rescan(options: { recoverLeftovers?: boolean } = {}): Promise<number> {
     let found = 0;
     const walk = async (dir: string): Promise<void> => {
       let entries;
@@ -79,8 +81,11 @@ export class FolderWatcher {
         if (this.stopped) return;
         const path = join(dir, entry.name);
         const rel = this.toRelative(path);
-        if (entry.isFile() && isIngestTemp(entry.name)) {
-          if (options.removeStaleTemps === true) await unlink(path).catch(() => undefined);
+        const leftover = entry.isFile() ? parseIngestName(entry.name) : null;
+        if (leftover !== null) {
+          if (options.recoverLeftovers !== true) continue;
+          if (leftover.kind === 'copy') await unlink(path).catch(() => undefined);
+          else if ((await recoverHold(path, join(dir, leftover.base)).catch(() => null)) === 'restored') this.settler.touch(this.toRelative(join(dir, leftover.base)));
         } else if (isStrataPath(rel)) {
           continue;
         } else if (entry.isDirectory()) {

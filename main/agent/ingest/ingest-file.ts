@@ -3,18 +3,19 @@
 // encrypts them), then renames that over the original, atomically. If the original changes meanwhile
 // the copy is thrown away and done again, so an edit made during ingest is never lost.
 
-import { open, stat } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
+import { FILE_OPEN, STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
 import type { ActiveProtection, IngestCandidate } from '../protections/provider.js';
 import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
 import type { IngestLedger } from './ingest-ledger.js';
 import {
-  StackIoError, createThroughStack, deleteThroughStack, openThroughStack, randomSuffix, renameThroughStack, withHandle,
+  StackIoError, createThroughStack, deleteThroughStack, openThroughStack, renameThroughStack, setTimesThroughStack, withHandle,
   writeThroughStack,
 } from './stack-file.js';
-import { ingestTempName, isStrataPath } from './strata-names.js';
+import { holdOriginal, type OriginalHold } from './original-hold.js';
+import { ingestName, isStrataPath } from './strata-names.js';
 
 const CHUNK = 1024 * 1024;
 const HEAD_BYTES = 64;
@@ -27,7 +28,8 @@ export interface IngestTarget {
 }
 
 export type IngestOutcome =
-  | { kind: 'ingested'; attempts: number; size: number }
+  /** `hold`: the original, kept under a second name until its writer has surely finished (see original-hold.ts). */
+  | { kind: 'ingested'; attempts: number; size: number; hold: OriginalHold }
   /** Nothing to do: Strata's own write, gone, not a regular file, or a protection said skip. */
   | { kind: 'unchanged'; reason: string }
   /** It kept changing; the next watcher event brings it back. */
@@ -41,22 +43,25 @@ export async function ingestFile(target: IngestTarget, relativePath: string, sig
   const absolutePath = join(target.root, relativePath);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) return { kind: 'failed', detail: 'cancelled' };
-    const before = await stampIfFile(absolutePath);
-    if (before === null) return { kind: 'unchanged', reason: 'gone or not a regular file' };
+    const stats = await stat(absolutePath).catch(() => null);
+    if (stats === null || !stats.isFile()) return { kind: 'unchanged', reason: 'gone or not a regular file' };
+    const before = stampOf(stats);
     if (target.ledger.isOwn(relativePath, before)) return { kind: 'unchanged', reason: 'written by Strata' };
-    const step = await copyThroughStack(target, relativePath, absolutePath, before, signal);
+    // The times as they were before ingest read the file (reading may move the access time).
+    const times = { atimeMs: stats.atimeMs, mtimeMs: stats.mtimeMs };
+    const step = await copyThroughStack(target, relativePath, absolutePath, before, times, signal);
     if (step.kind === 'retry') continue;
-    return step.kind === 'done' ? { kind: 'ingested', attempts: attempt, size: before.size } : step.outcome;
+    return step.kind === 'done' ? { kind: 'ingested', attempts: attempt, size: before.size, hold: step.hold } : step.outcome;
   }
   return { kind: 'busy', attempts: maxAttempts };
 }
 
-type Step = { kind: 'done' } | { kind: 'retry' } | { kind: 'outcome'; outcome: IngestOutcome };
+type Step = { kind: 'done'; hold: OriginalHold } | { kind: 'retry' } | { kind: 'outcome'; outcome: IngestOutcome };
 
-async function copyThroughStack(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, signal: AbortSignal): Promise<Step> {
+async function copyThroughStack(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, times: { atimeMs: number; mtimeMs: number }, signal: AbortSignal): Promise<Step> {
   const { stack } = target;
   const dir = posix.dirname(relativePath) === '.' ? '' : posix.dirname(relativePath);
-  const tempPath = posix.join(dir, ingestTempName(posix.basename(relativePath), randomSuffix()));
+  const tempPath = posix.join(dir, ingestName(posix.basename(relativePath), 'copy'));
   const source = await open(absolutePath, 'r').catch(() => null);
   if (source === null) return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'gone' } };
   let tempCreated = false;
@@ -87,16 +92,25 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
       await deleteThroughStack(stack, tempPath);
       return { kind: 'retry' };
     }
-    const reopened = await openThroughStack(stack, tempPath);
-    await withHandle(stack, reopened, tempPath, async (handle) => {
+    const reopened = await openThroughStack(stack, tempPath, FILE_OPEN, 0, true);
+    const hold = await withHandle(stack, reopened, tempPath, async (handle) => {
       if (!sameStamp(before, await stampIfFile(absolutePath))) throw new ChangedMeanwhile();
-      await renameThroughStack(stack, handle, relativePath, tempPath);
+      await setTimesThroughStack(stack, handle, times, tempPath);
+      // A writer that still has the original open keeps writing into the hold, not into nothing.
+      const held = await holdOriginal(join(target.root, dir), posix.basename(relativePath), before);
+      try {
+        await renameThroughStack(stack, handle, relativePath, tempPath);
+      } catch (error) {
+        await unlink(held.path).catch(() => undefined);
+        throw error;
+      }
+      return held;
     });
     tempCreated = false;
     // The folder itself is not fsynced: if a crash undoes the rename, the original is still there
     // (it was never touched) and the next start ingests it again. The copy was fsynced above, so a
     // rename that did survive never points at missing data.
-    return { kind: 'done' };
+    return { kind: 'done', hold };
   } catch (error) {
     await source.close().catch(() => undefined);
     if (tempCreated) await deleteThroughStack(stack, tempPath);

@@ -17,13 +17,30 @@ export class IngestLedger {
   private readonly upsert;
   private readonly remove;
 
-  constructor(db: Database, private readonly folderId: string) {
+  constructor(private readonly db: Database, private readonly folderId: string) {
     this.upsert = db.prepare(
       'INSERT INTO agent_ingested (folder_id, path, size, mtime_ms, ino) VALUES (?, ?, ?, ?, ?) ON CONFLICT (folder_id, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, ino = excluded.ino',
     );
     this.remove = db.prepare('DELETE FROM agent_ingested WHERE folder_id = ? AND path = ?');
     const rows = db.prepare('SELECT path, size, mtime_ms, ino FROM agent_ingested WHERE folder_id = ?').all(folderId) as Array<{ path: string; size: number; mtime_ms: number; ino: number }>;
     for (const row of rows) this.stamps.set(row.path, { size: row.size, mtimeMs: row.mtime_ms, ino: row.ino });
+  }
+
+  /**
+   * What the ledger's records were made under (the ingesting protections and their altitudes). When
+   * that changes — encryption turned on for a folder that was only scanned — every record is dropped,
+   * so the next walk takes each file in again under the new protections.
+   */
+  useProtections(key: string): boolean {
+    const settingKey = `agent.ingest-protections.${this.folderId}`;
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(settingKey) as { value: string } | undefined;
+    if (row?.value === key) return false;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM agent_ingested WHERE folder_id = ?').run(this.folderId);
+      this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(settingKey, key);
+    })();
+    this.stamps.clear();
+    return true;
   }
 
   /** The stack started modifying `stream` (a file system's stream object); its current name is asked lazily. */
@@ -59,5 +76,10 @@ export class IngestLedger {
 
   get size(): number {
     return this.stamps.size;
+  }
+
+  /** Streams the stack is writing now (their final stamps are not recorded yet). */
+  get writingCount(): number {
+    return this.writing.size;
   }
 }

@@ -1,7 +1,6 @@
 // Small helpers for the agent's own file I/O through a folder's filter stack: each turns a failed NTSTATUS
 // into a StackIoError naming the operation, the file and the status, and always closes what it opened.
 
-import { randomBytes } from 'node:crypto';
 import {
   FILE_CREATE, FILE_OPEN, FileInformationClass, NT_SUCCESS, statusName, type FileHandle,
   type NTSTATUS,
@@ -19,8 +18,12 @@ function check(status: NTSTATUS, operation: string, relativePath: string): void 
   if (!NT_SUCCESS(status)) throw new StackIoError(operation, relativePath, status);
 }
 
-export async function openThroughStack(stack: FolderStack, relativePath: string, disposition = FILE_OPEN, options = 0): Promise<FileHandle> {
-  const opened = await stack.api.createFile(stack.pathOf(relativePath), { disposition, options });
+/**
+ * `internal`: Strata's own open, which the scan filter does not scan (the agent reopening its own ingest
+ * copy, already scanned as it was written; scanning it again would also need an encrypted folder's key).
+ */
+export async function openThroughStack(stack: FolderStack, relativePath: string, disposition = FILE_OPEN, options = 0, internal = false): Promise<FileHandle> {
+  const opened = await stack.api.createFile(stack.pathOf(relativePath), { disposition, options, internal });
   check(opened.status, 'opening', relativePath);
   return opened.handle!;
 }
@@ -51,15 +54,17 @@ export async function renameThroughStack(stack: FolderStack, handle: FileHandle,
   check((await stack.api.setInformation(handle, FileInformationClass.FileRenameInformation, { replaceIfExists: true, fileName })).status, 'renaming', relativePath);
 }
 
+/** Gives the file the access and write times of the file it stands for (an ingest must not make a cold file look new). */
+export async function setTimesThroughStack(stack: FolderStack, handle: FileHandle, times: { atimeMs: number; mtimeMs: number }, relativePath: string): Promise<void> {
+  const update = { lastAccessTime: times.atimeMs, lastWriteTime: times.mtimeMs };
+  check((await stack.api.setInformation(handle, FileInformationClass.FileBasicInformation, update)).status, 'setting the times of', relativePath);
+}
+
 /** Deletes a file through the stack (best effort: a temp file left behind is swept at the next start). */
 export async function deleteThroughStack(stack: FolderStack, relativePath: string): Promise<boolean> {
-  const opened = await stack.api.createFile(stack.pathOf(relativePath), { disposition: FILE_OPEN });
+  const opened = await stack.api.createFile(stack.pathOf(relativePath), { disposition: FILE_OPEN, internal: true });
   if (!NT_SUCCESS(opened.status)) return false;
   const set = await stack.api.setInformation(opened.handle!, FileInformationClass.FileDispositionInformation, { deleteFile: true });
   const closed = await stack.api.close(opened.handle!);
   return NT_SUCCESS(set.status) && NT_SUCCESS(closed.status);
-}
-
-export function randomSuffix(): string {
-  return randomBytes(6).toString('hex');
 }

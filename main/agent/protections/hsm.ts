@@ -14,6 +14,8 @@ import type { Store } from '../../store/index.js';
 import { folderRelative, type ProtectionContext, type ProtectionProvider } from './provider.js';
 
 const DAY_SECONDS = 24 * 3600;
+// The vault and filters' files, and ingest's copies and holds on originals (see ingest/strata-names.ts).
+const STRATA_GLOBS = ['.strata*', '**/.strata*/**', '.*.strata-ingest-*', '.*.strata-orig-*'];
 
 export const hsmProvider: ProtectionProvider<'hsm'> = {
   kind: 'hsm',
@@ -26,9 +28,13 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
     const folder = setFolderPolicy(context.store.db, context.folder.path, {
       tier: settings.tier,
       minAgeSeconds: settings.minAgeDays * DAY_SECONDS,
+      // Strata reads files itself (ingest, scans on open, crypt's header probes in listings), which moves
+      // access times: in a protected folder only the modification time says a file is cold.
+      ageBasis: 'modification',
       minSize: settings.minSizeBytes,
       include: settings.include,
-      exclude: settings.exclude,
+      // Strata's own files (a vault's key, temporary copies) never go to a tier.
+      exclude: [...settings.exclude, ...STRATA_GLOBS],
     });
     const stubKey = await loadOrCreateStubKey(context.dataDir);
     const { stack } = context;

@@ -3,6 +3,7 @@
 // Policy changes attach and detach protections live; detaching drains the filter's in-flight I/O.
 
 import { existsSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FolderRuntime, JobProgress, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
@@ -13,6 +14,7 @@ import { stampOf } from '../ingest/file-stamp.js';
 import { FolderWatcher } from '../ingest/folder-watcher.js';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file.js';
 import { IngestLedger } from '../ingest/ingest-ledger.js';
+import { HoldJudge } from '../ingest/original-hold.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerWriteTracker } from '../ingest/write-tracker.js';
 import type { FolderRecord } from '../policy/policy-store.js';
@@ -54,9 +56,12 @@ export class LiveFolder {
   private readonly failedTries = new Map<string, number>();
   readonly ledger: IngestLedger;
   private sweptTemps = false;
+  private readonly holds: HoldJudge;
 
   constructor(public record: FolderRecord, private readonly deps: LiveFolderDeps) {
     this.ledger = new IngestLedger(deps.core.store.db, record.id);
+    // A writer quiet for this long after ingest replaced its file is taken to be done with it.
+    this.holds = new HoldJudge(Math.max(2000, 5 * deps.quietMs));
   }
 
   get id(): string {
@@ -72,7 +77,10 @@ export class LiveFolder {
     return this.serial.run(async () => {
       this.record = record;
       if (this.stack === null) return this.startNow();
-      if (options.reattach === true) for (const kind of [...this.attached.keys()]) await this.detach(kind);
+      if (options.reattach === true) {
+        await this.quiesceIngest();
+        for (const kind of [...this.attached.keys()]) await this.detach(kind);
+      }
       await this.reconcile();
       this.deps.changed(this);
     });
@@ -162,9 +170,8 @@ export class LiveFolder {
   }
 
   private async stopNow(): Promise<void> {
-    await this.watcher?.stop();
-    this.watcher = null;
-    this.deps.queue.dropFolder(this.id);
+    await this.quiesceIngest();
+    await this.holds.flush();
     for (const kind of [...this.attached.keys()]) await this.detach(kind);
     if (this.stack !== null) {
       const stack = this.stack;
@@ -173,25 +180,40 @@ export class LiveFolder {
     }
   }
 
-  /** Makes the attached protections and the watcher match the policy. */
+  /**
+   * Makes the attached protections and the watcher match the policy. Ingest pauses while protections
+   * change (no copy goes through a half-changed stack), and if the protections that take files in are
+   * not those the ledger's records were made under, every file is taken in again under the new ones.
+   */
   private async reconcile(): Promise<void> {
     const stack = this.stack!;
-    for (const kind of PROTECTION_KINDS) {
+    const changes = PROTECTION_KINDS.flatMap((kind) => {
       const protection = this.record.policy[kind];
       const wanted = protection?.enabled === true ? this.keyOf(kind, protection) : null;
       const current = this.attached.get(kind);
-      if (current !== undefined && current.key === wanted) continue;
-      if (current !== undefined) await this.detach(kind);
+      return current?.key === wanted || (current === undefined && wanted === null) ? [] : [{ kind, protection, wanted }];
+    });
+    if (changes.length > 0) await this.quiesceIngest();
+    for (const { kind, protection, wanted } of changes) {
+      if (this.attached.has(kind)) await this.detach(kind);
       this.failures.delete(kind);
       if (wanted !== null) await this.attach(kind, protection!, wanted, stack);
     }
-    const ingests = [...this.attached.keys()].some((kind) => this.deps.core.providers[kind].ingests);
-    if (ingests && this.watcher === null) await this.startWatcher();
-    if (!ingests && this.watcher !== null) {
-      await this.watcher.stop();
-      this.watcher = null;
-      this.deps.queue.dropFolder(this.id);
-    }
+    const ingesting = [...this.attached.values()].filter((a) => this.deps.core.providers[a.protection.kind].ingests);
+    this.ledger.useProtections(ingesting.map((a) => `${a.protection.kind}@${a.protection.altitude}`).sort().join(','));
+    if (ingesting.length > 0 && this.watcher === null) await this.startWatcher();
+    if (ingesting.length === 0) await this.quiesceIngest();
+  }
+
+  /** Stops taking files in and waits until nothing of this folder is being ingested or written. */
+  private async quiesceIngest(): Promise<void> {
+    await this.watcher?.stop();
+    this.watcher = null;
+    this.deps.queue.dropFolder(this.id);
+    while (this.deps.queue.pendingFor(this.id) > 0) await sleep(20);
+    // The last copies' stamps are recorded a moment after their handles close (bounded: a user's own
+    // handle open for writing through Strata must not hold this up).
+    for (let waited = 0; this.ledger.writingCount > 0 && waited < 2000; waited += 20) await sleep(20);
   }
 
   private async attach(kind: ProtectionKind, protection: Protection<ProtectionKind>, key: string, stack: FolderStack): Promise<void> {
@@ -227,7 +249,7 @@ export class LiveFolder {
     this.watcher = watcher;
     await watcher.start();
     // Temporary copies are swept once, before this agent's first ingest here: they are a crash's leftovers.
-    await watcher.rescan({ removeStaleTemps: !this.sweptTemps });
+    await watcher.rescan({ recoverLeftovers: !this.sweptTemps });
     this.sweptTemps = true;
   }
 
@@ -249,6 +271,10 @@ export class LiveFolder {
     switch (outcome.kind) {
       case 'ingested':
         this.failedTries.delete(relativePath);
+        this.holds.later(outcome.hold, join(this.record.path, relativePath), () => {
+          log.record({ ...base, action: 'ingested', result: 'skipped', detail: 'the file was written again while it was being taken in; that edit was kept and is taken in again' });
+          this.watcher?.retryLater(relativePath);
+        });
         log.record({ ...base, action: 'ingested', result: 'ok', detail: `${outcome.size} bytes through ${[...this.attached.keys()].join(', ')}` });
         break;
       case 'busy':
