@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import {
   ApiRequestError, POLICY_FORMAT, POLICY_VERSION, formatJsonPath, policyProblems, type AddFolderRequest,
-  type EventRecord, type ImportPolicyRequest, type ImportPolicyResult, type MediaPolicy, type SignatureSet, type Tier,
+  type EventAction, type EventRecord, type ImportPolicyRequest, type ImportPolicyResult, type MediaPolicy, type SignatureSet, type Tier,
   type UnsignedPolicyDocument, type UpdateFolderRequest,
 } from '../../api/index.js';
 import type { EventLog, NewEvent } from '../events/event-log.js';
@@ -102,57 +102,40 @@ export class PolicyService {
   }
 
   setTier(tier: Tier): Tier {
-    return this.change((scope) => {
+    return this.changeShared('tier-changed', () => {
       this.store.setTier(tier);
-      scope.event({ action: 'tier-changed', result: 'ok', detail: `${tier.name} → ${tier.path}` });
-      scope.update({ type: 'shared' });
-      return tier;
+      return { value: tier, detail: `${tier.name} → ${tier.path}` };
     });
   }
 
   removeTier(name: string): Tier {
-    return this.change((scope) => {
-      const tier = this.store.listTiers().find((t) => t.name.toLowerCase() === name.toLowerCase());
-      if (tier === undefined) throw new ApiRequestError('not-found', `no tier is called '${name}'`, '$.name');
-      const users = this.store.listFolders().filter((f) => f.policy.hsm?.settings.tier.toLowerCase() === name.toLowerCase());
-      if (users.length > 0) throw new ApiRequestError('conflict', `tier '${tier.name}' is used by ${users.map((f) => `'${f.name}'`).join(', ')}; change their policy first`, '$.name');
+    return this.changeShared('tier-changed', () => {
+      const tier = this.inUseCheck('tier', this.store.listTiers(), name, (f) => f.policy.hsm?.settings.tier, false);
       this.store.deleteTier(tier.name);
-      scope.event({ action: 'tier-changed', result: 'ok', detail: `${tier.name} removed` });
-      scope.update({ type: 'shared' });
-      return tier;
+      return { value: tier, detail: `${tier.name} removed` };
     });
   }
 
   setSignatureSet(set: SignatureSet): SignatureSet {
-    return this.change((scope) => {
+    return this.changeShared('signature-set-changed', () => {
       this.store.setSignatureSet(set);
-      scope.event({ action: 'signature-set-changed', result: 'ok', detail: `${set.name}: ${set.paths.join(', ')}` });
-      scope.update({ type: 'shared' });
-      return set;
+      return { value: set, detail: `${set.name}: ${set.paths.join(', ')}` };
     });
   }
 
   removeSignatureSet(name: string): SignatureSet {
-    return this.change((scope) => {
-      const set = this.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase());
-      if (set === undefined) throw new ApiRequestError('not-found', `no signature set is called '${name}'`, '$.name');
-      const key = name.toLowerCase();
-      const users = this.store.listFolders().filter((f) => f.policy.scan?.settings.signatureSet.toLowerCase() === key).map((f) => `'${f.name}'`);
-      if (this.store.getMedia().scan.signatureSet.toLowerCase() === key) users.push('the media policy');
-      if (users.length > 0) throw new ApiRequestError('conflict', `signature set '${set.name}' is used by ${users.join(', ')}; change them first`, '$.name');
+    return this.changeShared('signature-set-changed', () => {
+      const usedByMedia = this.store.getMedia().scan.signatureSet.toLowerCase() === name.toLowerCase();
+      const set = this.inUseCheck('signature set', this.store.listSignatureSets(), name, (f) => f.policy.scan?.settings.signatureSet, usedByMedia);
       this.store.deleteSignatureSet(set.name);
-      scope.event({ action: 'signature-set-changed', result: 'ok', detail: `${set.name} removed` });
-      scope.update({ type: 'shared' });
-      return set;
+      return { value: set, detail: `${set.name} removed` };
     });
   }
 
   setMedia(media: MediaPolicy): MediaPolicy {
-    return this.change((scope) => {
+    return this.changeShared('media-policy-changed', () => {
       this.store.setMedia(media);
-      scope.event({ action: 'media-policy-changed', result: 'ok', detail: `scan on mount ${media.scanOnMount ? 'on' : 'off'}, action ${media.scan.action}` });
-      scope.update({ type: 'shared' });
-      return media;
+      return { value: media, detail: `scan on mount ${media.scanOnMount ? 'on' : 'off'}, action ${media.scan.action}` };
     });
   }
 
@@ -188,6 +171,26 @@ export class PolicyService {
       scope.update({ type: 'shared' });
       return { applied: true, changes: plan.changes, warnings: plan.warnings };
     });
+  }
+
+  /** A change to what folders share (tiers, signature sets, media policy): one event, then every folder re-checks. */
+  private changeShared<T>(action: EventAction, apply: () => { value: T; detail: string }): T {
+    return this.change((scope) => {
+      const { value, detail } = apply();
+      scope.event({ action, result: 'ok', detail });
+      scope.update({ type: 'shared' });
+      return value;
+    });
+  }
+
+  /** The named item, unless missing (not-found) or still referred to by a folder or the media policy (conflict). */
+  private inUseCheck<T extends { name: string }>(what: string, items: readonly T[], name: string, refOf: (folder: FolderRecord) => string | undefined, usedByMedia: boolean): T {
+    const item = items.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+    if (item === undefined) throw new ApiRequestError('not-found', `no ${what} is called '${name}'`, '$.name');
+    const users = this.store.listFolders().filter((f) => refOf(f)?.toLowerCase() === name.toLowerCase()).map((f) => `'${f.name}'`);
+    if (usedByMedia) users.push('the media policy');
+    if (users.length > 0) throw new ApiRequestError('conflict', `${what} '${item.name}' is used by ${users.join(', ')}; change them first`, '$.name');
+    return item;
   }
 
   private shared() {
