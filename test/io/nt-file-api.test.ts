@@ -112,6 +112,17 @@ describe('NtFileApi.createFile', () => {
   });
 });
 
+/** A raw device with one file opened on it; the open's own requests are cleared from the log. */
+async function openRawFile() {
+  const io = newIo();
+  const log: string[] = [];
+  rawDevice(io, '\\Device\\Raw', log);
+  const api = new NtFileApi(io);
+  const { handle } = await api.createFile('\\Device\\Raw\\f');
+  log.length = 0;
+  return { io, log, api, handle };
+}
+
 describe('NtFileApi requests', () => {
   it('read returns the bytes the driver reported, write the count it took', async () => {
     const io = newIo();
@@ -127,12 +138,7 @@ describe('NtFileApi requests', () => {
   });
 
   it('bad lengths and offsets get STATUS_INVALID_PARAMETER without an IRP', async () => {
-    const io = newIo();
-    const log: string[] = [];
-    rawDevice(io, '\\Device\\Raw', log);
-    const api = new NtFileApi(io);
-    const { handle } = await api.createFile('\\Device\\Raw\\f');
-    log.length = 0;
+    const { io, log, api, handle } = await openRawFile();
     for (const [length, offset] of [[-1, 0], [1.5, 0], [0x80000000, 0], [1, -1], [1, 0.5]] as const) {
       const result = await api.read(handle!, length, offset);
       assertStatus(result.status, STATUS_INVALID_PARAMETER, `read(${length}, ${offset})`);
@@ -144,12 +150,7 @@ describe('NtFileApi requests', () => {
   });
 
   it('a closed handle gets STATUS_INVALID_HANDLE; close sends cleanup then close, once', async () => {
-    const io = newIo();
-    const log: string[] = [];
-    rawDevice(io, '\\Device\\Raw', log);
-    const api = new NtFileApi(io);
-    const { handle } = await api.createFile('\\Device\\Raw\\f');
-    log.length = 0;
+    const { io, log, api, handle } = await openRawFile();
     assertStatus((await api.close(handle!)).status, STATUS_SUCCESS);
     assert.deepEqual(log, [`${majorFunctionName(IRP_MJ_CLEANUP)} '\\f' mode 1`, `${majorFunctionName(IRP_MJ_CLOSE)} '\\f' mode 1`]);
     assertStatus((await api.close(handle!)).status, STATUS_INVALID_HANDLE);

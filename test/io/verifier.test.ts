@@ -285,15 +285,30 @@ describe('verifier: rule breaks', () => {
   });
 });
 
+/** The lower driver of a legal-pattern case: one that pends (finished later by `finish`) or one that completes at once. */
+function lowerDriver(io: ReturnType<typeof newIo>, lowerPends: boolean, information: number) {
+  const holder = new Holder(io);
+  const device = lowerPends ? holder.device : createDevice(createDriver(io, 'C', completer(STATUS_SUCCESS, information)));
+  return { device, finish: () => { if (lowerPends) holder.complete(STATUS_SUCCESS, information); } };
+}
+
+/** How every legal pattern ends: the creator saw one completion with these bytes and this PendingReturned, nothing leaked. */
+function assertCompletedOnce(io: ReturnType<typeof newIo>, sent: ReturnType<typeof send>, information: number, pendingReturned: boolean): void {
+  const done = onlyCompletion(sent);
+  assertStatus(done.status, STATUS_SUCCESS);
+  assert.equal(done.information, information);
+  assert.equal(done.pendingReturned, pendingReturned);
+  io.assertNoLeakedIrps();
+}
+
 describe('verifier: legal patterns pass', () => {
   it('synchronous forward: the routine signals a KEvent and returns STATUS_MORE_PROCESSING_REQUIRED, the dispatch resumes after the event and completes again', async () => {
     for (const lowerPends of [true, false]) {
       const io = newIo();
       const log: string[] = [];
-      const holder = new Holder(io);
-      const lower = lowerPends ? holder.device : createDevice(createDriver(io, 'C', completer(STATUS_SUCCESS, 100)));
+      const lower = lowerDriver(io, lowerPends, 100);
       let resumed: Promise<void> | null = null;
-      const a = attachFilter(io, 'A', lower, (device, irp) => {
+      const a = attachFilter(io, 'A', lower.device, (device, irp) => {
         const event = new KEvent();
         IoCopyCurrentIrpStackLocationToNext(irp);
         IoSetCompletionRoutine(irp, (_d, _irp, context) => {
@@ -314,24 +329,19 @@ describe('verifier: legal patterns pass', () => {
       });
       const sent = send(io, a, IRP_MJ_READ, { log });
       assertStatus(sent.returned, STATUS_PENDING);
-      if (lowerPends) holder.complete(STATUS_SUCCESS, 100);
+      lower.finish();
       await resumed;
       await sent.done.wait();
       assert.deepEqual(log, ['routine: signal', 'resumed: 100 bytes', 'creator@null']);
-      const done = onlyCompletion(sent);
-      assertStatus(done.status, STATUS_SUCCESS);
-      assert.equal(done.information, 101);
-      assert.equal(done.pendingReturned, true);
-      io.assertNoLeakedIrps();
+      assertCompletedOnce(io, sent, 101, true);
     }
   });
 
   it('marking pending before forwarding and returning STATUS_PENDING whatever the lower driver returned', () => {
     for (const lowerPends of [true, false]) {
       const io = newIo();
-      const holder = new Holder(io);
-      const lower = lowerPends ? holder.device : createDevice(createDriver(io, 'C', completer(STATUS_SUCCESS, 4)));
-      const a = attachFilter(io, 'A', lower, (device, irp) => {
+      const lower = lowerDriver(io, lowerPends, 4);
+      const a = attachFilter(io, 'A', lower.device, (device, irp) => {
         IoMarkIrpPending(irp);
         IoCopyCurrentIrpStackLocationToNext(irp);
         IoCallDriver(lowerOf(device), irp);
@@ -339,50 +349,39 @@ describe('verifier: legal patterns pass', () => {
       });
       const sent = send(io, a, IRP_MJ_READ);
       assertStatus(sent.returned, STATUS_PENDING);
-      if (lowerPends) holder.complete(STATUS_SUCCESS, 4);
-      const done = onlyCompletion(sent);
-      assert.equal(done.information, 4);
-      assert.equal(done.pendingReturned, true);
-      io.assertNoLeakedIrps();
+      lower.finish();
+      assertCompletedOnce(io, sent, 4, true);
     }
   });
 
   it('forward-and-forget with IoSkipCurrentIrpStackLocation', () => {
     for (const lowerPends of [true, false]) {
       const io = newIo();
-      const holder = new Holder(io);
-      const lower = lowerPends ? holder.device : createDevice(createDriver(io, 'C', completer(STATUS_SUCCESS, 5)));
-      const a = attachFilter(io, 'A', lower, skipForwarder());
+      const lower = lowerDriver(io, lowerPends, 5);
+      const a = attachFilter(io, 'A', lower.device, skipForwarder());
       const b = attachFilter(io, 'B', a, skipForwarder());
       const sent = send(io, b, IRP_MJ_WRITE);
       assertStatus(sent.returned, lowerPends ? STATUS_PENDING : STATUS_SUCCESS);
-      if (lowerPends) holder.complete(STATUS_SUCCESS, 5);
-      const done = onlyCompletion(sent);
-      assert.equal(done.information, 5);
-      assert.equal(done.pendingReturned, lowerPends);
-      io.assertNoLeakedIrps();
+      lower.finish();
+      assertCompletedOnce(io, sent, 5, lowerPends);
     }
   });
 
   it('forward-and-post-process with copy and a routine that propagates pending', () => {
     for (const lowerPends of [true, false]) {
       const io = newIo();
-      const holder = new Holder(io);
-      const lower = lowerPends ? holder.device : createDevice(createDriver(io, 'C', completer(STATUS_SUCCESS, 8)));
+      const lower = lowerDriver(io, lowerPends, 8);
       const postProcess: CompletionRoutine = (_device, irp) => {
         if (irp.pendingReturned) IoMarkIrpPending(irp);
         irp.ioStatus.information *= 2;
         return STATUS_SUCCESS;
       };
-      const a = attachFilter(io, 'A', lower, copyForwarder(postProcess));
+      const a = attachFilter(io, 'A', lower.device, copyForwarder(postProcess));
       const b = attachFilter(io, 'B', a, copyForwarder(postProcess));
       const sent = send(io, b, IRP_MJ_READ);
       assertStatus(sent.returned, lowerPends ? STATUS_PENDING : STATUS_SUCCESS);
-      if (lowerPends) holder.complete(STATUS_SUCCESS, 8);
-      const done = onlyCompletion(sent);
-      assert.equal(done.information, 32);
-      assert.equal(done.pendingReturned, lowerPends);
-      io.assertNoLeakedIrps();
+      lower.finish();
+      assertCompletedOnce(io, sent, 32, lowerPends);
     }
   });
 });

@@ -1,5 +1,5 @@
 // `strata status`: where the data lives, the database schema version, and the runtime.
-import { openStore } from '../../store/index.js';
+import { withStore } from '../with-store.js';
 import type { LeafCommand } from '../command.js';
 import { readPackageInfo } from '../package-info.js';
 
@@ -7,8 +7,7 @@ export const statusCommand: LeafCommand = {
   name: 'status',
   summary: 'show the data dir, database schema version and runtime versions',
   run(ctx) {
-    const store = openStore(ctx.dataDir);
-    try {
+    return withStore(ctx.dataDir, (store) => {
       const data = {
         strataVersion: readPackageInfo().version,
         dataDir: ctx.dataDir,
@@ -25,8 +24,6 @@ export const statusCommand: LeafCommand = {
         `Node:            ${data.nodeVersion} (${data.platform})`,
       ].join('\n');
       return { data, text };
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 // `strata tier add|list|remove`: the cold-storage tiers HSM folders release files to, by name.
 
 import { resolve } from 'node:path';
-import { openStore } from '../../store/index.js';
+import { withStore } from '../with-store.js';
 import { addTier, listTiers, removeTier } from '../../../filters/hsm/tier/tier-config.js';
 import type { GroupCommand, LeafCommand } from '../command.js';
 
@@ -11,13 +11,10 @@ const add: LeafCommand = {
   define: (cmd) => cmd.argument('<name>', 'tier name (letters, digits, . _ -)').argument('<folder>', 'where the tier keeps its objects'),
   async run(ctx, { args }) {
     const [name, folder] = args as [string, string];
-    const store = openStore(ctx.dataDir);
-    try {
+    return withStore(ctx.dataDir, async (store) => {
       const tier = await addTier(store.db, name, resolve(folder));
       return { data: tier, text: `Added tier '${tier.name}' at ${tier.location}` };
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
@@ -25,8 +22,7 @@ const list: LeafCommand = {
   name: 'list',
   summary: 'list the tiers, with the folders and stubs that use each',
   run(ctx) {
-    const store = openStore(ctx.dataDir);
-    try {
+    return withStore(ctx.dataDir, (store) => {
       const usage = store.db.prepare(`SELECT t.name AS name,
           (SELECT count(*) FROM hsm_folders f WHERE f.tier = t.name) AS folders,
           (SELECT count(*) FROM hsm_stubs s WHERE s.tier = t.name) AS stubs,
@@ -38,9 +34,7 @@ const list: LeafCommand = {
         ? 'No tiers. Add one with: strata tier add <name> <folder>'
         : tiers.map((tier) => `${tier.name}\t${tier.kind}\t${tier.location}\t${tier.folders} folder(s), ${tier.stubs} stub(s)`).join('\n');
       return { data: tiers, text };
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
@@ -50,13 +44,10 @@ const remove: LeafCommand = {
   define: (cmd) => cmd.argument('<name>', 'tier name'),
   run(ctx, { args }) {
     const [name] = args as [string];
-    const store = openStore(ctx.dataDir);
-    try {
+    return withStore(ctx.dataDir, (store) => {
       removeTier(store.db, name);
       return { data: { removed: name }, text: `Removed tier '${name}' (its folder and objects were left as they are)` };
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 

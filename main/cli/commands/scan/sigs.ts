@@ -2,7 +2,7 @@
 // by `strata scan` when no --db is given. An import that does not load completely changes nothing.
 
 import { resolve } from 'node:path';
-import { openStore } from '../../../store/index.js';
+import { withStore } from '../../with-store.js';
 import { EICAR_SIGNATURE_NAME } from '../../../../filters/scan/engine/builtin-signatures.js';
 import { SignatureLibrary } from '../../../../filters/scan/storage/signature-library.js';
 import { SignatureError } from '../../../../filters/scan/signatures/signature-error.js';
@@ -18,8 +18,7 @@ const importCommand: LeafCommand = {
   define: (cmd) => cmd.argument('<file|dir>', 'a database file, or a folder whose database files are imported'),
   async run(ctx, { args }) {
     const source = resolve(args[0] as string);
-    const store = openStore(ctx.dataDir);
-    try {
+    return withStore(ctx.dataDir, async (store) => {
       const result = await new SignatureLibrary(ctx.dataDir, store.db).import(source).catch((error: unknown) => {
         if (error instanceof SignatureError) throw new CliError(`nothing was imported: ${error.message}`);
         throw error;
@@ -28,9 +27,7 @@ const importCommand: LeafCommand = {
       for (const notice of result.notices.slice(0, NOTICES_SHOWN)) lines.push(`  note: ${notice.file}${notice.line > 0 ? `:${notice.line}` : ''}: ${notice.message}`);
       if (result.notices.length > NOTICES_SHOWN) lines.push(`  … and ${result.notices.length - NOTICES_SHOWN} more skipped`);
       return { data: { imported: result.imported, notices: result.notices }, text: lines.join('\n') };
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
@@ -38,8 +35,7 @@ const listCommand: LeafCommand = {
   name: 'list',
   summary: 'list the imported databases (and the built-in signature)',
   run(ctx) {
-    const store = openStore(ctx.dataDir);
-    try {
+    return withStore(ctx.dataDir, (store) => {
       const databases = new SignatureLibrary(ctx.dataDir, store.db).list();
       const total = databases.reduce((sum, db) => sum + db.signatures, 0);
       const text = [
@@ -48,9 +44,7 @@ const listCommand: LeafCommand = {
         `${total + 1} signature(s) in all${databases.length === 0 ? "; import databases with 'strata sigs import <file|dir>'" : ''}`,
       ].join('\n');
       return { data: { builtin: [EICAR_SIGNATURE_NAME], databases }, text };
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
