@@ -46,6 +46,17 @@ export const IRP_MN_QUERY_DIRECTORY = 0x01;
 
 // File-system control codes carried by IRP_MN_USER_FS_REQUEST.
 export const FSCTL_DISMOUNT_VOLUME = 0x00090020;
+// Strata's own, in the vendor range of function numbers (0x800 and up), METHOD_BUFFERED. Both are honoured
+// only for kernel-mode requestors (a filter's own I/O); a user-mode caller gets STATUS_ACCESS_DENIED.
+// FSCTL_STRATA_TRUST_COPY_SOURCE, CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 0xA01, METHOD_BUFFERED, FILE_ANY_ACCESS):
+//   input = a host directory path (UTF-8); the volume accepts copies from host files below it from now on.
+// FSCTL_STRATA_COPY_FROM_HOST_FILE, CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 0xA02, METHOD_BUFFERED, FILE_WRITE_DATA):
+//   sent on an open file, input = ByteCount (uint64, little-endian) then the source's host path (UTF-8);
+//   the file's content becomes the source's (exactly ByteCount bytes), copied by the host's kernel where it
+//   can (as FSCTL_DUPLICATE_EXTENTS_TO_FILE or an offloaded write would); STATUS_INVALID_DEVICE_REQUEST
+//   where the volume cannot (the caller then copies the bytes itself).
+export const FSCTL_STRATA_TRUST_COPY_SOURCE = 0x00092804;
+export const FSCTL_STRATA_COPY_FROM_HOST_FILE = 0x0009a808;
 
 // Stack-location control flags.
 export const SL_PENDING_RETURNED = 0x01;

@@ -1,7 +1,8 @@
 // IRP_MJ_FILE_SYSTEM_CONTROL. On the control device: IRP_MN_MOUNT_VOLUME recognises the medium, opens a
 // backend and creates the volume device the VPB then points at. On a volume device: FSCTL_DISMOUNT_VOLUME,
 // refused while files are open; otherwise the VPB is unmounted, the IRP completed, and only then the
-// volume device deleted (the verifier forbids deleting a device an IRP is still outstanding on).
+// volume device deleted (the verifier forbids deleting a device an IRP is still outstanding on). The
+// host-copy controls are in fs-copy-from-host.ts.
 
 import {
   DO_DEVICE_INITIALIZING, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_REMOVABLE_MEDIA, FSCTL_DISMOUNT_VOLUME,
@@ -11,6 +12,7 @@ import {
   type Vpb,
 } from '../io/index.js';
 import { FileSystemControl } from './file-system-type.js';
+import { dispatchHostCopyControl, isHostCopyControl } from './fs-copy-from-host.js';
 import { releaseReference } from './fs-cleanup-close.js';
 import { storageSourceOf } from './storage-device.js';
 import { statusOfError } from './volume-error.js';
@@ -24,6 +26,7 @@ export function dispatchFileSystemControl(device: DeviceObject, irp: Irp): NTSTA
   if (extension instanceof FileSystemControl && loc.minorFunction === IRP_MN_MOUNT_VOLUME) return mount(device, extension, irp, loc);
   if (extension instanceof Volume && !extension.dismounted && loc.minorFunction === IRP_MN_USER_FS_REQUEST) {
     if (loc.parameters.fileSystemControl?.fsControlCode === FSCTL_DISMOUNT_VOLUME) return dismount(device, extension, irp, loc);
+    if (isHostCopyControl(loc.parameters.fileSystemControl?.fsControlCode)) return dispatchHostCopyControl(extension, irp, loc);
   }
   return completeIrp(irp, STATUS_INVALID_DEVICE_REQUEST);
 }

@@ -62,6 +62,18 @@ export interface VolumeBackend<S = unknown> {
   rename(stream: S, from: readonly string[], to: readonly string[]): MaybeAsync<void>;
   remove(stream: S, path: readonly string[], directory: boolean): MaybeAsync<void>;
 
+  /**
+   * FSCTL_STRATA_TRUST_COPY_SOURCE: host files below `hostDirectory` may from now on be copied into this
+   * volume's files. Absent where the backend cannot copy host files (the FSCTL is then refused).
+   */
+  trustCopySource?(hostDirectory: string): MaybeAsync<void>;
+  /**
+   * FSCTL_STRATA_COPY_FROM_HOST_FILE: replaces the stream's content with the host file `hostFile` (below a
+   * trusted directory, exactly `byteCount` bytes), in the host's kernel where it can. On failure the
+   * stream's content is undefined: the caller, who asked for it to be replaced, restores it.
+   */
+  copyFromHostFile?(stream: S, hostFile: string, byteCount: number): MaybeAsync<void>;
+
   /** The volume is dismounted. */
   dispose?(): void;
 }

@@ -1,19 +1,16 @@
-// Recalling one stub in place: the content is streamed from the tier into the stub's own file (so
-// every handle already open on it, sharing its stream, sees the data), hashed on the way, fsync'd and
-// given back its times. In-place is safe because nothing is lost meanwhile: the tier keeps the object
+// Recalling one stub in place: the content is copied from the tier into the stub's own file (so every
+// handle already open on it, sharing its stream, sees the data; how: recall-copy.ts), hashed, fsync'd
+// and given back its times. In-place is safe because nothing is lost meanwhile: the tier keeps the object
 // and the journal keeps the stub's bytes until the recall is verified. On any failure (tier unplugged
 // mid-way, wrong hash, cancel) the stub's bytes are written back; after a crash, recovery finishes or
 // undoes the recall.
 
-import { createHash } from 'node:crypto';
-import { NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, type FileBasicInformation } from '../../../main/io/index.js';
+import { NtStatusError, STATUS_FILE_CORRUPT_ERROR, type FileBasicInformation } from '../../../main/io/index.js';
 import type { StubFields } from '../stub/stub-format.js';
 import type { OpenFile } from '../volume/below-io.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
 import { crashPoint } from '../volume/crash-point.js';
-import type { Tier } from '../tier/tier.js';
-
-export const RECALL_CHUNK = 8 << 20;
+import { copyObjectIn } from './recall-copy.js';
 
 export interface RecallRequest {
   readonly path: string;
@@ -51,7 +48,7 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   try {
     const times = await volume.io.basic(file);
     try {
-      const sha256 = await copyIn(volume, tier, fields, file, options);
+      const sha256 = await copyObjectIn(volume, tier, fields, file, options);
       if (sha256 !== fields.sha256) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' does not match the stub's SHA-256; the stub was kept`);
       await volume.io.setTimes(file, times.lastAccessTime, times.lastWriteTime);
       await volume.io.flush(file);
@@ -93,36 +90,6 @@ async function releaseTierCopy(volume: HsmVolume, journalId: number, path: strin
   await volume.deleteObjectIfUnused(path, fields.tier, fields.object, journalId);
   crashPoint('recall-object-deleted');
   volume.journal.finish(journalId);
-}
-
-/**
- * Streams the object into the file. Each turn, three things run at once: the write of the current
- * chunk and the read of the next (both off the main thread) and the hash of the current one.
- */
-async function copyIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: RecallOptions): Promise<string> {
-  const hash = createHash('sha256');
-  const buffers = [new Uint8Array(RECALL_CHUNK), new Uint8Array(RECALL_CHUNK)];
-  let offset = 0;
-  let count = await tier.read(fields.object, 0, RECALL_CHUNK, buffers[0]!);
-  for (let turn = 0; count > 0; turn++) {
-    if (options.signal?.aborted) throw new NtStatusError(STATUS_CANCELLED, `the recall of ${file.path} was cancelled; the stub was kept`);
-    const chunk = buffers[turn % 2]!.subarray(0, count);
-    const nextOffset = offset + count;
-    // The other buffer's chunk was written last turn (awaited): it is free for the read-ahead.
-    const next = nextOffset < fields.size ? tier.read(fields.object, nextOffset, RECALL_CHUNK, buffers[(turn + 1) % 2]!) : Promise.resolve(0);
-    const writing = volume.io.write(file, chunk, offset);
-    // Failures are reported by the awaits below, not as unhandled rejections meanwhile.
-    next.catch(() => {});
-    writing.catch(() => {});
-    hash.update(chunk);
-    await writing;
-    if (turn === 0) crashPoint('recall-writing');
-    offset = nextOffset;
-    options.onProgress?.(offset);
-    count = await next;
-  }
-  await volume.io.setEndOfFile(file, offset);
-  return hash.digest('hex');
 }
 
 export async function restoreStub(volume: HsmVolume, file: OpenFile, stubBytes: Uint8Array, times: Pick<FileBasicInformation, 'lastAccessTime' | 'lastWriteTime'>): Promise<void> {

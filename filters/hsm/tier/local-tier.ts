@@ -153,6 +153,10 @@ export class LocalTier implements Tier {
     }
   }
 
+  hostFileOf(objectId: string): { file: string; directory: string } {
+    return { file: this.pathOf(objectId), directory: join(this.location, 'objects') };
+  }
+
   private pathOf(objectId: string): string {
     return join(this.directoryOf(objectId), objectId);
   }

@@ -29,6 +29,12 @@ export interface Tier {
   verify(objectId: string, sha256: string, signal?: AbortSignal): Promise<boolean>;
   /** Every object id the tier holds. */
   list(): AsyncIterable<string>;
+  /**
+   * Where an object lives as a file of this host, for a copy the host's kernel makes (a recall's
+   * FSCTL_STRATA_COPY_FROM_HOST_FILE): the file and the directory that holds every object. Absent on a
+   * tier that is no local file (a network tier): the recall then streams the object through `read`.
+   */
+  hostFileOf?(objectId: string): { readonly file: string; readonly directory: string };
 }
 
 /** A tier call failed; `status` says why in NT terms, the message says which tier and what. */

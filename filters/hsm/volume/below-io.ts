@@ -4,11 +4,13 @@
 // NtStatusError naming the operation and the path.
 
 import {
-  FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, NT_SUCCESS, NtStatusError,
+  FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN, FSCTL_STRATA_COPY_FROM_HOST_FILE, FSCTL_STRATA_TRUST_COPY_SOURCE,
+  FileInformationClass, NT_SUCCESS, NtStatusError, STATUS_INVALID_DEVICE_REQUEST,
   STATUS_END_OF_FILE, STATUS_NO_MORE_FILES, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName, type CreateParameters, type FileBasicInformation,
   type FileDirectoryInformation, type FileHandle, type FileStandardInformation, type NTSTATUS, type NtFileApi,
 } from '../../../main/io/index.js';
 import type { FilterManager, FltInstance } from '../../../main/fltmgr/index.js';
+import { kernelFsControl } from './kernel-fs-control.js';
 
 export class HsmIoError extends NtStatusError {
   constructor(status: NTSTATUS, readonly operation: string, readonly path: string) {
@@ -143,6 +145,33 @@ export class BelowIo {
     } finally {
       await this.api.close(result.handle!);
     }
+  }
+
+  /**
+   * FSCTL_STRATA_TRUST_COPY_SOURCE, kernel-mode, on `file` (any open of the volume): host files below
+   * `hostDirectory` may be copied in from now on. False when the volume cannot copy host files at all.
+   */
+  async trustCopySource(file: OpenFile, hostDirectory: string): Promise<boolean> {
+    const result = await kernelFsControl(this.manager.io, file.handle, FSCTL_STRATA_TRUST_COPY_SOURCE, new TextEncoder().encode(hostDirectory));
+    if (result.status === STATUS_INVALID_DEVICE_REQUEST) return false;
+    check(result.status, `trust copies from ${hostDirectory} into`, file.path);
+    return true;
+  }
+
+  /**
+   * FSCTL_STRATA_COPY_FROM_HOST_FILE, kernel-mode: `file`'s content becomes the host file's (exactly
+   * `byteCount` bytes), copied by the host's kernel. False when the volume cannot (nothing was done);
+   * a failure part-way leaves the file's content undefined, for the caller to restore.
+   */
+  async copyFromHostFile(file: OpenFile, hostFile: string, byteCount: number): Promise<boolean> {
+    const path = new TextEncoder().encode(hostFile);
+    const input = new Uint8Array(8 + path.length);
+    new DataView(input.buffer).setBigUint64(0, BigInt(byteCount), true);
+    input.set(path, 8);
+    const result = await kernelFsControl(this.manager.io, file.handle, FSCTL_STRATA_COPY_FROM_HOST_FILE, input);
+    if (result.status === STATUS_INVALID_DEVICE_REQUEST) return false;
+    check(result.status, `copy ${hostFile} into`, file.path);
+    return true;
   }
 
   /** fsync of a directory: a rename in it is durable once this returns. */

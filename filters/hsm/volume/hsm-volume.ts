@@ -1,6 +1,7 @@
 // The HSM filter's state on one volume (one protected folder): its policy and tables, its tiers, the
-// stub key, the filter's own I/O below the instance, the create gate, the streams it tracks, and the
-// background work (object clean-up) that tests and the CLI wait for before closing.
+// stub key, the filter's own I/O below the instance, the create gate, the streams it tracks, the host
+// directories the volume was told to take kernel copies from, and the background work (object
+// clean-up) that tests and the CLI wait for before closing.
 
 import type { Database } from 'better-sqlite3';
 import { FltCancelSafeQueue, type FilterManager, type FltInstance } from '../../../main/fltmgr/index.js';
@@ -11,7 +12,7 @@ import { Pins } from '../catalog/pins.js';
 import { StubCatalog } from '../catalog/stub-catalog.js';
 import type { TierRegistry } from '../tier/tier-config.js';
 import type { Tier } from '../tier/tier.js';
-import { BelowIo } from './below-io.js';
+import { BelowIo, type OpenFile } from './below-io.js';
 import { CreateGate } from './create-gate.js';
 import type { HsmEvent, HsmEventSink } from './hsm-events.js';
 import type { StubStream } from '../filter/stub-stream.js';
@@ -39,6 +40,7 @@ export class HsmVolume {
   /** Recovery of the journal left by an earlier run; creates wait for it. */
   ready: Promise<void> = Promise.resolve();
   private readonly background = new Set<Promise<unknown>>();
+  private readonly copySources = new Map<string, Promise<boolean>>();
 
   constructor(readonly manager: FilterManager, readonly instance: FltInstance, readonly settings: HsmVolumeSettings) {
     this.io = new BelowIo(manager, instance);
@@ -67,6 +69,25 @@ export class HsmVolume {
 
   emit(event: HsmEvent): void {
     this.settings.events(event);
+  }
+
+  /**
+   * Whether the volume takes kernel copies from host files below `directory` (a local tier's objects):
+   * told once per directory (FSCTL_STRATA_TRUST_COPY_SOURCE, on `file`), remembered. A refusal other than
+   * "cannot" is not remembered: the recall streams this time and asks again next time.
+   */
+  async trustsCopiesFrom(directory: string, file: OpenFile): Promise<boolean> {
+    let answer = this.copySources.get(directory);
+    if (answer === undefined) {
+      answer = this.io.trustCopySource(file, directory);
+      this.copySources.set(directory, answer);
+    }
+    try {
+      return await answer;
+    } catch {
+      if (this.copySources.get(directory) === answer) this.copySources.delete(directory);
+      return false;
+    }
   }
 
   /** Runs `work` in the background; its failure becomes a warning, never an unhandled rejection. */

@@ -1,6 +1,7 @@
 // The local-directory volume backend: node:fs/promises over a real folder. Every method is
 // asynchronous, so IRPs on a local volume pend and complete when the host I/O settles. Every path is
-// confined to the root (local-confinement.ts) before it is opened or listed.
+// confined to the root (local-confinement.ts) before it is opened or listed. Host-file copies into a
+// stream (an HSM recall from a local tier) are in local-host-copy.ts.
 
 import type { Dirent } from 'node:fs';
 import { chmod, mkdir, open, opendir, readdir, realpath, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import type { EntryInfo, VolumeBackend } from '../volume-backend.js';
 import { VolumeError } from '../volume-error.js';
 import { isValidComponent } from '../volume-path.js';
 import { LocalConfinement } from './local-confinement.js';
+import { LocalHostCopy } from './local-host-copy.js';
 import { entryOfStats } from './local-entry.js';
 import { LocalStream } from './local-stream.js';
 
@@ -20,9 +22,11 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
   /** Follows the host: Linux names are case-sensitive; Windows and macOS volumes usually are not. */
   readonly caseSensitive = process.platform !== 'win32' && process.platform !== 'darwin';
   private readonly confinement: LocalConfinement;
+  private readonly hostCopy: LocalHostCopy;
 
   constructor(realRoot: string) {
     this.confinement = new LocalConfinement(realRoot);
+    this.hostCopy = new LocalHostCopy(realRoot);
   }
 
   async lookup(path: readonly string[]): Promise<EntryInfo | null> {
@@ -33,7 +37,8 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
 
   async open(path: readonly string[], entry: EntryInfo): Promise<LocalStream> {
     if (entry.directory) return NO_HANDLE;
-    return new LocalStream(await openForUpdate(await this.existing(path)));
+    const { handle, writable } = await openForUpdate(await this.existing(path));
+    return new LocalStream(handle, writable);
   }
 
   async createFile(path: readonly string[]): Promise<LocalStream> {
@@ -160,6 +165,14 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     }
   }
 
+  trustCopySource(hostDirectory: string): Promise<void> {
+    return this.hostCopy.trust(hostDirectory);
+  }
+
+  copyFromHostFile(stream: LocalStream, hostFile: string, byteCount: number): Promise<void> {
+    return this.hostCopy.copy(stream, hostFile, byteCount);
+  }
+
   /** The confined, resolved host path of an entry that must exist. */
   private async existing(path: readonly string[]): Promise<string> {
     const real = await this.confinement.resolve(path);
@@ -173,12 +186,12 @@ function lastName(path: readonly string[]): string {
 }
 
 /** Opens read-write, or read-only when the host refuses writing (a read-only file still opens). */
-async function openForUpdate(hostPath: string): Promise<FileHandle> {
+async function openForUpdate(hostPath: string): Promise<{ handle: FileHandle; writable: boolean }> {
   try {
-    return await open(hostPath, 'r+');
+    return { handle: await open(hostPath, 'r+'), writable: true };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
-    return open(hostPath, 'r');
+    return { handle: await open(hostPath, 'r'), writable: false };
   }
 }

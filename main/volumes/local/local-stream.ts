@@ -7,7 +7,8 @@ import type { FileHandle } from 'node:fs/promises';
 export class LocalStream {
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly handle: FileHandle | null) {}
+  /** `writable`: the host file was opened for writing (a read-only file opens read-only). */
+  constructor(readonly handle: FileHandle | null, readonly writable = handle !== null) {}
 
   serialize<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.tail.then(operation);

@@ -1,0 +1,118 @@
+// How a recall puts the object's bytes into the stub's own file, returning the SHA-256 of what it put
+// there. Offloaded when the tier exposes the object as a host file and the volume can copy one: an
+// FSCTL_STRATA_COPY_FROM_HOST_FILE goes down the stack below the HSM (through any filter below, to the
+// volume), whose kernel copy runs on one core while the object is hashed on the other; the object is
+// immutable and content-addressed, so its hash is the hash of the copy, whose size the volume checks.
+// Otherwise (a network tier, an in-memory volume) streamed: chunks read from the tier, hashed and
+// written through the stack, the write of one, the read of the next and the hash running at once.
+
+import { createHash } from 'node:crypto';
+import { NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR } from '../../../main/io/index.js';
+import type { StubFields } from '../stub/stub-format.js';
+import type { Tier } from '../tier/tier.js';
+import type { OpenFile } from '../volume/below-io.js';
+import { crashPoint } from '../volume/crash-point.js';
+import type { HsmVolume } from '../volume/hsm-volume.js';
+
+/** Streamed writes: large, so that the per-request cost through the stack and the host vanishes. */
+export const RECALL_CHUNK = 16 << 20;
+/** Reads that feed the hash beside an offloaded copy. */
+const HASH_CHUNK = 8 << 20;
+
+export interface CopyOptions {
+  readonly signal?: AbortSignal;
+  /** Bytes copied (or, beside an offloaded copy, verified) so far. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/** Fills `file` with the object and returns the SHA-256 of the bytes it now holds (to compare with the stub's). */
+export async function copyObjectIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<string> {
+  const host = tier.hostFileOf?.(fields.object);
+  if (host !== undefined && (await volume.trustsCopiesFrom(host.directory, file))) {
+    const sha256 = await offloadedCopy(volume, tier, fields, file, host.file, options);
+    if (sha256 !== null) return sha256;
+  }
+  return streamedCopy(volume, tier, fields, file, options);
+}
+
+/** The kernel copy and the hash at once; null when the volume turned the copy down (nothing done). */
+async function offloadedCopy(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, hostFile: string, options: CopyOptions): Promise<string | null> {
+  const copying = volume.io.copyFromHostFile(file, hostFile, fields.size);
+  // Failures are reported by the await below, not as unhandled rejections meanwhile.
+  copying.catch(() => {});
+  let sha256: string;
+  try {
+    sha256 = await hashObject(tier, fields, file, options);
+  } catch (error) {
+    // The file must not change after the caller restores the stub: the copy ends first.
+    await copying.catch(() => {});
+    throw error;
+  }
+  let copied: boolean;
+  try {
+    copied = await copying;
+  } catch (error) {
+    // A tier that went away under the copy is reported as such (offline), not as the volume's I/O error.
+    await tier.connect();
+    throw error;
+  }
+  if (!copied) return null;
+  crashPoint('recall-writing');
+  const size = (await volume.io.standard(file)).endOfFile;
+  if (size !== fields.size) throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `the copy of ${file.path} from tier '${tier.name}' is ${size} bytes, the stub says ${fields.size}`);
+  return sha256;
+}
+
+/** The object's SHA-256, read through the tier (a vanished tier fails the next read); read-ahead overlaps the hash. */
+async function hashObject(tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<string> {
+  const hash = createHash('sha256');
+  const buffers = [new Uint8Array(HASH_CHUNK), new Uint8Array(HASH_CHUNK)];
+  let offset = 0;
+  let count = await tier.read(fields.object, 0, HASH_CHUNK, buffers[0]!);
+  for (let turn = 0; count > 0; turn++) {
+    checkCancel(options, file);
+    const nextOffset = offset + count;
+    const next = nextOffset < fields.size ? tier.read(fields.object, nextOffset, HASH_CHUNK, buffers[(turn + 1) % 2]!) : Promise.resolve(0);
+    next.catch(() => {});
+    hash.update(buffers[turn % 2]!.subarray(0, count));
+    offset = nextOffset;
+    options.onProgress?.(offset);
+    count = await next;
+  }
+  checkCancel(options, file);
+  return hash.digest('hex');
+}
+
+/**
+ * Streams the object into the file. Each turn, three things run at once: the write of the current
+ * chunk and the read of the next (both off the main thread) and the hash of the current one.
+ */
+async function streamedCopy(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<string> {
+  const hash = createHash('sha256');
+  const chunkSize = Math.max(1, Math.min(RECALL_CHUNK, fields.size));
+  const buffers = [new Uint8Array(chunkSize), new Uint8Array(chunkSize)];
+  let offset = 0;
+  let count = await tier.read(fields.object, 0, chunkSize, buffers[0]!);
+  for (let turn = 0; count > 0; turn++) {
+    checkCancel(options, file);
+    const chunk = buffers[turn % 2]!.subarray(0, count);
+    const nextOffset = offset + count;
+    // The other buffer's chunk was written last turn (awaited): it is free for the read-ahead.
+    const next = nextOffset < fields.size ? tier.read(fields.object, nextOffset, chunkSize, buffers[(turn + 1) % 2]!) : Promise.resolve(0);
+    const writing = volume.io.write(file, chunk, offset);
+    next.catch(() => {});
+    writing.catch(() => {});
+    hash.update(chunk);
+    await writing;
+    if (turn === 0) crashPoint('recall-writing');
+    offset = nextOffset;
+    options.onProgress?.(offset);
+    count = await next;
+  }
+  await volume.io.setEndOfFile(file, offset);
+  return hash.digest('hex');
+}
+
+function checkCancel(options: CopyOptions, file: OpenFile): void {
+  if (options.signal?.aborted) throw new NtStatusError(STATUS_CANCELLED, `the recall of ${file.path} was cancelled; the stub was kept`);
+}
