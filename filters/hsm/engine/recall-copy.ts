@@ -12,6 +12,7 @@ import type { StubFields } from '../stub/stub-format.js';
 import type { Tier } from '../tier/tier.js';
 import type { OpenFile } from '../volume/below-io.js';
 import { crashPoint } from '../volume/crash-point.js';
+import type { RecallCopy } from '../volume/hsm-events.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
 
 /** Streamed writes: large, so that the per-request cost through the stack and the host vanishes. */
@@ -25,14 +26,14 @@ export interface CopyOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-/** Fills `file` with the object and returns the SHA-256 of the bytes it now holds (to compare with the stub's). */
-export async function copyObjectIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<string> {
+/** Fills `file` with the object; returns the SHA-256 of the bytes it now holds (to compare with the stub's) and how they came. */
+export async function copyObjectIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<{ sha256: string; copy: RecallCopy }> {
   const host = tier.hostFileOf?.(fields.object);
   if (host !== undefined && (await volume.trustsCopiesFrom(host.directory, file))) {
     const sha256 = await offloadedCopy(volume, tier, fields, file, host.file, options);
-    if (sha256 !== null) return sha256;
+    if (sha256 !== null) return { sha256, copy: 'offloaded' };
   }
-  return streamedCopy(volume, tier, fields, file, options);
+  return { sha256: await streamedCopy(volume, tier, fields, file, options), copy: 'streamed' };
 }
 
 /** The kernel copy and the hash at once; null when the volume turned the copy down (nothing done). */

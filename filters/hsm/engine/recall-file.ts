@@ -8,6 +8,7 @@
 import { NtStatusError, STATUS_FILE_CORRUPT_ERROR, type FileBasicInformation } from '../../../main/io/index.js';
 import type { StubFields } from '../stub/stub-format.js';
 import type { OpenFile } from '../volume/below-io.js';
+import type { RecallCopy } from '../volume/hsm-events.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
 import { crashPoint } from '../volume/crash-point.js';
 import { copyObjectIn } from './recall-copy.js';
@@ -32,7 +33,7 @@ export interface RecallOptions {
   readonly releaseCopyInBackground?: boolean;
 }
 
-export async function recallInPlace(volume: HsmVolume, request: RecallRequest, options: RecallOptions = {}): Promise<void> {
+export async function recallInPlace(volume: HsmVolume, request: RecallRequest, options: RecallOptions = {}): Promise<{ copy: RecallCopy }> {
   const { path, fields, stubBytes } = request;
   const tier = volume.tier(fields.tier);
   await tier.connect(options.signal);
@@ -45,10 +46,13 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   });
   crashPoint('recall-started');
   const file = await volume.io.open(path);
+  let copy: RecallCopy;
   try {
     const times = await volume.io.basic(file);
     try {
-      const sha256 = await copyObjectIn(volume, tier, fields, file, options);
+      const copied = await copyObjectIn(volume, tier, fields, file, options);
+      ({ copy } = copied);
+      const { sha256 } = copied;
       if (sha256 !== fields.sha256) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' does not match the stub's SHA-256; the stub was kept`);
       await volume.io.setTimes(file, times.lastAccessTime, times.lastWriteTime);
       await volume.io.flush(file);
@@ -70,6 +74,7 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   const release = releaseTierCopy(volume, journalId, path, fields);
   if (options.releaseCopyInBackground) volume.track(path, release);
   else await release;
+  return { copy };
 }
 
 /** The file holds its content again: its row goes, then the tier copy if unused, then the journal entry. */

@@ -30,7 +30,7 @@ async function runRecall(volume: HsmVolume, stream: StubStream): Promise<void> {
   const { path, fields, bytes } = stream;
   volume.emit({ kind: 'recall-started', path, size: fields!.size });
   try {
-    await recallInPlace(volume, { path, fields: fields!, stubBytes: bytes }, {
+    const { copy } = await recallInPlace(volume, { path, fields: fields!, stubBytes: bytes }, {
       signal: abort.signal,
       releaseCopyInBackground: true,
       onProgress: (done) => {
@@ -39,7 +39,7 @@ async function runRecall(volume: HsmVolume, stream: StubStream): Promise<void> {
       },
     });
     stream.state = 'local';
-    volume.emit({ kind: 'recall-done', path, size: fields!.size });
+    volume.emit({ kind: 'recall-done', path, size: fields!.size, copy });
     resumeWaiters(volume, stream);
   } catch (error) {
     const failure = failureOf(error, path);
