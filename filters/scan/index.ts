@@ -31,6 +31,12 @@ export interface ScanFilterOptions {
   /** Where infected content goes before it is removed (the quarantine store). */
   readonly sink?: InfectionSink | null;
   readonly onEvent?: (event: ScanEvent) => void;
+  /**
+   * Detections the user allowed (volume, volume-relative path, signature): an existing file found
+   * infected with an allowed signature is treated as clean when it is opened or scanned. Writes are
+   * still scanned: new content is never allowed in advance.
+   */
+  readonly isAllowed?: (volume: string, path: string, signature: string) => boolean;
   /** Called with the result of the scan run when a removable volume is mounted. */
   readonly onMediaScanned?: (result: VolumeScanResult) => void;
   /** Folder for the undo journals of files being overwritten (default: the OS temp folder). */
@@ -61,6 +67,7 @@ export function registerScanFilter(manager: FilterManager, options: ScanFilterOp
     policy: { ...DEFAULT_SCAN_POLICY, ...options.policy },
     sink: options.sink ?? null,
     emit: options.onEvent ?? (() => {}),
+    isAllowed: options.isAllowed ?? (() => false),
     stagingDir: options.stagingDir ?? join(tmpdir(), `strata-scan-staging-${process.getuid?.() ?? 'user'}`),
     filter: null,
   };

@@ -9,6 +9,10 @@ import {
 import type { AgentCore } from './agent-core.js';
 import { createFolderVault } from './protections/crypt.js';
 import type { FolderRecord } from './policy/policy-store.js';
+import { deleteQuarantined, itemOf, restoreQuarantined, withQuarantine } from './quarantine/quarantine-service.js';
+import type { FolderScans } from './runtime/folder-scans.js';
+import type { LiveFolder } from './runtime/live-folder.js';
+import type { ProtectionPause } from './runtime/protection-pause.js';
 
 /** What only a running agent knows: folders' live state and the agent's status. */
 export interface RuntimeView {
@@ -21,6 +25,12 @@ export interface RuntimeView {
   refresh(folderId: string): Promise<void>;
   /** Resolves once every policy change made so far is live. */
   whenApplied(): Promise<void>;
+  /** The running folder with this id, or null. */
+  liveFolder(folderId: string): LiveFolder | null;
+  /** The running folder with this id; 'not-found' when it is not running here. */
+  live(folderId: string): LiveFolder;
+  readonly scans: FolderScans;
+  readonly pause: ProtectionPause;
 }
 
 export type Handlers = { [N in OperationName]: (request: ParsedRequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>> };
@@ -34,6 +44,7 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
     await runtime?.whenApplied();
     return result;
   };
+  const liveOf = (folder: string): LiveFolder => needsAgent(runtime, core).live(policy.folder(folder).id);
   return {
     status: () => needsAgent(runtime, core).status(),
     runJobs: async ({ folder, protection }) => ({ ran: await needsAgent(runtime, core).runJobs(policy.folder(folder).id, protection) }),
@@ -72,9 +83,55 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
       return log.query({ ...query, folder });
     },
     pruneEvents: ({ olderThan }) => ({ deleted: log.prune(new Date(olderThan)) }),
+    listQuarantine: () => withQuarantine(core, (quarantine) => {
+      const folders = policy.store.listFolders();
+      return { items: quarantine.list().reverse().map((entry) => itemOf(entry, folders)) };
+    }),
+    restoreQuarantined: (request) => restoreQuarantined(core, runtime, request),
+    deleteQuarantined: ({ id }) => deleteQuarantined(core, id),
+    startScan: ({ folder }) => {
+      const agent = needsAgent(runtime, core);
+      return agent.scans.start(agent.live(policy.folder(folder).id));
+    },
+    cancelScan: ({ id }) => needsAgent(runtime, core).scans.cancel(id),
+    listScans: () => ({ scans: needsAgent(runtime, core).scans.list() }),
+    listFiles: async ({ folder, path }) => {
+      const live = liveOf(folder);
+      const inside = insidePath(path);
+      return { folderId: live.id, path: inside, entries: await live.listFiles(inside) };
+    },
+    coldStorageStatus: async ({ folder }) => {
+      const live = liveOf(folder);
+      return { folderId: live.id, ...(await live.coldStorage().status()) };
+    },
+    pinFile: async ({ folder, path }) => {
+      const live = liveOf(folder);
+      const inside = insidePath(path);
+      const result = await live.coldStorage().pin(inside);
+      log.record({ folderId: live.id, folderName: live.record.name, path: inside, action: 'pinned', result: 'ok', detail: `kept local${result.recalled ? '; brought back from cold storage first' : ''}` });
+      return { path: inside, ...result };
+    },
+    unpinFile: async ({ folder, path }) => {
+      const live = liveOf(folder);
+      const inside = insidePath(path);
+      const removed = await live.coldStorage().unpin(inside);
+      if (removed) log.record({ folderId: live.id, folderName: live.record.name, path: inside, action: 'unpinned', result: 'ok', detail: 'later migrations may move it again' });
+      return { path: inside, pinned: false, recalled: false };
+    },
+    recallFile: async ({ folder, path }) => {
+      const inside = insidePath(path);
+      return { path: inside, ...(await liveOf(folder).coldStorage().recall(inside)) };
+    },
+    pauseProtection: ({ minutes }) => needsAgent(runtime, core).pause.pause(minutes * 60_000),
+    resumeProtection: () => needsAgent(runtime, core).pause.resume(),
     exportPolicy: () => policy.exportDocument(),
     importPolicy: (request) => applied(() => policy.importDocument(request)),
   };
+}
+
+/** "docs//a.txt", "./docs/a.txt", "docs\\a.txt" → "docs/a.txt"; "" is the folder itself. */
+function insidePath(path: string): string {
+  return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.').join('/');
 }
 
 function needsAgent(runtime: RuntimeView | null, core: AgentCore): RuntimeView {

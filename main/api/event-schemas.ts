@@ -12,6 +12,7 @@ export const EventAction = z.enum([
   'migrated', 'recalled', 'locked', 'unlocked',
   'medium-mounted', 'medium-removed', 'medium-scanned',
   'signatures-reloaded', 'job-run', 'error',
+  'folder-scanned', 'restored', 'quarantine-deleted', 'pinned', 'unpinned', 'protection-paused', 'protection-resumed',
 ]);
 export type EventAction = z.infer<typeof EventAction>;
 

@@ -10,6 +10,10 @@ import { AbsolutePath, RefName, Timestamp } from './names.js';
 import { ImportPolicyRequest, ImportPolicyResult, PolicyDocument } from './policy-document.js';
 import { ProtectionKind } from './policy-schemas.js';
 import { MediaPolicy, SignatureSet, Tier } from './shared-policy-schemas.js';
+import { ColdStorageStatus, FileRef, FolderListing, ListFilesRequest, PinResult, RecallResult } from './folder-files-schemas.js';
+import { PauseRequest, PauseState } from './pause-schemas.js';
+import { QuarantineItem, QuarantineList, QuarantineRef, RestoreQuarantinedRequest, RestoreQuarantinedResult } from './quarantine-schemas.js';
+import { ScanList, ScanRef, ScanReport, StartScanRequest } from './scan-schemas.js';
 import { JobProgress } from './stream-schemas.js';
 
 const Empty = z.strictObject({});
@@ -24,6 +28,8 @@ export const AgentStatus = z.strictObject({
   jobs: z.array(JobProgress),
   mediaRoots: z.array(z.string()),
   media: z.array(z.strictObject({ path: AbsolutePath, state: z.enum(['mounted', 'scanning', 'scanned', 'failed']), message: z.string().nullable() })),
+  /** Whether on-access protection is paused, and until when. */
+  pause: PauseState,
 });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
@@ -53,6 +59,23 @@ export const operations = {
     z.strictObject({ folder: FolderRef.shape.folder, protection: ProtectionKind }),
     z.strictObject({ ran: z.int().min(0) }),
   ),
+  listQuarantine: operation('what the scan filter put in quarantine', Empty, QuarantineList),
+  restoreQuarantined: operation(
+    'put a quarantined file back where it was (through its folder, allowed there from now on); never over an existing file unless told',
+    RestoreQuarantinedRequest,
+    RestoreQuarantinedResult,
+  ),
+  deleteQuarantined: operation('delete a quarantined file for good', QuarantineRef, QuarantineItem),
+  startScan: operation("scan every file of a folder now, through its stack (answers at once; follow the job)", StartScanRequest, ScanReport),
+  cancelScan: operation('stop a running folder scan', ScanRef, ScanReport),
+  listScans: operation('folder scans running and recently ended, newest first', Empty, ScanList),
+  listFiles: operation("one directory of a folder through Strata: plaintext sizes, files in cold storage flagged", ListFilesRequest, FolderListing),
+  coldStorageStatus: operation("a folder's files and bytes kept local and in its cold tier", FolderRef, ColdStorageStatus),
+  pinFile: operation('keep a file (or everything below a directory) local; brings it back first if it was moved', FileRef, PinResult),
+  unpinFile: operation('let later migrations move a pinned file again', FileRef, PinResult),
+  recallFile: operation('bring a file back from cold storage now', FileRef, RecallResult),
+  pauseProtection: operation('pause on-access virus scanning for a while; it resumes by itself', PauseRequest, PauseState),
+  resumeProtection: operation('resume paused protection now', Empty, PauseState),
   exportPolicy: operation('the whole policy as a document', Empty, PolicyDocument),
   importPolicy: operation('validate, diff and apply a policy document', ImportPolicyRequest, ImportPolicyResult),
 } as const;

@@ -6,7 +6,7 @@ import { EventRecord } from './event-schemas.js';
 import { Folder } from './folder-schemas.js';
 import { Timestamp } from './names.js';
 
-export const JobKind = z.enum(['ingest', 'media-scan', 'migration', 'signature-reload', 'auto-lock', 'rescan']);
+export const JobKind = z.enum(['ingest', 'media-scan', 'migration', 'signature-reload', 'auto-lock', 'rescan', 'folder-scan']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobProgress = z.strictObject({
@@ -18,6 +18,8 @@ export const JobProgress = z.strictObject({
   /** Unknown while work is still arriving (a file storm). */
   total: z.int().min(0).nullable(),
   failed: z.int().min(0),
+  /** Bytes processed so far, for work measured in bytes as well as files (a folder scan). */
+  bytes: z.int().min(0).optional(),
   finished: z.boolean(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;

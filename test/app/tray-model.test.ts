@@ -17,7 +17,7 @@ function runtime(change: Partial<FolderRuntime> = {}): FolderRuntime {
 
 function status(folders: Array<[string, FolderRuntime]>): AgentStatus {
   return {
-    version: 'test', pid: 1, dataDir: '/d', startedAt: new Date(0).toISOString(), jobs: [], mediaRoots: [], media: [],
+    version: 'test', pid: 1, dataDir: '/d', startedAt: new Date(0).toISOString(), jobs: [], mediaRoots: [], media: [], pause: { paused: false, since: null, until: null },
     folders: folders.map(([name, r], i) => ({ id: String(i), name, runtime: r })),
   };
 }

@@ -43,11 +43,15 @@ export async function checkFile(context: ScanFilterContext, instance: FltInstanc
     const canonical = await currentName(context.manager, file.handle.fileObject);
     const cache = verdictCacheOf(instance);
     const generation = context.engine.generation;
+    const volume = instance.volume.name;
+    const allowed = (found: string | null) => found !== null && context.isAllowed(volume, canonical, found);
     const hit = cache.get(canonical, info.size, info.lastWriteTime, generation);
-    if (hit !== null) return { signature: hit.signature, skipped: null, cached: true, bytes: 0 };
+    if (hit !== null) return { signature: allowed(hit.signature) ? null : hit.signature, skipped: null, cached: true, bytes: 0 };
 
     const verdict = await scanContent(context.engine.database, file.source(info.size), { limits: context.policy.limits, ...(options.signal ? { signal: options.signal } : {}) });
-    const signature = verdict.detection?.name ?? null;
+    const found = verdict.detection?.name ?? null;
+    // A detection the user allowed on this very file (restored from quarantine) is not acted on again.
+    const signature = allowed(found) ? null : found;
     if (signature === null) {
       cache.set(canonical, { size: info.size, lastWriteTime: info.lastWriteTime, generation, signature });
     } else {

@@ -17,6 +17,8 @@ export interface ScanFilterContext {
   policy: ScanPolicy;
   readonly sink: InfectionSink | null;
   readonly emit: (event: ScanEvent) => void;
+  /** A detection the user allowed on this file (a restored quarantine item): treated as clean. */
+  readonly isAllowed: (volume: string, path: string, signature: string) => boolean;
   /** Where undo journals are kept (private temp files). */
   readonly stagingDir: string;
   /** Set right after registration. */

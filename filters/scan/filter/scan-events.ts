@@ -4,8 +4,8 @@
 import type { ByteSource } from '../source/byte-source.js';
 
 export type ScanEventKind = 'threat-found' | 'blocked' | 'quarantined' | 'scanned';
-/** Where the detection happened: a write, an open, the final verdict at cleanup, a medium scan. */
-export type ScanEventOrigin = 'write' | 'open' | 'cleanup' | 'media';
+/** Where the detection happened: a write, an open, the final verdict at cleanup, a medium scan, a folder scan on request. */
+export type ScanEventOrigin = 'write' | 'open' | 'cleanup' | 'media' | 'scan';
 
 export interface ScanEvent {
   readonly kind: ScanEventKind;

@@ -5,7 +5,7 @@
 
 import { open, stat, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { FILE_OPEN, STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
+import { FILE_CREATE, FILE_OPEN, STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
 import type { ActiveProtection, IngestCandidate } from '../protections/provider.js';
 import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
@@ -25,6 +25,12 @@ export interface IngestTarget {
   readonly stack: FolderStack;
   readonly ledger: IngestLedger;
   readonly protections: () => readonly ActiveProtection[];
+  /**
+   * Whether the file is exactly what the user restored from quarantine at that path (allowed there):
+   * it is then copied as Strata's own I/O, which the scan filter does not scan, so it is not quarantined
+   * again; the crypt filter still encrypts it.
+   */
+  readonly restored?: (relativePath: string, absolutePath: string) => Promise<boolean>;
 }
 
 export type IngestOutcome =
@@ -74,7 +80,8 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
       target.ledger.record(relativePath, before);
       return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'already in its protected form' } };
     }
-    const temp = await createThroughStack(stack, tempPath);
+    const unscanned = (await target.restored?.(relativePath, absolutePath)) === true;
+    const temp = unscanned ? await openThroughStack(stack, tempPath, FILE_CREATE, 0, true) : await createThroughStack(stack, tempPath);
     tempCreated = true;
     await withHandle(stack, temp, tempPath, async (handle) => {
       for (let offset = 0; ; ) {

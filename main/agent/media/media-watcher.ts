@@ -108,11 +108,11 @@ export class MediaWatcher {
       id: `media-scan:${medium.path}`, kind: 'media-scan', folderId: null, label: `scanning ${medium.path}`, done, total: null, failed, finished,
     });
     // The first open through the stack mounts the medium's volume; the scan filter attaches at the mount.
-    const result = await medium.protection.scanVolume!({ signal: medium.abort.signal, onProgress: (files, infected) => this.options.progress(job(files, infected, false)) });
-    this.options.progress(job(result.files, result.infected.length, true));
+    const result = await medium.protection.scanVolume!({ signal: medium.abort.signal, origin: 'media', onProgress: (p) => this.options.progress(job(p.files, p.infected, false)) });
+    this.options.progress(job(result.files, result.infected, true));
     medium.state = 'scanned';
     medium.message = describeScan(result);
-    this.record(medium, 'medium-scanned', result.infected.length > 0 ? 'infected' : result.cancelled ? 'skipped' : 'ok', medium.message);
+    this.record(medium, 'medium-scanned', result.infected > 0 ? 'infected' : result.cancelled ? 'skipped' : 'ok', medium.message);
   }
 
   private async unmount(path: string, removed = true): Promise<void> {
@@ -132,8 +132,8 @@ export class MediaWatcher {
 }
 
 function describeScan(result: VolumeScanSummary): string {
-  const parts = [`${result.files} file(s) scanned`, `${result.infected.length} infected`, `${result.errors} unreadable`];
+  const parts = [`${result.files} file(s) scanned`, `${result.infected} infected`, `${result.errors} unreadable`];
   if (result.cancelled) parts.push('cancelled');
-  if (result.infected.length > 0) parts.push(`threats: ${result.infected.slice(0, 5).map((i) => `${i.path} (${i.signature})`).join(', ')}${result.infected.length > 5 ? ', …' : ''}`);
+  if (result.infected > 0) parts.push(`threats: ${result.threats.slice(0, 5).map((i) => `${i.path} (${i.signature})`).join(', ')}${result.threats.length > 5 ? ', …' : ''}`);
   return parts.join(', ');
 }

@@ -11,6 +11,7 @@ import { migrateFolder } from '../../../filters/hsm/engine/migrate-folder.js';
 import { loadOrCreateStubKey } from '../../../filters/hsm/stub/stub-key.js';
 import { addTier, findTier } from '../../../filters/hsm/tier/tier-config.js';
 import type { Store } from '../../store/index.js';
+import { coldStorageControl } from './cold-storage-control.js';
 import { folderRelative, type ProtectionContext, type ProtectionProvider } from './provider.js';
 
 const DAY_SECONDS = 24 * 3600;
@@ -38,7 +39,18 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
     });
     const stubKey = await loadOrCreateStubKey(context.dataDir);
     const { stack } = context;
-    const hsm = registerHsmFilter(stack.manager, { db: context.store.db, stubKey, altitude: protection.altitude, events: (event) => recordHsmEvent(context, event) });
+    // The latest failure per path, so an explicit recall can say what the filter said.
+    const failures = new Map<string, Extract<HsmEvent, { message: string }>>();
+    const hsm = registerHsmFilter(stack.manager, {
+      db: context.store.db,
+      stubKey,
+      altitude: protection.altitude,
+      events: (event) => {
+        if (event.kind === 'recall-failed' || event.kind === 'stub-invalid') failures.set(event.path, event);
+        if (event.kind === 'recall-done') failures.delete(event.path);
+        recordHsmEvent(context, event);
+      },
+    });
     hsm.assign(stack.volumePath, folder);
     // Attached to a volume already mounted (a policy changed while the agent ran): attach now.
     const mounted = stack.manager.getVolume(stack.volumePath);
@@ -62,6 +74,7 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
         trigger: { kind: 'every', intervalMs: settings.everyMinutes * 60_000, jitter: 0.2 },
         run: (signal) => runMigration(context, settings, volume, signal),
       }],
+      coldStorage: coldStorageControl({ stack, tier: settings.tier, volume, lastFailure: (path) => failures.get(path) }),
       async detach() {
         await hsm.idle();
         await hsm.filter.unregister();

@@ -22,6 +22,8 @@ export interface ProtectionContext {
   readonly progress: (job: Omit<JobProgress, 'folderId'>) => void;
   readonly tier: (name: string) => Tier | undefined;
   readonly signatureSet: (name: string) => SignatureSet | undefined;
+  /** A detection the user allowed on this folder-relative file (restored from quarantine). */
+  readonly allowedThreat?: (relativePath: string, signature: string) => boolean;
 }
 
 /** A file dropped into the folder by another program, about to be ingested. */
@@ -34,11 +36,30 @@ export interface IngestCandidate {
   readonly head: Uint8Array;
 }
 
-export interface VolumeScanSummary {
+export interface VolumeScanProgress {
   files: number;
-  infected: Array<{ path: string; signature: string }>;
+  /** Plaintext bytes read so far. */
+  bytes: number;
+  infected: number;
+}
+
+export interface VolumeScanSummary extends VolumeScanProgress {
+  infected: number;
+  threats: Array<{ path: string; signature: string }>;
+  /** Files in cold storage left alone (a scan never recalls). */
+  skippedOffline: number;
   errors: number;
   cancelled: boolean;
+}
+
+/** What the HSM protection lets the agent do with one folder (paths are folder-relative). */
+export interface ColdStorageControl {
+  status(): Promise<{ tier: string; files: number; stubs: number; localFiles: number; bytesLocal: number; bytesCold: number; pinned: string[] }>;
+  /** Whether the path or a directory above it is pinned. */
+  isPinned(relativePath: string, pinned: readonly string[]): boolean;
+  pin(relativePath: string): Promise<{ pinned: boolean; recalled: boolean }>;
+  unpin(relativePath: string): Promise<boolean>;
+  recall(relativePath: string): Promise<{ recalled: boolean; size: number }>;
 }
 
 export interface ActiveProtection {
@@ -53,8 +74,12 @@ export interface ActiveProtection {
    * original (quarantine, delete, report) and say what was done. Return null if not yours.
    */
   onIngestRefused?(candidate: IngestCandidate, status: NTSTATUS): Promise<{ action: 'quarantined' | 'blocked' | 'threat-found'; detail: string } | null>;
-  /** Scans every file of the volume (a removable medium when it is plugged in). */
-  scanVolume?(options: { signal: AbortSignal; onProgress: (files: number, infected: number) => void }): Promise<VolumeScanSummary>;
+  /** Scans every file of the volume (a removable medium when it is plugged in, a folder on request). */
+  scanVolume?(options: { signal: AbortSignal; origin: 'media' | 'scan'; onProgress: (progress: VolumeScanProgress) => void }): Promise<VolumeScanSummary>;
+  /** Protection paused (or resumed): the scan filter stops (or starts again) scanning opens and writes. */
+  setPaused?(paused: boolean): void;
+  /** The HSM's controls for this folder. */
+  readonly coldStorage?: ColdStorageControl;
   /** For a protection with a key (crypt): whether it is unlocked now, and the ways to change that. */
   lockState?(): 'locked' | 'unlocked';
   unlock?(passphrase: string): Promise<void>;

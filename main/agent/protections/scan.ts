@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { STATUS_VIRUS_INFECTED } from '../../io/index.js';
 import { BUILTIN_SIGNATURE_SET, type EventAction, type EventResult } from '../../api/index.js';
 import { registerScanFilter, SCAN_ALTITUDE, ScanEngine, type ScanEvent } from '../../../filters/scan/index.js';
-import { QuarantineStore } from '../../../filters/scan/quarantine/quarantine-store.js';
+import { sharedQuarantine } from '../quarantine/shared-quarantine.js';
 import { quarantineSink } from '../../../filters/scan/quarantine/quarantine-sink.js';
 import { mountFolderStack } from '../folder-stack.js';
 import { originalOfIngestTemp } from '../ingest/strata-names.js';
@@ -16,6 +16,9 @@ import type { JobSpec } from '../scheduler/scheduler.js';
 import { folderRelative, type ProtectionProvider } from './provider.js';
 
 const EVENT_RESULT: Record<ScanEvent['kind'], EventResult> = { 'threat-found': 'infected', blocked: 'refused', quarantined: 'ok', scanned: 'ok' };
+const FOUND_BY: Record<ScanEvent['origin'], string> = {
+  write: 'found on write', open: 'found on open', cleanup: 'found on cleanup', media: 'found on media', scan: 'found by a folder scan',
+};
 
 export const scanProvider: ProtectionProvider<'scan'> = {
   kind: 'scan',
@@ -27,20 +30,22 @@ export const scanProvider: ProtectionProvider<'scan'> = {
     const paths = databasePaths(settings.signatureSet, context.signatureSet);
     const engine = new ScanEngine();
     await engine.load(paths);
-    const quarantine = await QuarantineStore.open(context.dataDir, context.store);
+    const quarantine = await sharedQuarantine(context.dataDir, context.store);
     // Paths the filter reports are volume-relative; an ingest copy stands for the file it copies.
     const userPath = (volumePath: string) => originalOfIngestTemp(folderRelative(volumePath));
+    const onAccess = { scanOnWrite: true, scanOnOpen: settings.scanOnOpen };
     const scan = registerScanFilter(context.stack.manager, {
       engine,
       altitude: protection.altitude,
-      policy: { scanOnWrite: true, scanOnOpen: settings.scanOnOpen, action: settings.action, scanRemovableOnMount: false },
+      policy: { ...onAccess, action: settings.action, scanRemovableOnMount: false },
+      isAllowed: (_volume, path, signature) => context.allowedThreat?.(folderRelative(path), signature) ?? false,
       sink: settings.action === 'quarantine' ? quarantineSink(quarantine, (_volume, path) => join(context.folder.path, userPath(path))) : null,
       onEvent: (event) =>
         context.record({
           action: event.kind as EventAction,
           result: EVENT_RESULT[event.kind],
           path: userPath(event.path),
-          detail: [event.signature, `found on ${event.origin}`, event.detail].filter((part) => part != null).join('; '),
+          detail: [event.signature, FOUND_BY[event.origin], event.detail].filter((part) => part != null).join('; '),
         }),
     });
     const reload: JobSpec[] = paths.length === 0 ? [] : [{
@@ -68,10 +73,21 @@ export const scanProvider: ProtectionProvider<'scan'> = {
         const action = settings.action === 'quarantine' ? 'quarantined' : 'blocked';
         return { action, detail: `${candidate.relativePath}: infected; the original was removed${action === 'quarantined' ? ' (its content is in quarantine)' : ''}` };
       },
-      async scanVolume({ signal, onProgress }) {
+      async scanVolume({ signal, origin, onProgress }) {
         await mountFolderStack(context.stack);
-        const result = await scan.scanVolume(context.stack.volumePath, { signal, origin: 'media', onProgress: (p) => onProgress(p.files, p.infected) });
-        return { files: result.files, infected: result.infected.map((i) => ({ path: folderRelative(i.path), signature: i.signature })), errors: result.errors.length, cancelled: result.cancelled };
+        const result = await scan.scanVolume(context.stack.volumePath, { signal, origin, onProgress: (p) => onProgress({ files: p.files, bytes: p.bytes, infected: p.infected }) });
+        return {
+          files: result.files,
+          bytes: result.bytes,
+          infected: result.infected.length,
+          threats: result.infected.map((i) => ({ path: folderRelative(i.path), signature: i.signature })),
+          skippedOffline: result.skippedOffline,
+          errors: result.errors.length,
+          cancelled: result.cancelled,
+        };
+      },
+      setPaused(paused) {
+        scan.setPolicy(paused ? { scanOnWrite: false, scanOnOpen: false } : onAccess);
       },
       async detach() {
         await Promise.allSettled(scan.pendingMediaScans);

@@ -9,7 +9,9 @@ import { IngestQueue } from '../ingest/ingest-queue.js';
 import { MediaWatcher } from '../media/media-watcher.js';
 import type { PolicyUpdate } from '../policy/policy-service.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { FolderScans } from './folder-scans.js';
 import { LiveFolder } from './live-folder.js';
+import { ProtectionPause } from './protection-pause.js';
 import { throttleProgress } from './progress-throttle.js';
 
 export interface AgentRuntimeOptions {
@@ -37,6 +39,8 @@ export class AgentRuntime implements RuntimeView {
   private readonly progress: (job: JobProgress) => void;
   private readonly progressListeners = new Set<(job: JobProgress) => void>();
   private applying: Promise<void> = Promise.resolve();
+  readonly scans: FolderScans;
+  readonly pause: ProtectionPause;
 
   constructor(private readonly options: AgentRuntimeOptions) {
     const emit = throttleProgress((job) => {
@@ -56,6 +60,21 @@ export class AgentRuntime implements RuntimeView {
       },
       onProgress: (counters, idle) =>
         this.progress({ id: 'ingest', kind: 'ingest', folderId: null, label: 'ingesting new files', done: counters.done + counters.failed, total: counters.accepted, failed: counters.failed, finished: idle }),
+    });
+    const log = options.core.log;
+    this.scans = new FolderScans({ progress: this.progress, record: (event) => log.record(event) });
+    this.pause = new ProtectionPause({
+      apply: (paused) => {
+        for (const folder of this.folders.values()) {
+          const unscanned = folder.setPaused(paused);
+          // What came in unscanned is scanned now (the whole folder: a scan's cache skips nothing new).
+          if (unscanned > 0) this.catchUpScan(folder, unscanned);
+        }
+      },
+      record: (action, detail) => log.record({ action, result: 'ok', detail }),
+      changed: () => {
+        for (const folder of this.folders.values()) options.broadcast({ type: 'folder', folder: { ...folder.record, runtime: folder.runtime() } });
+      },
     });
     this.media = new MediaWatcher({ core: options.core, roots: options.mediaRoots, verifier: options.verifier, progress: this.progress });
   }
@@ -80,6 +99,8 @@ export class AgentRuntime implements RuntimeView {
   }
 
   async stop(): Promise<void> {
+    this.pause.stop();
+    await this.scans.stop();
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.scheduler.stop();
     await this.queue.stop();
@@ -103,7 +124,13 @@ export class AgentRuntime implements RuntimeView {
       jobs: [...this.jobs.values()],
       mediaRoots: [...this.options.mediaRoots],
       media: this.media.list(),
+      pause: this.pause.state(),
     };
+  }
+
+  /** The running folder with this id, or null. */
+  liveFolder(folderId: string): LiveFolder | null {
+    return this.folders.get(folderId) ?? null;
   }
 
   /** Resolves once every policy change made so far is applied to the running folders. */
@@ -133,7 +160,7 @@ export class AgentRuntime implements RuntimeView {
     if (record !== undefined) await this.folders.get(folderId)?.apply(record, { reattach: true });
   }
 
-  private live(folderId: string): LiveFolder {
+  live(folderId: string): LiveFolder {
     const folder = this.folders.get(folderId);
     if (folder === undefined) throw new ApiRequestError('not-found', 'the folder is not running in this agent', '$.folder');
     return folder;
@@ -150,7 +177,21 @@ export class AgentRuntime implements RuntimeView {
     return this.queue.whenIdle();
   }
 
+  private catchUpScan(folder: LiveFolder, unscanned: number): void {
+    try {
+      this.scans.start(folder, `after the pause: ${unscanned} file(s) were taken in unscanned`);
+    } catch (error) {
+      this.options.core.log.record({ folderId: folder.id, folderName: folder.record.name, action: 'folder-scanned', result: 'failed', detail: `the scan after the pause could not start: ${(error as Error).message}` });
+    }
+  }
+
   private newLiveFolder(record: LiveFolder['record']): LiveFolder {
+    const folder = this.createLiveFolder(record);
+    if (this.pause.state().paused) folder.setPaused(true);
+    return folder;
+  }
+
+  private createLiveFolder(record: LiveFolder['record']): LiveFolder {
     return new LiveFolder(record, {
       core: this.options.core,
       scheduler: this.scheduler,
@@ -174,7 +215,9 @@ export class AgentRuntime implements RuntimeView {
     if (update.type === 'folder-removed') {
       const folder = this.folders.get(update.folder.id);
       this.folders.delete(update.folder.id);
+      await this.scans.stop(update.folder.id);
       await folder?.stop();
+      folder?.allowed.drop();
       this.options.broadcast({ type: 'folder-removed', id: update.folder.id });
       return;
     }

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FolderRuntime, JobProgress, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
+import type { FolderFile, FolderRuntime, JobProgress, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
 import { ApiRequestError, PROTECTION_KINDS } from '../../api/index.js';
 import type { AgentCore } from '../agent-core.js';
 import { mountFolderStack, openFolderStack, type FolderStack } from '../folder-stack.js';
@@ -18,7 +18,10 @@ import { HoldJudge } from '../ingest/original-hold.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerWriteTracker } from '../ingest/write-tracker.js';
 import type { FolderRecord } from '../policy/policy-store.js';
-import type { ActiveProtection, ProtectionContext } from '../protections/provider.js';
+import type { ActiveProtection, ColdStorageControl, ProtectionContext } from '../protections/provider.js';
+import { AllowedThreats } from '../quarantine/allowed-threats.js';
+import { PROTECTION_NAMES_IN_WORDS } from './protection-words.js';
+import { listThroughStack } from './folder-listing.js';
 import type { JobHandle, Scheduler } from '../scheduler/scheduler.js';
 import { Serial } from './serial.js';
 
@@ -57,9 +60,15 @@ export class LiveFolder {
   readonly ledger: IngestLedger;
   private sweptTemps = false;
   private readonly holds: HoldJudge;
+  /** Detections the user allowed here by restoring files from quarantine. */
+  readonly allowed: AllowedThreats;
+  private paused = false;
+  /** Files taken in while on-access scanning was paused: the folder gets a scan when it resumes. */
+  private ingestedWhilePaused = 0;
 
   constructor(public record: FolderRecord, private readonly deps: LiveFolderDeps) {
     this.ledger = new IngestLedger(deps.core.store.db, record.id);
+    this.allowed = new AllowedThreats(deps.core.store.db, record.id);
     // A writer quiet for this long after ingest replaced its file is taken to be done with it.
     this.holds = new HoldJudge(Math.max(2000, 5 * deps.quietMs));
   }
@@ -130,8 +139,15 @@ export class LiveFolder {
   async ingest(relativePath: string, signal: AbortSignal): Promise<boolean> {
     const stack = this.stack;
     if (stack === null) return false;
-    const outcome = await ingestFile({ root: this.record.path, stack, ledger: this.ledger, protections: () => [...this.attached.values()].map((a) => a.protection) }, relativePath, signal);
+    const outcome = await ingestFile({
+      root: this.record.path,
+      stack,
+      ledger: this.ledger,
+      protections: () => [...this.attached.values()].map((a) => a.protection),
+      restored: (path, absolutePath) => this.allowed.isRestoredContent(path, absolutePath),
+    }, relativePath, signal);
     this.report(relativePath, outcome);
+    if (this.paused && outcome.kind === 'ingested') this.ingestedWhilePaused++;
     // Counted: files taken in (or refused as threats); a file found unchanged is no work done.
     if (outcome.kind === 'ingested' || outcome.kind === 'refused') this.counts.done++;
     if (outcome.kind === 'failed') this.counts.failed++;
@@ -220,6 +236,7 @@ export class LiveFolder {
     const provider = this.deps.core.providers[kind] as { attach(context: ProtectionContext, protection: Protection<ProtectionKind>): Promise<ActiveProtection> };
     try {
       const active = await provider.attach(this.context(stack), protection);
+      if (this.paused) active.setPaused?.(true);
       const jobs = active.jobs.map((spec) => this.deps.scheduler.add({ ...spec, name: `${this.record.name}: ${spec.name}` }));
       this.attached.set(kind, { protection: active, jobs, key });
     } catch (error) {
@@ -307,7 +324,40 @@ export class LiveFolder {
       progress: (job) => this.deps.progress({ ...job, folderId: this.id }),
       tier: (name) => core.policy.store.listTiers().find((t) => t.name.toLowerCase() === name.toLowerCase()),
       signatureSet: (name) => core.policy.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase()),
+      allowedThreat: (path, signature) => this.allowed.isAllowed(path, signature),
     };
+  }
+
+  /** The folder's running protection of `kind`, or a conflict that says why there is none. */
+  protection(kind: ProtectionKind): ActiveProtection {
+    const attached = this.attached.get(kind)?.protection;
+    if (attached !== undefined) return attached;
+    const failure = this.failures.get(kind);
+    throw new ApiRequestError('conflict', failure !== undefined
+      ? `${PROTECTION_NAMES_IN_WORDS[kind]} failed in ${this.record.name}: ${failure}`
+      : `${PROTECTION_NAMES_IN_WORDS[kind]} is not on for ${this.record.name}`, '$.folder');
+  }
+
+  coldStorage(): ColdStorageControl {
+    return this.protection('hsm').coldStorage!;
+  }
+
+  /** One directory of the folder through its stack (plaintext sizes, stubs at their real size). */
+  async listFiles(relativePath: string): Promise<FolderFile[]> {
+    const stack = this.stack;
+    if (stack === null) throw new ApiRequestError('conflict', `${this.record.name} is not running: ${this.message ?? this.state}`, '$.folder');
+    const hsm = this.attached.get('hsm')?.protection.coldStorage;
+    const pinned = hsm === undefined ? [] : (await hsm.status()).pinned;
+    return listThroughStack(stack, relativePath, (path) => hsm?.isPinned(path, pinned) ?? false);
+  }
+
+  /** On-access scanning paused or resumed; answers how many files were taken in (unscanned) while paused. */
+  setPaused(paused: boolean): number {
+    const unscanned = this.ingestedWhilePaused;
+    this.paused = paused;
+    this.ingestedWhilePaused = 0;
+    for (const { protection } of this.attached.values()) protection.setPaused?.(paused);
+    return paused ? 0 : unscanned;
   }
 
   /** The protection plus the tier or signature set it refers to: a change to either means re-attach. */

@@ -95,6 +95,13 @@ export const ACTION_WORDS: Record<EventAction, string> = {
   'signatures-reloaded': 'Signatures reloaded',
   'job-run': 'Scheduled job ran',
   error: 'Error',
+  'folder-scanned': 'Folder scanned',
+  restored: 'Restored from quarantine',
+  'quarantine-deleted': 'Deleted from quarantine',
+  pinned: 'Kept local (pinned)',
+  unpinned: 'No longer pinned',
+  'protection-paused': 'Protection paused',
+  'protection-resumed': 'Protection resumed',
 };
 
 export const RESULT_WORDS: Record<EventResult, string> = {
