@@ -31,6 +31,13 @@ export class Below {
   /** Up to `length` bytes at `offset`; fewer only at the end of the file. */
   async readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
     const buffer = new Uint8Array(length);
+    const done = await this.readInto(handle, offset, buffer);
+    return done === length ? buffer : buffer.subarray(0, done);
+  }
+
+  /** Fills `buffer` from `offset`; returns how many bytes were read (fewer only at the end of the file). */
+  async readInto(handle: FileHandle, offset: number, buffer: Uint8Array): Promise<number> {
+    const length = buffer.length;
     let done = 0;
     while (done < length) {
       const result = await this.api.read(handle, length - done, offset + done, buffer.subarray(done));
@@ -38,7 +45,7 @@ export class Below {
       check(result.status, 'read');
       done += result.information;
     }
-    return done === length ? buffer : buffer.subarray(0, done);
+    return done;
   }
 
   async writeAt(handle: FileHandle, data: Uint8Array, offset: number): Promise<void> {

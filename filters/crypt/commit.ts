@@ -7,12 +7,17 @@ import { CHUNK_SIZE, beginEncryption, chunkCountFor } from '../../main/age/index
 import {
   FILE_CREATE, FILE_NON_DIRECTORY_FILE, STATUS_DELETE_PENDING, STATUS_OBJECT_NAME_NOT_FOUND, type FileHandle,
 } from '../../main/io/index.js';
+import { CryptoPool } from './crypto-pool.js';
 import type { CryptStream } from './crypt-stream.js';
 import { parentOf, tempNameFor } from './names.js';
 import { readPlaintext, type CryptIo } from './plaintext-reader.js';
 
-/** Chunks per batch: large enough to keep every worker busy, small enough to bound memory. */
+/** Chunks per batch: split across the workers, large enough to keep each busy for a while. */
 const BATCH_CHUNKS = 64;
+/** Batches being read and encrypted while the oldest is written below. */
+const BATCHES_IN_FLIGHT = 3;
+/** An fsync is started in the background after this many bytes, so the disk works while we encrypt. */
+const EARLY_FLUSH_BYTES = 64 << 20;
 
 export interface StagedFile {
   readonly temp: FileHandle;
@@ -31,29 +36,61 @@ export async function stage(io: CryptIo, target: string, source: PlaintextSource
   const temp = await io.below.open(tempName, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE });
   try {
     const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
-    let next: Promise<Uint8Array[]> | null = null;
+    const inFlight: Promise<Uint8Array>[] = [];
+    let flushing: Promise<void> | null = null;
+    let flushFailure: unknown = null;
     try {
       await io.below.writeAt(temp, start.prefix, 0);
       let offset = start.prefix.length;
+      let unflushed = 0;
       const chunks = chunkCountFor(source.size);
-      // Pipelined: batch k+1 is read and encrypted on the workers while batch k is written.
-      const produce = (first: number): Promise<Uint8Array[]> => {
+      // Pipelined: later batches are read and encrypted on the workers (into recycled shared memory)
+      // while the oldest is written below.
+      const produce = async (first: number): Promise<Uint8Array> => {
         const count = Math.min(BATCH_CHUNKS, chunks - first);
-        return source.read(first * CHUNK_SIZE, count * CHUNK_SIZE).then((plaintext) => io.pool.encrypt(start.payloadKey, first, plaintext, first + count === chunks));
+        const plaintext = await source.read(first * CHUNK_SIZE, count * CHUNK_SIZE);
+        const ciphertext = io.pool.slabs.acquire(CryptoPool.ciphertextLength(plaintext.length));
+        try {
+          await io.pool.encrypt(start.payloadKey, first, plaintext, first + count === chunks, ciphertext);
+        } catch (error) {
+          io.pool.slabs.release(ciphertext);
+          throw error;
+        }
+        return ciphertext;
       };
-      next = produce(0);
-      for (let first = 0; first < chunks; first += BATCH_CHUNKS) {
+      let next = 0;
+      const fill = (): void => {
+        while (inFlight.length < BATCHES_IN_FLIGHT && next < chunks) {
+          const batch = produce(next);
+          batch.catch(() => undefined);
+          inFlight.push(batch);
+          next += BATCH_CHUNKS;
+        }
+      };
+      fill();
+      while (inFlight.length > 0) {
         signal?.throwIfAborted();
-        const ciphertext: Uint8Array[] = await next!;
-        next = first + BATCH_CHUNKS < chunks ? produce(first + BATCH_CHUNKS) : null;
-        for (const part of ciphertext) {
-          await io.below.writeAt(temp, part, offset);
-          offset += part.length;
+        const ciphertext = await inFlight.shift()!;
+        fill();
+        try {
+          await io.below.writeAt(temp, ciphertext, offset);
+        } finally {
+          io.pool.slabs.release(ciphertext);
+        }
+        offset += ciphertext.length;
+        unflushed += ciphertext.length;
+        if (unflushed >= EARLY_FLUSH_BYTES && flushing === null) {
+          unflushed = 0;
+          // A failed fsync is reported once by the host: it is kept and fails the save.
+          flushing = io.below.flush(temp).catch((error: unknown) => void (flushFailure ??= error)).finally(() => (flushing = null));
         }
       }
+      await flushing;
+      if (flushFailure !== null) throw flushFailure;
     } finally {
       // An abandoned batch must neither reject unobserved nor outlive the key it uses.
-      await next?.catch(() => undefined);
+      await Promise.allSettled(inFlight);
+      await flushing;
       io.sodium.memzero(start.payloadKey);
     }
     await io.below.flush(temp);

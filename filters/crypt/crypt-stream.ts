@@ -23,8 +23,10 @@ export class CryptStream {
   size: number;
   /** Base bytes below this offset are still part of the file (a truncation cuts it). */
   baseLimit: number;
-  /** The next range of a sequential reader, being decrypted already. */
+  /** The next ranges of a sequential reader, being decrypted already. */
   readAhead: ReadAhead | null = null;
+  /** Where the last read ended: a read starting there is sequential. */
+  lastReadEnd = 0;
 
   constructor(public base: Base, public name: string) {
     this.size = base.kind === 'age' ? base.plaintextSize : base.kind === 'plain' ? base.size : 0;

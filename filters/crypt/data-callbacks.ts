@@ -59,10 +59,10 @@ async function read(volume: CryptVolume, stream: CryptStream, data: FltCallbackD
   if (length === 0) return void completeInfo(data, STATUS_SUCCESS, 0);
   if (buffer === null || buffer.length < length || offset < 0) throw new NtStatusError(STATUS_INVALID_PARAMETER, 'read buffer');
   if (offset >= stream.size) throw new NtStatusError(STATUS_END_OF_FILE, 'read past the end');
-  const plaintext = await readSequential(volume, stream, offset, length);
-  buffer.set(plaintext, 0);
-  fileObject.currentByteOffset = offset + plaintext.length;
-  completeInfo(data, STATUS_SUCCESS, plaintext.length);
+  // Decrypted straight into the caller's buffer (or copied there once from a window read ahead).
+  const count = await readSequential(volume, stream, offset, buffer.subarray(0, Math.min(length, stream.size - offset)));
+  fileObject.currentByteOffset = offset + count;
+  completeInfo(data, STATUS_SUCCESS, count);
 }
 
 function completeInfo(data: FltCallbackData, status: NTSTATUS, information: number): void {

@@ -8,9 +8,10 @@ import {
 } from '../../main/age/index.js';
 import { NtStatusError, STATUS_FILE_ENCRYPTED } from '../../main/io/index.js';
 import type { Below } from './below.js';
-import type { CryptoPool } from './crypto-pool.js';
+import { CryptoPool } from './crypto-pool.js';
 import type { CryptStream } from './crypt-stream.js';
 import type { KeyRing } from './key-ring.js';
+import { isShared } from './shared-slabs.js';
 
 export interface CryptIo {
   readonly below: Below;
@@ -44,39 +45,73 @@ export async function ensureKey(io: CryptIo, stream: CryptStream): Promise<Uint8
   return key;
 }
 
-/** Decrypts base chunks first..last (inclusive) and returns their plaintext. */
-async function decryptChunks(io: CryptIo, stream: CryptStream, key: Uint8Array, first: number, last: number): Promise<Uint8Array> {
+/**
+ * Decrypts base chunks first..last (inclusive) into `out` (their whole plaintext), or into a new buffer.
+ * The ciphertext is read below straight into shared memory the workers decrypt from.
+ */
+async function decryptChunks(io: CryptIo, stream: CryptStream, key: Uint8Array, first: number, last: number, out?: Uint8Array): Promise<Uint8Array> {
   const base = stream.base;
   if (base.kind !== 'age') throw new Error('decryptChunks on a stream without an age base');
   const from = chunkOffset(base.payloadStart, first);
   const to = Math.min(chunkOffset(base.payloadStart, last + 1), base.ciphertextSize);
-  const ciphertext = await io.below.readAt(await io.handleOf(stream), from, to - from);
-  if (ciphertext.length !== to - from) throw new TruncatedError(`'${stream.name}' became shorter while being read (chunk ${first}..${last})`);
-  return io.pool.decrypt(key, first, ciphertext, last === base.chunkCount - 1);
+  const ciphertext = io.pool.slabs.acquire(to - from);
+  try {
+    const read = await io.below.readInto(await io.handleOf(stream), from, ciphertext);
+    if (read !== to - from) throw new TruncatedError(`'${stream.name}' became shorter while being read (chunk ${first}..${last})`);
+    const plaintext = out ?? new Uint8Array(CryptoPool.plaintextLength(ciphertext.length));
+    await io.pool.decrypt(key, first, ciphertext, last === base.chunkCount - 1, plaintext);
+    return plaintext;
+  } finally {
+    io.pool.slabs.release(ciphertext);
+  }
 }
 
-/** Base bytes [offset, end), end <= stream.baseLimit. */
-async function readBase(io: CryptIo, stream: CryptStream, offset: number, end: number): Promise<Uint8Array> {
+/** Base bytes [offset, offset + out.length) into `out`; the range ends at or before stream.baseLimit. */
+async function readBase(io: CryptIo, stream: CryptStream, offset: number, out: Uint8Array): Promise<void> {
   const base = stream.base;
-  if (base.kind === 'plain') return io.below.readAt(await io.handleOf(stream), offset, end - offset);
-  if (base.kind !== 'age') return new Uint8Array(end - offset);
+  const end = offset + out.length;
+  if (base.kind === 'plain') {
+    const read = await io.below.readInto(await io.handleOf(stream), offset, out);
+    out.fill(0, read);
+    return;
+  }
+  if (base.kind !== 'age') return void out.fill(0);
   const key = await ensureKey(io, stream);
   const first = Math.floor(offset / CHUNK_SIZE);
   const last = Math.floor((end - 1) / CHUNK_SIZE);
-  const plaintext = await decryptChunks(io, stream, key, first, last);
-  return plaintext.subarray(offset - first * CHUNK_SIZE, end - first * CHUNK_SIZE);
+  const span = Math.min((last + 1) * CHUNK_SIZE, base.plaintextSize) - first * CHUNK_SIZE;
+  // Whole chunks into shared memory: the workers decrypt straight into the caller's buffer.
+  if (offset === first * CHUNK_SIZE && out.length === span && isShared(out)) return void (await decryptChunks(io, stream, key, first, last, out));
+  const plaintext = io.pool.slabs.acquire(span);
+  try {
+    await decryptChunks(io, stream, key, first, last, plaintext);
+    out.set(plaintext.subarray(offset - first * CHUNK_SIZE, end - first * CHUNK_SIZE));
+  } finally {
+    io.pool.slabs.release(plaintext);
+  }
 }
 
-/** Up to `length` plaintext bytes at `offset` (fewer at the end; none at or past it). */
-export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: number, length: number): Promise<Uint8Array> {
+/**
+ * Up to `length` plaintext bytes at `offset` (fewer at the end; none at or past it). With `into`, they
+ * are written there and a view of `into` is returned; without, the result may be a view of unsaved
+ * writes (not to be modified) or a new buffer.
+ */
+export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
   const end = Math.min(offset + length, stream.size);
-  if (end <= offset) return new Uint8Array(0);
+  if (end <= offset) return into?.subarray(0, 0) ?? new Uint8Array(0);
   // The common case of a save after sequential writes: one unsaved write holds the whole range.
   const written = stream.dirty.within(offset, end);
-  if (written !== null) return written;
-  const out = new Uint8Array(end - offset);
+  if (written !== null && into === undefined) return written;
+  const out = into?.subarray(0, end - offset) ?? new Uint8Array(end - offset);
+  if (written !== null) {
+    out.set(written);
+    return out;
+  }
   const baseEnd = Math.min(end, stream.baseLimit);
-  if (offset < baseEnd && !stream.dirty.covers(offset, baseEnd)) out.set(await readBase(io, stream, offset, baseEnd), 0);
+  const baseRead = offset < baseEnd && !stream.dirty.covers(offset, baseEnd);
+  if (baseRead) await readBase(io, stream, offset, out.subarray(0, baseEnd - offset));
+  // A buffer of the caller's may hold anything: what neither the base nor a write fills is zeros.
+  if (into !== undefined) out.fill(0, baseRead ? baseEnd - offset : 0);
   stream.dirty.overlay(offset, out);
   return out;
 }

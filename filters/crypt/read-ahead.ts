@@ -1,30 +1,87 @@
-// Sequential reads of an encrypted stream: while the caller consumes one range, the next range of the same
-// length is already being decrypted on the worker pool, so decryption overlaps the caller's own work.
-// Only clean age streams read ahead; any write, size change or lock drops what was read ahead.
+// Sequential reads of an encrypted stream: while the caller consumes one range, the next ranges are already
+// being read below and decrypted on the worker pool, so the read below, the decryption and the caller's own
+// work overlap. A reader that continues where it stopped gets windows of at least WINDOW_MIN bytes, ending
+// on chunk boundaries, DEPTH of them ahead; any other read gets one window of its own length ahead (what it
+// would cost anyway if it turns out sequential). Windows live in shared memory, so the workers decrypt
+// straight into them. Only clean age streams read ahead; any write, size change or lock drops the windows.
 
+import { CHUNK_SIZE } from '../../main/age/index.js';
 import type { CryptStream } from './crypt-stream.js';
 import { readPlaintext, type CryptIo } from './plaintext-reader.js';
 
-export interface ReadAhead {
+/** Smallest window for a sequential reader: enough chunks to split across the workers. */
+const WINDOW_MIN = 1 << 20;
+/** Windows kept ahead of a sequential reader. */
+const DEPTH = 2;
+
+interface Window {
   readonly offset: number;
   readonly length: number;
+  /** A view of `slab`: the window's plaintext once decrypted; rejects when the range is damaged. */
   readonly data: Promise<Uint8Array>;
+  readonly slab: Uint8Array;
 }
 
-export async function readSequential(io: CryptIo, stream: CryptStream, offset: number, length: number): Promise<Uint8Array> {
-  const ahead = stream.readAhead;
-  stream.readAhead = null;
-  let result: Uint8Array | null = null;
-  if (ahead !== null && ahead.offset === offset && ahead.length >= length) {
+export interface ReadAhead {
+  /** Consecutive windows, oldest first. */
+  readonly windows: Window[];
+  /** Where the next window starts. */
+  end: number;
+}
+
+/** Reads [offset, offset + into.length) into `into` (fewer bytes at the end of the stream); returns the count. */
+export async function readSequential(io: CryptIo, stream: CryptStream, offset: number, into: Uint8Array): Promise<number> {
+  const sequential = offset === stream.lastReadEnd;
+  let done = 0;
+  while (done < into.length) {
+    const ahead = stream.readAhead;
+    const window = ahead?.windows[0];
+    const at = offset + done;
+    if (ahead == null || window === undefined || at < window.offset || at >= window.offset + window.length) break;
+    const data = await window.data.catch(() => null);
+    // Dropped or consumed by someone else while waiting: look again.
+    if (stream.readAhead !== ahead || ahead.windows[0] !== window) continue;
     // A failure read ahead (a damaged chunk) is not reported from here: the direct read below reports it.
-    result = await ahead.data.then((data) => data.subarray(0, length), () => null);
+    if (data === null) {
+      stream.readAhead = null;
+      break;
+    }
+    const from = at - window.offset;
+    const count = Math.min(into.length - done, data.length - from);
+    if (count <= 0) break;
+    into.set(data.subarray(from, from + count), done);
+    done += count;
+    if (from + count >= window.length) {
+      ahead.windows.shift();
+      io.pool.slabs.release(window.slab);
+    }
   }
-  result ??= await readPlaintext(io, stream, offset, length);
-  const next = offset + result.length;
-  if (stream.base.kind === 'age' && stream.dirty.count === 0 && result.length === length && next < stream.size) {
-    const data = readPlaintext(io, stream, next, length);
+  if (done < into.length) done += (await readPlaintext(io, stream, offset + done, into.length - done, into.subarray(done))).length;
+  stream.lastReadEnd = offset + done;
+  if (done === into.length) refill(io, stream, offset + done, into.length, sequential);
+  return done;
+}
+
+function refill(io: CryptIo, stream: CryptStream, position: number, readLength: number, sequential: boolean): void {
+  if (stream.base.kind !== 'age' || stream.dirty.count !== 0 || position >= stream.size) {
+    stream.readAhead = null;
+    return;
+  }
+  let ahead = stream.readAhead;
+  const first = ahead?.windows[0];
+  const following = ahead != null && (first === undefined ? ahead.end === position : first.offset <= position && position < ahead.end);
+  if (ahead == null || !following) stream.readAhead = ahead = { windows: [], end: position };
+  const depth = sequential ? DEPTH : 1;
+  const size = sequential ? Math.max(readLength, WINDOW_MIN) : readLength;
+  while (ahead.windows.length < depth && ahead.end < stream.size) {
+    const start = ahead.end;
+    let end = Math.min(start + size, stream.size);
+    // Windows end on chunk boundaries, so that the next one decrypts whole chunks straight into its slab.
+    if (end < stream.size && end % CHUNK_SIZE !== 0 && Math.floor(end / CHUNK_SIZE) * CHUNK_SIZE > start) end = Math.floor(end / CHUNK_SIZE) * CHUNK_SIZE;
+    const slab = io.pool.slabs.acquire(end - start);
+    const data = readPlaintext(io, stream, start, end - start, slab);
     data.catch(() => undefined);
-    stream.readAhead = { offset: next, length, data };
+    ahead.windows.push({ offset: start, length: end - start, data, slab });
+    ahead.end = end;
   }
-  return result;
 }
