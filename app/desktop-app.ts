@@ -13,6 +13,7 @@ import { serveAppScheme } from './app-protocol.js';
 import { createIpcHandlers } from './ipc-handlers.js';
 import { wireIpc } from './ipc-wiring.js';
 import { lockAllFolders } from './lock-all.js';
+import { scanAllFolders } from './scan-all.js';
 import { getStartAtLogin, setStartAtLogin } from './login-item.js';
 import { createMainWindow } from './main-window.js';
 import { NoticeDeduper, noticeFor } from './threat-notice.js';
@@ -119,6 +120,7 @@ export class DesktopApp {
       }
     }
     if (message.type === 'folder' || message.type === 'folder-removed') void this.refreshTray();
+    if (message.type === 'event' && (message.event.action === 'protection-paused' || message.event.action === 'protection-resumed')) void this.refreshTray();
   }
 
   private async refreshTray(): Promise<void> {
@@ -135,10 +137,20 @@ export class DesktopApp {
       if (action === 'open') this.showWindow();
       else if (action === 'quit') app.quit();
       else if (action === 'lock-all' && this.link !== null) await this.lockAll(this.link);
-      // scan-now and pause stay disabled until the agent offers them (see tray-model.ts).
+      else if (action === 'scan-now' && this.link !== null) await this.scanAll(this.link);
+      else if (action === 'pause' && this.link !== null) await this.link.api.pauseProtection({ minutes: 60 });
+      else if (action === 'resume' && this.link !== null) await this.link.api.resumeProtection({});
+      if (action === 'pause' || action === 'resume') await this.refreshTray();
     } catch (error) {
       new Notification({ title: 'Strata could not do that', body: (error as Error).message }).show();
     }
+  }
+
+  /** Starts a full scan of every scanned folder; progress and results are in the window's Scans view. */
+  private async scanAll(link: AgentLink): Promise<void> {
+    const { started, failed } = await scanAllFolders(link.api);
+    if (failed.length > 0) new Notification({ title: 'Strata could not scan every folder', body: failed.join('\n') }).show();
+    else new Notification({ title: started.length === 0 ? 'No folder has virus scanning on' : `Scanning ${started.join(', ')}`, body: 'Open Strata to follow the scan.' }).show();
   }
 
   /** Locks every unlocked vault; a failure is a notification, and the others still lock. */

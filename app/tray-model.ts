@@ -4,7 +4,7 @@
 import type { AgentStatus } from '../main/api/index.js';
 
 export type TrayState = 'protected' | 'attention' | 'paused' | 'stopped';
-export type TrayAction = 'open' | 'lock-all' | 'scan-now' | 'pause' | 'quit';
+export type TrayAction = 'open' | 'lock-all' | 'scan-now' | 'pause' | 'resume' | 'quit';
 
 export interface TrayItem {
   action: TrayAction;
@@ -25,8 +25,8 @@ export interface TrayCapabilities {
   pause: boolean;
 }
 
-/** Locking is an API operation (lockFolder); the agent cannot yet start a full scan or pause protection on request. */
-export const AGENT_TRAY_CAPABILITIES: TrayCapabilities = { lockAll: true, scanNow: false, pause: false };
+/** Every tray action is an API operation: lockFolder, startScan, pauseProtection / resumeProtection. */
+export const AGENT_TRAY_CAPABILITIES: TrayCapabilities = { lockAll: true, scanNow: true, pause: true };
 
 const UNAVAILABLE = ' (not available in this version)';
 
@@ -41,7 +41,7 @@ export function trayModel(status: AgentStatus | null, capabilities: TrayCapabili
       { action: 'open', label: 'Open Strata', enabled: true },
       item('lock-all', 'Lock all', capabilities.lockAll),
       item('scan-now', 'Scan now', capabilities.scanNow),
-      item('pause', 'Pause protection for 1 hour', capabilities.pause),
+      status?.pause.paused === true ? item('resume', 'Resume protection', capabilities.pause) : item('pause', 'Pause protection for 1 hour', capabilities.pause),
       { action: 'quit', label: 'Quit Strata', enabled: true },
     ],
   };
@@ -49,6 +49,7 @@ export function trayModel(status: AgentStatus | null, capabilities: TrayCapabili
 
 function trayState(status: AgentStatus | null, problem: string | null): { state: TrayState; tooltip: string } {
   if (status === null) return { state: 'stopped', tooltip: `Strata: protection is not running${problem ? ` — ${problem}` : ''}` };
+  if (status.pause.paused) return { state: 'paused', tooltip: `Strata: protection is paused until ${clockTime(status.pause.until!)}; it resumes by itself` };
   const folders = status.folders;
   if (folders.length === 0) return { state: 'attention', tooltip: 'Strata: no folder is protected yet' };
   const troubled = folders.filter(({ runtime }) =>
@@ -56,4 +57,8 @@ function trayState(status: AgentStatus | null, problem: string | null): { state:
   if (troubled.length > 0) return { state: 'attention', tooltip: `Strata: ${troubled.map((f) => f.name).join(', ')} need${troubled.length === 1 ? 's' : ''} attention` };
   if (folders.every(({ runtime }) => runtime.state === 'stopped')) return { state: 'paused', tooltip: 'Strata: protection is paused' };
   return { state: 'protected', tooltip: `Strata: ${folders.length} folder${folders.length === 1 ? '' : 's'} protected` };
+}
+
+function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 }

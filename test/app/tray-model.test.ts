@@ -66,12 +66,23 @@ test('the menu is Open, Lock all, Scan now, Pause for 1 hour, Quit; agent action
   assert.deepEqual(down.items.filter((i) => i.enabled).map((i) => i.action), ['open', 'quit']);
 });
 
-test('actions the agent cannot carry out are disabled and say so, never silently dead; Lock all it can', () => {
-  const model = trayModel(status([['Docs', runtime()]]), AGENT_TRAY_CAPABILITIES);
+test('actions the agent cannot carry out are disabled and say so, never silently dead; this agent can do them all', () => {
+  const model = trayModel(status([['Docs', runtime()]]), { lockAll: true, scanNow: false, pause: false });
   const byAction = new Map(model.items.map((i) => [i.action, i]));
   assert.deepEqual([byAction.get('lock-all')!.enabled, byAction.get('lock-all')!.label], [true, 'Lock all']);
   for (const action of ['scan-now', 'pause'] as const) {
     assert.equal(byAction.get(action)!.enabled, false, action);
     assert.match(byAction.get(action)!.label, /not available in this version/);
   }
+  const agent = trayModel(status([['Docs', runtime()]]), AGENT_TRAY_CAPABILITIES);
+  assert.ok(agent.items.every((i) => i.enabled), 'the agent offers every tray action');
+});
+
+test('a paused agent shows "paused" with when it resumes, and the menu offers Resume instead of Pause', () => {
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  const paused = { ...status([['Docs', runtime()]]), pause: { paused: true, since: new Date().toISOString(), until } };
+  const model = trayModel(paused, AGENT_TRAY_CAPABILITIES);
+  assert.equal(model.state, 'paused');
+  assert.match(model.tooltip, /^Strata: protection is paused until \d\d:\d\d; it resumes by itself$/);
+  assert.deepEqual(model.items.map((i) => i.action), ['open', 'lock-all', 'scan-now', 'resume', 'quit']);
 });

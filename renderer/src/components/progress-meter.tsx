@@ -2,13 +2,15 @@
 // numbers in words, with the rate and the time left.
 
 import type { TrackedJob } from '../state/job-tracker.js';
-import { formatDuration } from '../words/format.js';
+import { formatBytes, formatDuration } from '../words/format.js';
 
 export function ProgressMeter({ tracked, unit = 'files' }: { tracked: TrackedJob; unit?: string }) {
-  const { job, rate, secondsLeft } = tracked;
+  const { job, rate, byteRate, secondsLeft } = tracked;
   const processed = job.done + job.failed;
   const parts = [job.total === null ? `${processed.toLocaleString('en')} ${unit} so far` : `${processed.toLocaleString('en')} of ${job.total.toLocaleString('en')} ${unit}`];
+  if (job.bytes !== undefined) parts.push(formatBytes(job.bytes));
   if (job.failed > 0) parts.push(`${job.failed.toLocaleString('en')} failed`);
+  if (!job.finished && byteRate !== null) parts.push(`${formatBytes(Math.round(byteRate))}/s`);
   if (!job.finished && rate !== null) parts.push(`${rate < 10 ? rate.toFixed(1) : Math.round(rate).toLocaleString('en')} ${unit}/s`);
   if (!job.finished && secondsLeft !== null) parts.push(`about ${formatDuration(secondsLeft)} left`);
   if (job.finished) parts.push('finished');

@@ -1,5 +1,5 @@
-// Work a folder's protections can do on request: move cold files now (HSM migration) or reload the
-// signature databases (scanning), with the progress of this folder's running jobs.
+// Work a folder's protections can do on request: scan every file now, move cold files now (HSM
+// migration) or reload the signature databases (scanning), with the progress of this folder's jobs.
 
 import { useState } from 'react';
 import type { Folder, ProtectionKind } from '../../../main/api/index.js';
@@ -22,10 +22,22 @@ export function RunNowPanel({ folder }: { folder: Folder }) {
     <section className="panel" aria-labelledby="work-heading">
       <h2 id="work-heading">Work</h2>
       <div className="button-row">
+        {kinds.includes('scan') && <ScanFolderButton folder={folder} running={jobs.some((t) => t.job.kind === 'folder-scan' && !t.job.finished)} />}
         {kinds.map((kind) => <RunButton key={kind} folder={folder} kind={kind} />)}
       </div>
       <JobList jobs={jobs} />
     </section>
+  );
+}
+
+function ScanFolderButton({ folder, running }: { folder: Folder; running: boolean }) {
+  const { api } = useAgent();
+  const start = useAction(() => api.startScan({ folder: folder.id }));
+  return (
+    <>
+      <button type="button" disabled={running || start.busy} onClick={() => void start.run()}>{running ? 'Scanning this folder…' : 'Scan this folder now'}</button>
+      <ErrorNotice error={start.error} />
+    </>
   );
 }
 

@@ -12,6 +12,8 @@ export interface TrackedJob {
   job: JobProgress;
   /** Items per second over the recent window; null until two samples exist. */
   rate: number | null;
+  /** Bytes per second, for jobs that count bytes (folder scans); null otherwise. */
+  byteRate: number | null;
   /** Seconds left at the current rate; null when the total or the rate is unknown. */
   secondsLeft: number | null;
   finishedAt: number | null;
@@ -20,6 +22,7 @@ export interface TrackedJob {
 interface Sample {
   at: number;
   done: number;
+  bytes: number | null;
 }
 
 export class JobTracker {
@@ -28,7 +31,7 @@ export class JobTracker {
   apply(job: JobProgress, now: number): void {
     const entry = this.jobs.get(job.id) ?? { job, samples: [], finishedAt: null };
     entry.job = job;
-    entry.samples.push({ at: now, done: job.done + job.failed });
+    entry.samples.push({ at: now, done: job.done + job.failed, bytes: job.bytes ?? null });
     while (entry.samples.length > 2 && entry.samples[0]!.at < now - WINDOW_MS) entry.samples.shift();
     if (job.finished && entry.finishedAt === null) entry.finishedAt = now;
     this.jobs.set(job.id, entry);
@@ -38,10 +41,11 @@ export class JobTracker {
   list(now: number): TrackedJob[] {
     for (const [id, entry] of this.jobs) if (entry.finishedAt !== null && now - entry.finishedAt > KEEP_FINISHED_MS) this.jobs.delete(id);
     const tracked = [...this.jobs.values()].map(({ job, samples, finishedAt }) => {
-      const rate = rateOf(samples);
+      const rate = rateOf(samples, (s) => s.done);
+      const byteRate = job.bytes === undefined ? null : rateOf(samples, (s) => s.bytes ?? 0);
       const left = job.total === null ? null : job.total - job.done - job.failed;
       const secondsLeft = job.finished ? 0 : left !== null && rate !== null && rate > 0 ? left / rate : null;
-      return { job, rate, secondsLeft, finishedAt };
+      return { job, rate, byteRate, secondsLeft, finishedAt };
     });
     const running = tracked.filter((t) => t.finishedAt === null);
     const finished = tracked.filter((t) => t.finishedAt !== null).sort((a, b) => b.finishedAt! - a.finishedAt!);
@@ -49,10 +53,10 @@ export class JobTracker {
   }
 }
 
-function rateOf(samples: readonly Sample[]): number | null {
+function rateOf(samples: readonly Sample[], count: (sample: Sample) => number): number | null {
   if (samples.length < 2) return null;
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
   const seconds = (last.at - first.at) / 1000;
-  return seconds > 0 ? (last.done - first.done) / seconds : null;
+  return seconds > 0 ? (count(last) - count(first)) / seconds : null;
 }

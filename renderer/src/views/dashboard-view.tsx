@@ -1,9 +1,10 @@
-// The first screen: every protected folder with its state and protections, threats found lately, and
-// the long jobs running now.
+// The first screen: whether protection is paused, every protected folder with its state and
+// protections, threats found lately, and the long jobs running now.
 
 import { useState } from 'react';
 import type { Folder } from '../../../main/api/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
+import { PausePanel } from '../components/pause-panel.js';
 import { ProtectionChips } from '../components/protection-chips.js';
 import { JobList } from '../components/progress-meter.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -30,6 +31,7 @@ export function DashboardView() {
         Protected folders
       </ViewHeading>
       <ErrorNotice error={folders.error} />
+      <PausePanel />
       <dl className="tiles">
         <div className="tile">
           <dt>Folders</dt>

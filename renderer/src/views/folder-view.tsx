@@ -1,9 +1,11 @@
-// One protected folder: its live state, its policy (edit and save), rename and remove, and what
-// happened in it lately.
+// One protected folder: its live state, its work (scan, move cold files), cold storage totals, its files
+// through Strata, its policy (edit and save), rename and remove, and what happened in it lately.
 
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Folder } from '../../../main/api/index.js';
+import { ColdStoragePanel } from '../components/cold-storage-panel.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { FolderFilesPanel } from '../components/folder-files-panel.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { EventTable } from '../components/event-table.js';
 import { PolicyEditor } from '../components/policy-editor.js';
@@ -42,6 +44,9 @@ function FolderDetails({ folder, onChanged }: { folder: Folder; onChanged: (fold
   const [dialog, setDialog] = useState<'rename' | 'remove' | null>(null);
   const health = folderHealth(folder);
   const recent = useEventLog({ folder: folder.id }, 20);
+  // Something happened in the folder (a file moved, taken in, brought back): views of its files refresh.
+  const version = recent.events?.[0]?.id ?? 0;
+  const [localChanges, setLocalChanges] = useState(0);
   return (
     <div className="view">
       <ViewHeading
@@ -80,6 +85,8 @@ function FolderDetails({ folder, onChanged }: { folder: Folder; onChanged: (fold
       </section>
       <VaultPanel folder={folder} onChanged={onChanged} />
       <RunNowPanel folder={folder} />
+      <ColdStoragePanel folder={folder} version={version + localChanges} />
+      {folder.runtime?.state === 'running' && <FolderFilesPanel folder={folder} version={version} onChanged={() => setLocalChanges((n) => n + 1)} />}
       <PolicySection folder={folder} onSaved={onChanged} />
       <section className="panel" aria-labelledby="recent-events">
         <h2 id="recent-events">Recent events</h2>

@@ -1,9 +1,10 @@
-// Scans and other long work: each running job with its progress, rate and time left; removable media
-// and how their scans went; the latest scan results.
+// Scans and other long work: full folder scans (start, progress, cancel, results), each other running
+// job with its progress, rate and time left; removable media and how their scans went; the latest scan events.
 
 import type { AgentStatus } from '../../../main/api/index.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { EventTable } from '../components/event-table.js';
+import { FolderScanPanel } from '../components/folder-scan-panel.js';
 import { JobList } from '../components/progress-meter.js';
 import { StateBadge, type Tone } from '../components/state-badge.js';
 import { ViewHeading } from '../components/view-heading.js';
@@ -12,20 +13,21 @@ import { useEventLog } from '../state/use-event-log.js';
 import { useJobs } from '../state/use-jobs.js';
 import { useLoad } from '../state/use-load.js';
 
-const SCAN_RESULTS = { actions: ['scanned', 'threat-found', 'quarantined', 'blocked', 'medium-scanned'] } as const;
+const SCAN_RESULTS = { actions: ['scanned', 'threat-found', 'quarantined', 'blocked', 'medium-scanned', 'folder-scanned'] } as const;
 const MEDIUM_TONES: Record<AgentStatus['media'][number]['state'], Tone> = { mounted: 'neutral', scanning: 'neutral', scanned: 'good', failed: 'bad' };
 
 export function ScansView() {
   const { api } = useAgent();
-  const jobs = useJobs();
+  const jobs = useJobs().filter((tracked) => tracked.job.kind !== 'folder-scan');
   const status = useLoad(() => api.status({}), [api]);
   const results = useEventLog(SCAN_RESULTS, 50);
   return (
     <div className="view">
       <ViewHeading>Scans and jobs</ViewHeading>
+      <FolderScanPanel />
       <section className="panel" aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Jobs</h2>
-        {jobs.length === 0 && <p className="muted">Nothing is running. New files in protected folders are scanned as they arrive.</p>}
+        {jobs.length === 0 && <p className="muted">Nothing else is running. New files in protected folders are scanned as they arrive.</p>}
         <JobList jobs={jobs} />
       </section>
       <section className="panel" aria-labelledby="media-heading">

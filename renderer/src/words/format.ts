@@ -39,6 +39,13 @@ export function formatDateTime(iso: string): string {
   return DATE_TIME.format(new Date(iso));
 }
 
+const TIME = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short' });
+
+/** "14:32" (today's time of an ISO timestamp, as a clock shows it). */
+export function formatTime(iso: string): string {
+  return TIME.format(new Date(iso));
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'unknown';
   const s = Math.round(seconds);
