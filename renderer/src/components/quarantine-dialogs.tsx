@@ -2,7 +2,7 @@
 // file is infected and needs a box ticked; if a file now has its name, it says so in words and offers
 // to replace it — never replaces on its own.
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiRequestError, type QuarantineItem } from '../../../main/api/index.js';
 import { useAgent } from '../state/agent-context.js';
 import { useAction } from '../state/use-load.js';
@@ -22,6 +22,12 @@ export function isExistsError(error: unknown): boolean {
 export function QuarantineRestoreDialog({ item, onRestored, onClose }: { item: QuarantineItem; onRestored: (where: string) => void; onClose: () => void }) {
   const { api } = useAgent();
   const [understood, setUnderstood] = useState(false);
+  // The safe choice has the focus (the dialog would otherwise focus the box, its first control).
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => cancel.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, []);
   const restore = useAction(async (overwrite: boolean) => {
     const result = await api.restoreQuarantined({ id: item.id, acknowledgeInfected: true, overwrite });
     onRestored(result.restoredTo);
@@ -34,7 +40,7 @@ export function QuarantineRestoreDialog({ item, onRestored, onClose }: { item: Q
       onClose={onClose}
       footer={
         <>
-          <button type="button" onClick={onClose} autoFocus>Cancel</button>
+          <button type="button" ref={cancel} onClick={onClose}>Cancel</button>
           {exists ? (
             <button type="button" className="danger" disabled={restore.busy || !understood} onClick={() => void restore.run(true)}>
               {restore.busy ? 'Working…' : 'Replace the existing file'}
