@@ -13,8 +13,12 @@ test('a screenshot of every view, light and dark, each without a script error or
   const agent = await startAgentProcess(t);
   for (const name of ['Documents', 'Photos']) {
     mkdirSync(join(agent.root, name));
-    await agent.api.addFolder({ path: join(agent.root, name), name });
+    // Documents is scanned: its folder view shows its files and work, and a threat fills the quarantine.
+    await agent.api.addFolder({ path: join(agent.root, name), name, ...(name === 'Documents' ? { policy: { scan: { settings: { action: 'quarantine' as const } } } } : {}) });
   }
+  writeFileSync(join(agent.root, 'Documents', 'report.txt'), 'quarterly figures');
+  writeFileSync(join(agent.root, 'Documents', 'eicar.com'), String.raw`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`);
+  for (let i = 0; i < 200 && (await agent.api.listQuarantine({})).items.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
   await agent.api.setTier({ name: 'nas', path: join(agent.root, 'cold') });
   writeFileSync(join(agent.root, 'local.hdb'), '44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n');
   await agent.api.setSignatureSet({ name: 'local', paths: [join(agent.root, 'local.hdb')] });
@@ -43,6 +47,11 @@ test('a screenshot of every view, light and dark, each without a script error or
       await page.waitForTimeout(150);
       saved.push(await screenshot(page, `${name}-${scheme}`));
     }
+    await openView(page, '#/quarantine', 'Quarantine');
+    await page.getByRole('button', { name: 'Restore eicar.com…' }).click();
+    await page.getByRole('dialog').waitFor();
+    saved.push(await screenshot(page, `quarantine-restore-${scheme}`));
+    await page.keyboard.press('Escape');
     await openView(page, `#/folders/${folder.id}`, folder.name);
     await page.getByRole('button', { name: 'Stop protecting…' }).click();
     await page.getByRole('dialog').waitFor();
