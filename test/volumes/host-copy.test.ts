@@ -8,12 +8,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { statSync, truncateSync } from 'node:fs';
 import { chmod, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   FILE_CREATE, FILE_DIRECTORY_FILE, FSCTL_STRATA_COPY_FROM_HOST_FILE, FSCTL_STRATA_TRUST_COPY_SOURCE,
   IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MN_USER_FS_REQUEST, IoAllocateIrp, IoGetRelatedDeviceObject, STATUS_ACCESS_DENIED,
-  STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, sendRequest, type FileHandle, type IoResult,
+  STATUS_FILE_CORRUPT_ERROR, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_PARAMETER, sendRequest, type FileHandle, type IoResult,
 } from '../../main/io/index.js';
 import { localVolumeFactory, memoryVolumeFactory, type VolumeUnderTest } from './volume-factories.js';
 import { decode, expectStatus, getFile, mustClose, mustOpen, putFile, text, volumeTest } from './volume-harness.js';
@@ -121,6 +122,24 @@ volumeTest('hostile sources are refused and the target stays as it was', local, 
   await mustClose(v, handle);
   assert.equal(decode(await getFile(v, '\\f')), 'mine');
   assert.equal((await stat(join(outside, 'secret'))).size, 10);
+});
+
+volumeTest('a source cut short while it is copied fails the copy (STATUS_FILE_CORRUPT_ERROR) instead of hanging it', local, async (v) => {
+  const { tier } = await hostFolders(v);
+  const size = 128 << 20;
+  const source = join(tier, 'shrinking');
+  await writeFile(source, Buffer.alloc(size, 7));
+  await putFile(v, '\\f', 'mine');
+  const handle = await mustOpen(v, '\\f');
+  expectStatus((await trust(v, handle, tier)).status, 0);
+  const copying = copyIn(v, handle, source, size);
+  // Cut the source once the copy has begun writing (libuv's copy loop would spin for good on it).
+  const target = join(v.hostRoot!, 'f');
+  for (let waited = 0; waited < 5000 && statSync(target).size <= 4; waited++) await new Promise((resolve) => setTimeout(resolve, 1));
+  truncateSync(source, 1 << 20);
+  const result = await copying;
+  expectStatus(result.status, STATUS_FILE_CORRUPT_ERROR);
+  await mustClose(v, handle);
 });
 
 volumeTest('a copy into a directory is STATUS_INVALID_DEVICE_REQUEST', local, async (v) => {

@@ -66,13 +66,47 @@ export class LocalHostCopy {
 async function copyInto(target: FileHandle, source: FileHandle, hostFile: string, byteCount: number): Promise<void> {
   // libuv gives the target the source's mode: the file keeps its own.
   const mode = (await target.stat()).mode & 0o7777;
+  let shrank = false;
   try {
-    await copyFile(fdLink(source), fdLink(target));
+    const copying = copyFile(fdLink(source), fdLink(target));
+    shrank = await guardAgainstShrinking(source, byteCount, copying);
+    await copying;
   } finally {
     if (((await target.stat()).mode & 0o7777) !== mode) await target.chmod(mode);
   }
+  if (shrank) throw new VolumeError(STATUS_FILE_CORRUPT_ERROR, `'${hostFile}' was cut short while it was copied`);
   const copied = (await target.stat()).size;
   if (copied !== byteCount) throw new VolumeError(STATUS_FILE_CORRUPT_ERROR, `copied ${copied} of the ${byteCount} bytes of '${hostFile}'`);
+}
+
+/**
+ * libuv's copy loop asks for the size the source had when the copy began and never ends if the source
+ * is cut short under it (copy_file_range keeps answering 0 at the new end: a thread spinning for good).
+ * A source is an immutable object, so this means damage done behind Strata's back; while the copy runs,
+ * its size is watched, and a source found shorter is given its length back (zeros: it was damaged
+ * anyway) so that the copy ends — and fails. True when that happened.
+ */
+async function guardAgainstShrinking(source: FileHandle, byteCount: number, copying: Promise<void>): Promise<boolean> {
+  let settled = false;
+  const done = copying.then(() => (settled = true), () => (settled = true));
+  while (!settled) {
+    await Promise.race([done, delay(SIZE_WATCH_MS)]);
+    if (settled || (await source.stat()).size >= byteCount) continue;
+    const writable = await open(fdLink(source), 'r+');
+    try {
+      await writable.truncate(byteCount);
+    } finally {
+      await writable.close();
+    }
+    return true;
+  }
+  return false;
+}
+
+const SIZE_WATCH_MS = 20;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function fdLink(handle: FileHandle): string {
