@@ -43,6 +43,8 @@ export interface HsmFolderOptions {
   readonly openStack: StackOpener;
   readonly verifier?: boolean;
   readonly events?: HsmEventSink;
+  /** false: recalls stream instead of asking the volume for a kernel copy (see HsmFilterOptions). */
+  readonly hostCopies?: boolean;
   /** Registers the folder's other minifilters (crypt, scan) before the HSM. */
   readonly setup?: (manager: FilterManager, io: IoManager) => void | Promise<void>;
 }
@@ -77,7 +79,7 @@ export async function openHsmFolder(options: HsmFolderOptions): Promise<HsmFolde
       verifier: options.verifier ?? false,
       setup: async (manager, io) => {
         await options.setup?.(manager, io);
-        hsm = registerHsmFilter(manager, { db: store.db, stubKey, events: options.events });
+        hsm = registerHsmFilter(manager, { db: store.db, stubKey, events: options.events, hostCopies: options.hostCopies });
       },
     });
     hsm!.assign(stack.volumePath, folder);

@@ -32,6 +32,8 @@ export interface HsmFilterOptions {
   readonly stubKey: Uint8Array;
   readonly events?: HsmEventSink;
   readonly altitude?: string;
+  /** false: recalls stream every byte through the stack instead of asking the volume for a kernel copy. */
+  readonly hostCopies?: boolean;
 }
 
 export class HsmFilter {
@@ -110,6 +112,7 @@ export class HsmFilter {
       tiers: this.tiers,
       folder,
       events: this.options.events ?? (() => {}),
+      hostCopies: this.options.hostCopies,
     });
     // Opens wait while the journal of an earlier run is recovered; the recovery's own I/O enters below.
     if (volume.journal.pending().length > 0) {

@@ -28,7 +28,7 @@ export interface CopyOptions {
 
 /** Fills `file` with the object; returns the SHA-256 of the bytes it now holds (to compare with the stub's) and how they came. */
 export async function copyObjectIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<{ sha256: string; copy: RecallCopy }> {
-  const host = tier.hostFileOf?.(fields.object);
+  const host = volume.settings.hostCopies === false ? undefined : tier.hostFileOf?.(fields.object);
   if (host !== undefined && (await volume.trustsCopiesFrom(host.directory, file))) {
     const sha256 = await offloadedCopy(volume, tier, fields, file, host.file, options);
     if (sha256 !== null) return { sha256, copy: 'offloaded' };
@@ -42,8 +42,15 @@ async function offloadedCopy(volume: HsmVolume, tier: Tier, fields: StubFields, 
   // Failures are reported by the await below, not as unhandled rejections meanwhile.
   copying.catch(() => {});
   let sha256: string;
+  let started = false;
+  const progress = (done: number): void => {
+    // A crash here leaves the file part-copied (the kernel copy runs meanwhile): recovery redoes the recall.
+    if (!started) crashPoint('recall-writing');
+    started = true;
+    options.onProgress?.(done);
+  };
   try {
-    sha256 = await hashObject(tier, fields, file, options);
+    sha256 = await hashObject(tier, fields, file, { signal: options.signal, onProgress: progress });
   } catch (error) {
     // The file must not change after the caller restores the stub: the copy ends first.
     await copying.catch(() => {});
@@ -58,7 +65,6 @@ async function offloadedCopy(volume: HsmVolume, tier: Tier, fields: StubFields, 
     throw error;
   }
   if (!copied) return null;
-  crashPoint('recall-writing');
   const size = (await volume.io.standard(file)).endOfFile;
   if (size !== fields.size) throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `the copy of ${file.path} from tier '${tier.name}' is ${size} bytes, the stub says ${fields.size}`);
   return sha256;

@@ -23,6 +23,8 @@ export interface HsmVolumeSettings {
   readonly tiers: TierRegistry;
   readonly folder: HsmFolder;
   readonly events: HsmEventSink;
+  /** false: recalls never ask the volume for a kernel copy, they stream (default: ask where the tier allows). */
+  readonly hostCopies?: boolean;
 }
 
 export class HsmVolume {
