@@ -48,6 +48,8 @@ export class QuarantineError extends Error {
 export const QUARANTINE_DIR = 'quarantine';
 const KEY_FILE = 'identity.txt';
 const ID_PATTERN = /^[0-9a-f]{16}$/;
+/** How old a crash leftover must be before a store that opens removes it. */
+export const SWEEP_MIN_AGE_MS = 10 * 60_000;
 
 interface Row {
   id: string;
@@ -167,11 +169,19 @@ export class QuarantineStore {
   }
 
   /** Removes temp files and age files that have no row (left by a crash between file and row). */
-  private async sweep(): Promise<void> {
+  /**
+   * Removes what a crash left between an encrypted file and its row. Only leftovers older than
+   * SWEEP_MIN_AGE_MS go: a younger one may be another process's quarantine in progress (the agent and a
+   * CLI command can have the store open at once), whose row is about to be written.
+   */
+  private async sweep(now = Date.now()): Promise<void> {
     const known = new Set(this.list().map((entry) => entry.id));
     for (const name of await readdir(this.directory)) {
       const id = name.endsWith('.age') ? name.slice(0, -4) : null;
-      if (name.endsWith('.tmp') || (id !== null && ID_PATTERN.test(id) && !known.has(id))) await rm(join(this.directory, name), { force: true });
+      if (!name.endsWith('.tmp') && (id === null || !ID_PATTERN.test(id) || known.has(id))) continue;
+      const path = join(this.directory, name);
+      const modified = await stat(path).then((info) => info.mtimeMs, () => null);
+      if (modified !== null && now - modified >= SWEEP_MIN_AGE_MS) await rm(path, { force: true });
     }
   }
 }

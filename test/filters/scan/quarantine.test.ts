@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FILE_OPEN_IF, STATUS_VIRUS_INFECTED } from '../../../main/io/index.js';
 import { openFolderStack } from '../../../main/agent/folder-stack.js';
 import { EICAR_SIGNATURE_NAME, EICAR_TEST_STRING } from '../../../filters/scan/engine/builtin-signatures.js';
 import { registerScanFilter } from '../../../filters/scan/index.js';
-import { QuarantineError, QuarantineStore } from '../../../filters/scan/quarantine/quarantine-store.js';
+import { QuarantineError, QuarantineStore, SWEEP_MIN_AGE_MS } from '../../../filters/scan/quarantine/quarantine-store.js';
 import { quarantineSink } from '../../../filters/scan/quarantine/quarantine-sink.js';
 import { bufferSource } from '../../../filters/scan/source/byte-source.js';
 import { bytes, seededRandom, tempDir } from './helpers.js';
@@ -107,13 +107,25 @@ describe('the quarantine store', () => {
   it('files left by a crash between the encrypted file and its row are swept when the store opens', async (t) => {
     const { store, dataDir } = await openQuarantine(t);
     const kept = await store.add({ originPath: '/k', signature: 'S', foundBy: 'scan', content: bufferSource(random.bytes(50)) });
-    writeFileSync(join(store.directory, '0123456789abcdef.age'), 'orphan');
-    writeFileSync(join(store.directory, '.fedcba9876543210.age.aaaa.tmp'), 'half written');
+    const crashed = new Date(Date.now() - SWEEP_MIN_AGE_MS - 1000);
+    for (const [name, content] of [['0123456789abcdef.age', 'orphan'], ['.fedcba9876543210.age.aaaa.tmp', 'half written']]) {
+      writeFileSync(join(store.directory, name), content);
+      utimesSync(join(store.directory, name), crashed, crashed);
+    }
     store.close();
     const reopened = await QuarantineStore.open(dataDir);
     t.after(() => reopened.close());
     assert.deepEqual(readdirSync(reopened.directory).sort(), [`${kept.id}.age`, 'identity.txt']);
     assert.equal((await decryptAll(reopened, kept.id)).length, 50);
+  });
+
+  it('a store that opens leaves young leftovers alone: they may be another process quarantining right now', async (t) => {
+    const { store, dataDir } = await openQuarantine(t);
+    writeFileSync(join(store.directory, '0123456789abcdef.age'), 'being written by the agent');
+    writeFileSync(join(store.directory, '.fedcba9876543210.age.aaaa.tmp'), 'half written by the agent');
+    const second = await QuarantineStore.open(dataDir);
+    t.after(() => second.close());
+    assert.deepEqual(readdirSync(second.directory).sort(), ['.fedcba9876543210.age.aaaa.tmp', '0123456789abcdef.age', 'identity.txt']);
   });
 });
 

@@ -1,10 +1,14 @@
 // `strata quarantine list|restore|delete`: what the scan filter and `strata scan --quarantine` put in the
 // quarantine (encrypted). Restoring puts infected content back, so it needs --i-know-it-is-infected.
+// While an agent runs on the data dir, restoring to the original place goes through it: the file is put
+// back through its folder's stack and allowed there, so the agent does not quarantine it again.
 
 import { resolve } from 'node:path';
 import { openStore } from '../../../store/index.js';
 import { QuarantineError, QuarantineStore, type QuarantineEntry } from '../../../../filters/scan/quarantine/quarantine-store.js';
-import type { CliContext, GroupCommand, LeafCommand } from '../../command.js';
+import { readAgentLock } from '../../../agent/server/agent-lock.js';
+import type { CliContext, CommandResult, GroupCommand, LeafCommand } from '../../command.js';
+import { withApi } from '../agent-session.js';
 import { CliError, UsageError } from '../../cli-error.js';
 import { formatBytes } from '../../progress.js';
 
@@ -49,11 +53,12 @@ const restoreCommand: LeafCommand = {
       .option('--overwrite', 'replace a file that exists at the target')
       .option('--i-know-it-is-infected', 'confirm that you restore infected content on purpose'),
   run: (ctx, { args, options }) =>
-    withQuarantine(ctx, async (quarantine) => {
+    withQuarantine(ctx, async (quarantine): Promise<CommandResult> => {
       const entry = quarantine.get(args[0] as string);
       if (options.iKnowItIsInfected !== true) {
         throw new UsageError(`${entry.id} is infected with ${entry.signature}; to restore it anyway, add --i-know-it-is-infected`);
       }
+      if (typeof options.to !== 'string' && readAgentLock(ctx.dataDir) !== null) return restoreThroughAgent(ctx, entry, options.overwrite === true);
       const restored = await quarantine.restore(entry.id, {
         acknowledgeInfected: true,
         overwrite: options.overwrite === true,
@@ -62,6 +67,14 @@ const restoreCommand: LeafCommand = {
       return { data: { ...restored.entry, restoredTo: restored.path }, text: `restored ${entry.id} (${entry.signature}) to ${restored.path}` };
     }),
 };
+
+async function restoreThroughAgent(ctx: CliContext, entry: QuarantineEntry, overwrite: boolean): Promise<CommandResult> {
+  return withApi(ctx, async (api) => {
+    const restored = await api.restoreQuarantined({ id: entry.id, overwrite, acknowledgeInfected: true });
+    const how = restored.throughFolder ? ` through its protected folder '${restored.item.folderName}' (allowed there from now on)` : '';
+    return { data: { ...entry, restoredTo: restored.restoredTo }, text: `restored ${entry.id} (${entry.signature}) to ${restored.restoredTo}${how}` };
+  });
+}
 
 const deleteCommand: LeafCommand = {
   name: 'delete',
