@@ -26,48 +26,73 @@ export interface CopyOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-/** Fills `file` with the object; returns the SHA-256 of the bytes it now holds (to compare with the stub's) and how they came. */
-export async function copyObjectIn(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<{ sha256: string; copy: RecallCopy }> {
+/**
+ * Fills `file` with the object, runs `settle` (times, fsync) once the bytes are in, and returns the
+ * SHA-256 of the bytes it now holds (to compare with the stub's) and how they came. Beside a kernel copy
+ * `settle` runs while the hash is still being computed: the fsync's disk time hides behind its CPU time.
+ */
+export async function copyObjectIn(
+  volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions, settle: () => Promise<void>,
+): Promise<{ sha256: string; copy: RecallCopy }> {
   const host = volume.settings.hostCopies === false ? undefined : tier.hostFileOf?.(fields.object);
   if (host !== undefined && (await volume.trustsCopiesFrom(host.directory, file))) {
-    const sha256 = await offloadedCopy(volume, tier, fields, file, host.file, options);
+    const sha256 = await offloadedCopy(volume, tier, fields, file, host.file, options, settle);
     if (sha256 !== null) return { sha256, copy: 'offloaded' };
   }
-  return { sha256: await streamedCopy(volume, tier, fields, file, options), copy: 'streamed' };
+  const sha256 = await streamedCopy(volume, tier, fields, file, options);
+  await settle();
+  return { sha256, copy: 'streamed' };
 }
 
 /** The kernel copy and the hash at once; null when the volume turned the copy down (nothing done). */
-async function offloadedCopy(volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, hostFile: string, options: CopyOptions): Promise<string | null> {
+async function offloadedCopy(
+  volume: HsmVolume, tier: Tier, fields: StubFields, file: OpenFile, hostFile: string, options: CopyOptions, settle: () => Promise<void>,
+): Promise<string | null> {
   const copying = volume.io.copyFromHostFile(file, hostFile, fields.size);
-  // Failures are reported by the await below, not as unhandled rejections meanwhile.
-  copying.catch(() => {});
-  let sha256: string;
+  const stop = new AbortController();
   let started = false;
-  const progress = (done: number): void => {
-    // A crash here leaves the file part-copied (the kernel copy runs meanwhile): recovery redoes the recall.
-    if (!started) crashPoint('recall-writing');
-    started = true;
-    options.onProgress?.(done);
-  };
-  try {
-    sha256 = await hashObject(tier, fields, file, { signal: options.signal, onProgress: progress });
-  } catch (error) {
-    // The file must not change after the caller restores the stub: the copy ends first.
-    await copying.catch(() => {});
-    throw error;
-  }
+  const hashing = hashObject(tier, fields, file, {
+    signal: options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]),
+    onProgress: (done) => {
+      // A crash here leaves the file part-copied (the kernel copy runs meanwhile): recovery redoes the recall.
+      if (!started) crashPoint('recall-writing');
+      started = true;
+      options.onProgress?.(done);
+    },
+  });
+  // Failures are reported by the awaits below, not as unhandled rejections meanwhile.
+  hashing.catch(() => {});
   let copied: boolean;
   try {
+    // The copy ends first, whatever happens to the hash: the file must not change after the caller
+    // restores the stub.
     copied = await copying;
   } catch (error) {
+    stop.abort();
+    await hashing.catch(() => {});
     // A tier that went away under the copy is reported as such (offline), not as the volume's I/O error.
     await tier.connect();
     throw error;
   }
-  if (!copied) return null;
-  const size = (await volume.io.standard(file)).endOfFile;
-  if (size !== fields.size) throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `the copy of ${file.path} from tier '${tier.name}' is ${size} bytes, the stub says ${fields.size}`);
-  return sha256;
+  if (!copied) {
+    stop.abort();
+    await hashing.catch(() => {});
+    return null;
+  }
+  let settling: Promise<void> | null = null;
+  try {
+    const size = (await volume.io.standard(file)).endOfFile;
+    if (size !== fields.size) throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `the copy of ${file.path} from tier '${tier.name}' is ${size} bytes, the stub says ${fields.size}`);
+    settling = settle();
+    settling.catch(() => {});
+    const sha256 = await hashing;
+    await settling;
+    return sha256;
+  } catch (error) {
+    stop.abort();
+    await Promise.allSettled([hashing, settling]);
+    throw error;
+  }
 }
 
 /** The object's SHA-256, read through the tier (a vanished tier fails the next read); read-ahead overlaps the hash. */

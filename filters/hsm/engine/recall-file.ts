@@ -50,12 +50,14 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
   try {
     const times = await volume.io.basic(file);
     try {
-      const copied = await copyObjectIn(volume, tier, fields, file, options);
+      // The times, then the fsync: the journal entry stays 'started' until the hash below has matched.
+      const settle = async (): Promise<void> => {
+        await volume.io.setTimes(file, times.lastAccessTime, times.lastWriteTime);
+        await volume.io.flush(file);
+      };
+      const copied = await copyObjectIn(volume, tier, fields, file, options, settle);
       ({ copy } = copied);
-      const { sha256 } = copied;
-      if (sha256 !== fields.sha256) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' does not match the stub's SHA-256; the stub was kept`);
-      await volume.io.setTimes(file, times.lastAccessTime, times.lastWriteTime);
-      await volume.io.flush(file);
+      if (copied.sha256 !== fields.sha256) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' does not match the stub's SHA-256; the stub was kept`);
     } catch (error) {
       try {
         await restoreStub(volume, file, stubBytes, times);
