@@ -7,7 +7,7 @@
 // written through the stack, the write of one, the read of the next and the hash running at once.
 
 import { createHash } from 'node:crypto';
-import { NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR } from '../../../main/io/index.js';
+import { NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, STATUS_INVALID_PARAMETER } from '../../../main/io/index.js';
 import type { StubFields } from '../stub/stub-format.js';
 import type { Tier } from '../tier/tier.js';
 import type { OpenFile } from '../volume/below-io.js';
@@ -17,8 +17,6 @@ import type { HsmVolume } from '../volume/hsm-volume.js';
 
 /** Streamed writes: large, so that the per-request cost through the stack and the host vanishes. */
 export const RECALL_CHUNK = 16 << 20;
-/** Reads that feed the hash beside an offloaded copy. */
-const HASH_CHUNK = 8 << 20;
 
 export interface CopyOptions {
   readonly signal?: AbortSignal;
@@ -72,6 +70,11 @@ async function offloadedCopy(
     await hashing.catch(() => {});
     // A tier that went away under the copy is reported as such (offline), not as the volume's I/O error.
     await tier.connect();
+    // The volume found the source not of the stub's size, or cut short under the copy: a damaged cold copy.
+    const status = (error as NtStatusError).status;
+    if (status === STATUS_INVALID_PARAMETER || status === STATUS_FILE_CORRUPT_ERROR) {
+      throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `the cold copy of ${file.path} in tier '${tier.name}' is not the stub's ${fields.size} bytes (${(error as Error).message}); the stub was kept`);
+    }
     throw error;
   }
   if (!copied) {
@@ -95,24 +98,15 @@ async function offloadedCopy(
   }
 }
 
-/** The object's SHA-256, read through the tier (a vanished tier fails the next read); read-ahead overlaps the hash. */
+/** The object's SHA-256 from the tier (which fails it if it goes away meanwhile); cancellable between chunks. */
 async function hashObject(tier: Tier, fields: StubFields, file: OpenFile, options: CopyOptions): Promise<string> {
-  const hash = createHash('sha256');
-  const buffers = [new Uint8Array(HASH_CHUNK), new Uint8Array(HASH_CHUNK)];
-  let offset = 0;
-  let count = await tier.read(fields.object, 0, HASH_CHUNK, buffers[0]!);
-  for (let turn = 0; count > 0; turn++) {
-    checkCancel(options, file);
-    const nextOffset = offset + count;
-    const next = nextOffset < fields.size ? tier.read(fields.object, nextOffset, HASH_CHUNK, buffers[(turn + 1) % 2]!) : Promise.resolve(0);
-    next.catch(() => {});
-    hash.update(buffers[turn % 2]!.subarray(0, count));
-    offset = nextOffset;
-    options.onProgress?.(offset);
-    count = await next;
-  }
   checkCancel(options, file);
-  return hash.digest('hex');
+  const sha256 = await tier.sha256(fields.object, (done) => {
+    checkCancel(options, file);
+    options.onProgress?.(done);
+  });
+  checkCancel(options, file);
+  return sha256;
 }
 
 /**

@@ -13,12 +13,13 @@ import {
   STATUS_OBJECT_NAME_COLLISION, STATUS_OBJECT_NAME_NOT_FOUND,
 } from '../../../main/io/index.js';
 import { fsyncDirectory } from './fsync-directory.js';
-import { TierError, isObjectId, readObject, type StoredObject, type Tier } from './tier.js';
+import { TierError, isObjectId, type StoredObject, type Tier } from './tier.js';
 import { statusOfHostError } from './tier-status.js';
 
 export const TIER_MARKER = 'strata-tier.json';
 const MARKER_FORMAT = 'strata-hsm-tier';
-const VERIFY_CHUNK = 4 << 20;
+/** 2 MiB: still in the CPU's cache when the hash reads what the read just wrote (8 MiB is ~10% slower here). */
+const HASH_CHUNK = 2 << 20;
 
 interface TierMarker {
   format: string;
@@ -134,12 +135,41 @@ export class LocalTier implements Tier {
   }
 
   async verify(objectId: string, sha256: string, signal?: AbortSignal): Promise<boolean> {
-    const hash = createHash('sha256');
-    for await (const chunk of readObject(this, objectId, VERIFY_CHUNK)) {
+    const actual = await this.sha256(objectId, () => {
       if (signal?.aborted) throw new TierError(this.name, STATUS_CANCELLED, 'verifying an object was cancelled');
-      hash.update(chunk);
+    });
+    return actual === sha256;
+  }
+
+  /**
+   * One open for the whole object, HASH_CHUNK reads with the next read running while the current chunk
+   * is hashed; chunks small enough to be hashed from the CPU's cache right after the read put them
+   * there. The open handle would go on reading a tier whose folder was moved away: the marker is checked
+   * again at the end, so such a tier fails the hash as it fails a read.
+   */
+  async sha256(objectId: string, onProgress?: (done: number) => void): Promise<string> {
+    const file = await this.openObject(objectId);
+    const hash = createHash('sha256');
+    const buffers = [new Uint8Array(HASH_CHUNK), new Uint8Array(HASH_CHUNK)];
+    const readAt = (offset: number, turn: number): Promise<number> =>
+      this.host(async () => (await file.read(buffers[turn % 2]!, 0, HASH_CHUNK, offset)).bytesRead);
+    try {
+      let offset = 0;
+      let count = await readAt(0, 0);
+      for (let turn = 0; count > 0; turn++) {
+        const next = readAt(offset + count, turn + 1);
+        // Its failure is reported by the await below, not as an unhandled rejection if the hash ends first.
+        next.catch(() => {});
+        hash.update(buffers[turn % 2]!.subarray(0, count));
+        offset += count;
+        onProgress?.(offset);
+        count = await next;
+      }
+    } finally {
+      await file.close().catch(() => {});
     }
-    return hash.digest('hex') === sha256;
+    await this.connect();
+    return hash.digest('hex');
   }
 
   async *list(): AsyncIterable<string> {

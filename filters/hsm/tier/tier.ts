@@ -27,6 +27,12 @@ export interface Tier {
   delete(objectId: string): Promise<boolean>;
   /** Re-reads the object and tells whether its SHA-256 is `sha256`. */
   verify(objectId: string, sha256: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Reads the whole object and returns its SHA-256, calling `onProgress` with the bytes hashed so far
+   * after each chunk (what it throws ends the hash with that error). A tier that goes away before the
+   * end fails it, as a read would.
+   */
+  sha256(objectId: string, onProgress?: (done: number) => void): Promise<string>;
   /** Every object id the tier holds. */
   list(): AsyncIterable<string>;
   /**
