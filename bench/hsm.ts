@@ -10,9 +10,11 @@
 //   userspace_copy_mb_s: a user-space copy (8 MiB read/write loop, then fsync)
 //   recall_streamed_mb_s, recall_streamed_vs_userspace_copy: the recall with kernel copies turned off
 //                   (every byte read from the tier, hashed and written through the stack: a network tier's way)
+// Every timed copy or recall starts with no dirty pages left by the steps before it (settleDisk).
 // The 10,000 stubs are written directly (valid, authenticated stubs and their catalog rows, as a
 // migration leaves them) rather than migrated one by one, which would only time the setup.
 
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +34,7 @@ import { LocalTier } from '../filters/hsm/tier/local-tier.js';
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const RECALL_MIB = Number(process.env.BENCH_RECALL_MIB ?? 256);
 const LIST_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const RECALL_ROUNDS = Number(process.env.BENCH_RECALL_ROUNDS ?? 3);
+const RECALL_ROUNDS = Number(process.env.BENCH_RECALL_ROUNDS ?? 5);
 const FILE_SIZE = 2000;
 const OLD = new Date('2020-01-01T00:00:00Z');
 
@@ -136,7 +138,9 @@ async function benchRecall(root: string, dataDir: string): Promise<void> {
   // Nothing is deleted until the end: a copy into memory just freed by a deletion is faster than one
   // into fresh memory (markedly so in a VM), and no measurement should get that advantage.
   for (let round = 0; round < RECALL_ROUNDS; round++) {
+    settleDisk();
     copyTimes.push(await timeCopyFile(source, join(root, `copy-${round}.bin`)));
+    settleDisk();
     userspaceTimes.push(await timeUserspaceCopy(source, join(root, `userspace-${round}.bin`), size));
     const recall = await timeRecall(dataDir, folder, source, `big-${round}.bin`, true);
     recallTimes.push(recall.ms);
@@ -171,6 +175,7 @@ async function timeRecall(dataDir: string, folder: string, source: string, name:
     const summary = await migrateFolder(s.volume);
     if (summary.released !== 1) throw new Error(`bench: the big file was not released: ${JSON.stringify(summary.files)}`);
     const opened = await s.stack.api.createFile(s.stack.pathOf(name), { disposition: FILE_OPEN });
+    settleDisk();
     const start = performance.now();
     const read = await s.stack.api.read(opened.handle!, 1, 0);
     const elapsed = performance.now() - start;
@@ -182,6 +187,14 @@ async function timeRecall(dataDir: string, folder: string, source: string, name:
   } finally {
     await s.close();
   }
+}
+
+/**
+ * Writes back every dirty page (sync(1)) before a timed section, so that none of them pays for the
+ * writeback of what an earlier step (a setup copy, a migration) left in memory.
+ */
+function settleDisk(): void {
+  execFileSync('sync');
 }
 
 /** Milliseconds to copy `source` to `target` with fs.copyFile, then fsync. */
