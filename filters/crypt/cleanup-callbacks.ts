@@ -10,11 +10,12 @@ import {
   type FltPostopStatus, type FltPreopStatus,
 } from '../../main/fltmgr/index.js';
 import type { NTSTATUS } from '../../main/io/index.js';
-import { publish, stage, streamSource, type StagedFile } from './commit.js';
+import { publish, type StagedFile } from './commit.js';
 import type { CryptStream } from './crypt-stream.js';
 import { statusOf } from './crypt-status.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { streamOf } from './data-callbacks.js';
+import { stageStream } from './write-behind.js';
 
 interface CleanupContext {
   stream: CryptStream;
@@ -38,10 +39,17 @@ export function preCleanup(volume: CryptVolume, data: FltCallbackData): FltPreop
 
 async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: boolean): Promise<CleanupContext> {
   const context: CleanupContext = { stream, staged: null, failure: null };
+  // Nothing of the filter's own stays in flight past the last cleanup: windows read ahead are dropped
+  // (and waited for), an abandoned write-behind has deleted its temporary file.
+  const ahead = stream.readAhead;
+  stream.readAhead = null;
+  await Promise.allSettled(ahead?.windows.map((window) => window.data) ?? []);
   try {
     if (stream.modified && !deleting && stream.base.kind !== 'corrupt') {
       const target = await volume.below.nameOf(await volume.handleOf(stream));
-      context.staged = await stage(volume, target, streamSource(volume, stream));
+      context.staged = await stageStream(volume, stream, target);
+    } else {
+      await stream.dropWriteBehind();
     }
   } catch (error) {
     context.failure = statusOf(error);

@@ -13,7 +13,7 @@ import { parentOf, tempNameFor } from './names.js';
 import { readPlaintext, type CryptIo } from './plaintext-reader.js';
 
 /** Chunks per batch: split across the workers, large enough to keep each busy for a while. */
-const BATCH_CHUNKS = 64;
+export const BATCH_CHUNKS = 64;
 /** Batches being read and encrypted while the oldest is written below. */
 const BATCHES_IN_FLIGHT = 3;
 /** An fsync is started in the background after this many bytes, so the disk works while we encrypt. */
@@ -27,78 +27,177 @@ export interface StagedFile {
 
 export interface PlaintextSource {
   readonly size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Fills `into` with the bytes at `offset` (fewer only at the end) and returns the filled view. */
+  read(offset: number, into: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
+ * A new age file being written to a temporary file beside its target: batches of chunks are read from the
+ * source and encrypted on the workers (into recycled shared memory) while the oldest batch is written
+ * below, in order. It can be fed as the source grows (write-behind) or all at once (stage()).
+ */
+export class Stager {
+  /** The next chunk to hand to encryption: chunks before it are read from the source already. */
+  private next = 0;
+  /** Chunks that may be handed out; `final` when that is the whole file (its last chunk is final). */
+  private limit = 0;
+  private final = false;
+  private readonly queue: Promise<Uint8Array>[] = [];
+  private writer: Promise<void> | null = null;
+  private failure: unknown = null;
+  private offset: number;
+  private unflushed = 0;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+  private signal: AbortSignal | undefined;
+
+  private constructor(
+    private readonly io: CryptIo,
+    readonly target: string,
+    readonly tempName: string,
+    private readonly temp: FileHandle,
+    private readonly source: PlaintextSource,
+    private readonly payloadKey: Uint8Array,
+    prefixLength: number,
+  ) {
+    this.offset = prefixLength;
+  }
+
+  /** Creates the temporary file and writes the header and nonce (fresh file key and nonce). */
+  static async open(io: CryptIo, target: string, source: PlaintextSource): Promise<Stager> {
+    const tempName = tempNameFor(target);
+    const temp = await io.below.open(tempName, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE });
+    const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
+    try {
+      await io.below.writeAt(temp, start.prefix, 0);
+    } catch (error) {
+      io.sodium.memzero(start.payloadKey);
+      await io.below.deleteAndClose(temp);
+      throw error;
+    }
+    return new Stager(io, target, tempName, temp, source, start.payloadKey, start.prefix.length);
+  }
+
+  /** Bytes of the source already read for encryption: they must not change any more. */
+  get frontier(): number {
+    return this.next * CHUNK_SIZE;
+  }
+
+  /** Lets whole batches of chunks before `chunks` go (none of them is the file's last chunk). */
+  advance(chunks: number): void {
+    if (this.final || this.closed) return;
+    this.limit = Math.max(this.limit, chunks);
+    this.fill();
+  }
+
+  /** Writes the rest of the source (its size now final), fsyncs, and hands the file over for publish(). */
+  async finish(signal?: AbortSignal): Promise<StagedFile> {
+    try {
+      this.final = true;
+      this.limit = chunkCountFor(this.source.size);
+      if (this.next > this.limit || (this.next === this.limit && this.next > 0)) throw new Error('stager: the source shrank below what was already encrypted');
+      this.signal = signal;
+      signal?.throwIfAborted();
+      this.fill();
+      // The writer drains the queue and refills it until the last batch is written (or something fails).
+      while (this.writer !== null) await this.writer;
+      await this.flushing;
+      if (this.failure !== null) throw this.failure;
+      await this.settle();
+      await this.io.below.flush(this.temp);
+      return { temp: this.temp, tempName: this.tempName, target: this.target };
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
+  }
+
+  /** Stops, waits for what is under way, forgets the key and deletes the temporary file. */
+  async abandon(): Promise<void> {
+    if (this.closed) return;
+    this.failure ??= new Error('stager abandoned');
+    await this.settle();
+    await this.io.below.deleteAndClose(this.temp).catch(() => undefined);
+  }
+
+  /** Waits for every batch and write under way, then wipes the key. */
+  private async settle(): Promise<void> {
+    this.closed = true;
+    while (this.writer !== null) await this.writer;
+    await Promise.allSettled(this.queue);
+    await this.flushing;
+    this.io.sodium.memzero(this.payloadKey);
+  }
+
+  private fill(): void {
+    while (this.failure === null && !this.closed && this.queue.length < BATCHES_IN_FLIGHT && this.next < this.limit) {
+      const count = Math.min(BATCH_CHUNKS, this.limit - this.next);
+      // Before the end is known, only whole batches go: the workers get large jobs.
+      if (!this.final && count < BATCH_CHUNKS) break;
+      const batch = this.produce(this.next, count, this.final && this.next + count === this.limit);
+      batch.catch(() => undefined);
+      this.queue.push(batch);
+      this.next += count;
+    }
+    if (this.writer === null && this.queue.length > 0 && this.failure === null) {
+      this.writer = this.write().then(() => {
+        this.writer = null;
+        this.fill();
+      });
+    }
+  }
+
+  private async produce(first: number, count: number, endsFile: boolean): Promise<Uint8Array> {
+    // Read straight into shared memory: the workers encrypt from it without another copy.
+    const input = this.io.pool.slabs.acquire(count * CHUNK_SIZE);
+    try {
+      const plaintext = await this.source.read(first * CHUNK_SIZE, input);
+      const ciphertext = this.io.pool.slabs.acquire(CryptoPool.ciphertextLength(plaintext.length));
+      try {
+        await this.io.pool.encrypt(this.payloadKey, first, plaintext, endsFile, ciphertext);
+      } catch (error) {
+        this.io.pool.slabs.release(ciphertext);
+        throw error;
+      }
+      return ciphertext;
+    } finally {
+      this.io.pool.slabs.release(input);
+    }
+  }
+
+  /** Writes finished batches in order until none is left; the first failure stops everything. */
+  private async write(): Promise<void> {
+    while (this.queue.length > 0 && this.failure === null) {
+      try {
+        this.signal?.throwIfAborted();
+        const ciphertext = await this.queue[0]!;
+        this.queue.shift();
+        this.fill();
+        try {
+          await this.io.below.writeAt(this.temp, ciphertext, this.offset);
+        } finally {
+          this.io.pool.slabs.release(ciphertext);
+        }
+        this.offset += ciphertext.length;
+        this.unflushed += ciphertext.length;
+        if (this.unflushed >= EARLY_FLUSH_BYTES && this.flushing === null) {
+          this.unflushed = 0;
+          // A failed fsync is reported once by the host: it is kept and fails the save.
+          this.flushing = this.io.below.flush(this.temp)
+            .catch((error: unknown) => void (this.failure ??= error))
+            .finally(() => (this.flushing = null));
+        }
+      } catch (error) {
+        this.failure ??= error;
+      }
+    }
+  }
 }
 
 /** Writes `source` as a complete age file to a fresh temporary name beside `target`, fsync'd; not yet renamed. */
 export async function stage(io: CryptIo, target: string, source: PlaintextSource, signal?: AbortSignal): Promise<StagedFile> {
-  const tempName = tempNameFor(target);
-  const temp = await io.below.open(tempName, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE });
-  try {
-    const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
-    const inFlight: Promise<Uint8Array>[] = [];
-    let flushing: Promise<void> | null = null;
-    let flushFailure: unknown = null;
-    try {
-      await io.below.writeAt(temp, start.prefix, 0);
-      let offset = start.prefix.length;
-      let unflushed = 0;
-      const chunks = chunkCountFor(source.size);
-      // Pipelined: later batches are read and encrypted on the workers (into recycled shared memory)
-      // while the oldest is written below.
-      const produce = async (first: number): Promise<Uint8Array> => {
-        const count = Math.min(BATCH_CHUNKS, chunks - first);
-        const plaintext = await source.read(first * CHUNK_SIZE, count * CHUNK_SIZE);
-        const ciphertext = io.pool.slabs.acquire(CryptoPool.ciphertextLength(plaintext.length));
-        try {
-          await io.pool.encrypt(start.payloadKey, first, plaintext, first + count === chunks, ciphertext);
-        } catch (error) {
-          io.pool.slabs.release(ciphertext);
-          throw error;
-        }
-        return ciphertext;
-      };
-      let next = 0;
-      const fill = (): void => {
-        while (inFlight.length < BATCHES_IN_FLIGHT && next < chunks) {
-          const batch = produce(next);
-          batch.catch(() => undefined);
-          inFlight.push(batch);
-          next += BATCH_CHUNKS;
-        }
-      };
-      fill();
-      while (inFlight.length > 0) {
-        signal?.throwIfAborted();
-        const ciphertext = await inFlight.shift()!;
-        fill();
-        try {
-          await io.below.writeAt(temp, ciphertext, offset);
-        } finally {
-          io.pool.slabs.release(ciphertext);
-        }
-        offset += ciphertext.length;
-        unflushed += ciphertext.length;
-        if (unflushed >= EARLY_FLUSH_BYTES && flushing === null) {
-          unflushed = 0;
-          // A failed fsync is reported once by the host: it is kept and fails the save.
-          flushing = io.below.flush(temp).catch((error: unknown) => void (flushFailure ??= error)).finally(() => (flushing = null));
-        }
-      }
-      await flushing;
-      if (flushFailure !== null) throw flushFailure;
-    } finally {
-      // An abandoned batch must neither reject unobserved nor outlive the key it uses.
-      await Promise.allSettled(inFlight);
-      await flushing;
-      io.sodium.memzero(start.payloadKey);
-    }
-    await io.below.flush(temp);
-    return { temp, tempName, target };
-  } catch (error) {
-    await io.below.deleteAndClose(temp);
-    throw error;
-  }
+  const stager = await Stager.open(io, target, source);
+  return stager.finish(signal);
 }
 
 /** Renames the staged file over its target (unless the target was deleted meanwhile) and fsyncs the folder. */
@@ -122,5 +221,10 @@ export async function publish(io: CryptIo, staged: StagedFile): Promise<void> {
 
 /** The plaintext of a stream as a source for stage(). */
 export function streamSource(io: CryptIo, stream: CryptStream): PlaintextSource {
-  return { size: stream.size, read: (offset, length) => readPlaintext(io, stream, offset, length) };
+  return {
+    get size() {
+      return stream.size;
+    },
+    read: (offset, into) => readPlaintext(io, stream, offset, into.length, into),
+  };
 }

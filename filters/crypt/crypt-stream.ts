@@ -6,6 +6,7 @@ import type { FileHandle } from '../../main/io/index.js';
 import { DirtyRanges } from './dirty-ranges.js';
 import type { Base } from './file-probe.js';
 import type { ReadAhead } from './read-ahead.js';
+import type { WriteBehind } from './write-behind.js';
 
 export class CryptStream {
   /** Opens of the stream through this filter not yet cleaned up. */
@@ -27,10 +28,22 @@ export class CryptStream {
   readAhead: ReadAhead | null = null;
   /** Where the last read ended: a read starting there is sequential. */
   lastReadEnd = 0;
+  /** The new version being encrypted while it is written (write-behind.ts), if any. */
+  writeBehind: WriteBehind | null = null;
+  /** No write-behind once one was abandoned, or a gap was written (until the file is overwritten). */
+  writeBehindAllowed = true;
 
   constructor(public base: Base, public name: string) {
     this.size = base.kind === 'age' ? base.plaintextSize : base.kind === 'plain' ? base.size : 0;
     this.baseLimit = this.size;
+  }
+
+  /** Abandons the write-behind, if any, for good: the save will stream the whole file. */
+  dropWriteBehind(): Promise<void> {
+    const writeBehind = this.writeBehind;
+    this.writeBehind = null;
+    this.writeBehindAllowed = false;
+    return writeBehind?.abandon() ?? Promise.resolve();
   }
 
   /** Listed and reported as encrypted: an age file, or anything that will be saved as one. */
@@ -50,6 +63,8 @@ export class CryptStream {
 
   write(offset: number, data: Uint8Array): void {
     this.readAhead = null;
+    if (offset > this.size) this.writeBehindAllowed = false;
+    if (this.writeBehind !== null && offset < this.writeBehind.frontier) void this.dropWriteBehind();
     this.dirty.write(offset, data);
     this.size = Math.max(this.size, offset + data.length);
     this.modified = true;
@@ -57,6 +72,9 @@ export class CryptStream {
 
   setSize(size: number): void {
     this.readAhead = null;
+    if (size > this.size) this.writeBehindAllowed = false;
+    // The frontier's last chunk was encrypted as not final: the file must go on past it.
+    if (this.writeBehind !== null && size <= this.writeBehind.frontier) void this.dropWriteBehind();
     this.dirty.truncate(size);
     this.baseLimit = Math.min(this.baseLimit, size);
     this.size = size;
@@ -66,6 +84,8 @@ export class CryptStream {
   /** The file was overwritten (FILE_OVERWRITE/SUPERSEDE) or created: nothing of the base remains. */
   reset(): void {
     this.readAhead = null;
+    void this.dropWriteBehind();
+    this.writeBehindAllowed = true;
     this.base = { kind: 'empty' };
     this.dirty.clear();
     this.size = 0;

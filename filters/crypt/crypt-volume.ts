@@ -71,6 +71,7 @@ export class CryptVolume implements CryptIo {
 
   forget(stream: CryptStream): void {
     this.streams.delete(stream);
+    void stream.dropWriteBehind();
     forgetKey(this.sodium, stream);
     const handle = stream.handle;
     stream.handle = null;

@@ -14,6 +14,7 @@ import type { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { isReservedName } from './names.js';
 import { readSequential } from './read-ahead.js';
+import { afterWrite } from './write-behind.js';
 
 /** FILE_USE_FILE_POINTER_POSITION. */
 const USE_FILE_POINTER = -2;
@@ -81,21 +82,24 @@ export function preWrite(volume: CryptVolume, data: FltCallbackData): FltPreopSt
   }
   if (stream.needsKey && !volume.keyRing.unlocked) {
     return volume.lockedWait.park(data, () => {
-      write(stream, data);
+      write(volume, stream, data);
       volume.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
     });
   }
-  write(stream, data);
+  write(volume, stream, data);
   return FLT_PREOP_COMPLETE;
 }
 
-function write(stream: CryptStream, data: FltCallbackData): void {
+function write(volume: CryptVolume, stream: CryptStream, data: FltCallbackData): void {
   const { length, byteOffset } = data.parameters.write!;
   const fileObject = data.fileObject!;
   const offset = byteOffset === FILE_WRITE_TO_END_OF_FILE ? stream.size : byteOffset === USE_FILE_POINTER ? fileObject.currentByteOffset : byteOffset;
   if (!Number.isInteger(offset) || offset < 0) return void completeInfo(data, STATUS_INVALID_PARAMETER, 0);
   // The caller keeps its buffer: the stream holds a copy until it is saved.
-  if (length > 0) stream.write(offset, copyBytes(data.userBuffer!, 0, length));
+  if (length > 0) {
+    stream.write(offset, copyBytes(data.userBuffer!, 0, length));
+    afterWrite(volume, stream);
+  }
   fileObject.currentByteOffset = offset + length;
   completeInfo(data, STATUS_SUCCESS, length);
 }

@@ -109,7 +109,7 @@ async function encryptOne(volume: CryptVolume, file: Candidate, signal?: AbortSi
     if (base.kind === 'age') return 'skipped';
     if (base.kind === 'corrupt') throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `'${file.name}' looks like a damaged age file: ${base.reason}`);
     const size = base.kind === 'plain' ? base.size : 0;
-    const staged = await stage(volume, file.name, { size, read: (offset, length) => volume.below.readAt(handle, offset, Math.min(length, size - offset)) }, signal);
+    const staged = await stage(volume, file.name, { size, read: async (offset, into) => into.subarray(0, await volume.below.readInto(handle, offset, into.subarray(0, Math.max(0, Math.min(into.length, size - offset))))) }, signal);
     await volume.below.close(handle);
     await publish(volume, staged);
     return 'encrypted';

@@ -1,0 +1,89 @@
+// Write-behind: a stream written front to back from nothing (a new or overwritten file) is encrypted while
+// it is still being written. Once START_BYTES are there, a Stager opens the temporary file, and whole
+// batches of chunks that more data follows go to the workers and below as the writes arrive; the save at
+// the last close then only encrypts the tail. What was handed out is a snapshot: a write or truncation
+// that reaches back before the frontier abandons the stager (temporary file deleted, key wiped, nothing of
+// it reused, so no nonce is used twice) and the save streams the whole file again, as it would without.
+
+import { CHUNK_SIZE } from '../../main/age/index.js';
+import { BATCH_CHUNKS, Stager, stage, streamSource, type StagedFile } from './commit.js';
+import type { CryptStream } from './crypt-stream.js';
+import { parentOf } from './names.js';
+import type { CryptIo } from './plaintext-reader.js';
+
+/** Smaller files are saved in one go at the last close. */
+const START_BYTES = 2 * BATCH_CHUNKS * CHUNK_SIZE;
+
+export class WriteBehind {
+  private stager: Stager | null = null;
+  private abandoned: Promise<void> | null = null;
+  private chunks = 0;
+  private readonly ready: Promise<Stager | null>;
+
+  constructor(io: CryptIo, stream: CryptStream) {
+    this.ready = Stager.open(io, stream.name, streamSource(io, stream)).then(
+      (stager) => {
+        if (this.abandoned === null) {
+          this.stager = stager;
+          stager.advance(this.chunks);
+        }
+        return stager;
+      },
+      () => null,
+    );
+  }
+
+  /** Source bytes already read for encryption: a change before this abandons the write-behind. */
+  get frontier(): number {
+    return this.stager?.frontier ?? 0;
+  }
+
+  /** Chunks before `chunks` may be encrypted (more data follows each of them). */
+  advance(chunks: number): void {
+    this.chunks = Math.max(this.chunks, chunks);
+    this.stager?.advance(this.chunks);
+  }
+
+  /** Stops it for good; settles once the temporary file is deleted. */
+  abandon(): Promise<void> {
+    this.stager = null;
+    return (this.abandoned ??= this.ready.then((stager) => stager?.abandon()));
+  }
+
+  /** The staged file, or null when the write-behind cannot be finished (then the caller stages anew). */
+  async finish(target: string): Promise<StagedFile | null> {
+    const stager = await this.ready;
+    if (stager === null || this.abandoned !== null) return null;
+    // Renamed into another folder while open: the temporary file must sit beside the target.
+    if (parentOf(target) !== parentOf(stager.target)) {
+      await this.abandon();
+      return null;
+    }
+    try {
+      return { ...(await stager.finish()), target };
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** After a write: starts or feeds the stream's write-behind when it qualifies. */
+export function afterWrite(io: CryptIo, stream: CryptStream): void {
+  if (stream.writeBehind === null) {
+    // An empty base written without a gap: the unsaved writes hold every byte of the file.
+    if (!stream.writeBehindAllowed || stream.base.kind !== 'empty' || stream.size < START_BYTES) return;
+    stream.writeBehind = new WriteBehind(io, stream);
+  }
+  // A chunk goes only once a byte after it exists: the file's last chunk is encrypted as final at the save.
+  stream.writeBehind.advance(Math.floor((stream.size - 1) / CHUNK_SIZE));
+}
+
+/** The save of a modified stream: the write-behind finished when there is one still valid, else a full stage. */
+export async function stageStream(io: CryptIo, stream: CryptStream, target: string): Promise<StagedFile> {
+  const writeBehind = stream.writeBehind;
+  stream.writeBehindAllowed = false;
+  // Kept on the stream while it finishes: a write that reaches back still abandons it.
+  const staged = writeBehind === null ? null : await writeBehind.finish(target);
+  stream.writeBehind = null;
+  return staged ?? stage(io, target, streamSource(io, stream));
+}

@@ -1,0 +1,105 @@
+// Write-behind: a large file written front to back is encrypted while it is being written (its temporary
+// file grows before the last close), and every way of reaching back into what was already encrypted —
+// a write, a truncation, a delete — still ends in exactly the plaintext last written, or nothing.
+
+import assert from 'node:assert/strict';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { CHUNK_SIZE, decrypt } from '../../../main/age/index.js';
+import { FILE_OVERWRITE_IF, FileInformationClass, statusName, type FileHandle } from '../../../main/io/index.js';
+import { TEMP_MARK } from '../../../filters/crypt/names.js';
+import { bytes, openCryptRig, type CryptRig } from './crypt-rig.js';
+
+let rig: CryptRig;
+afterEach(() => rig?.close());
+
+const MiB = 1 << 20;
+
+async function writeAt(handle: FileHandle, data: Uint8Array, offset: number): Promise<void> {
+  for (let at = 0; at < data.length; at += MiB) {
+    const result = await rig.stack.api.write(handle, data.subarray(at, at + MiB), offset + at);
+    assert.equal(statusName(result.status), 'STATUS_SUCCESS');
+  }
+}
+
+async function temps(): Promise<string[]> {
+  return (await readdir(rig.folder)).filter((name) => name.includes(TEMP_MARK));
+}
+
+/** Waits until a temporary file beside the target holds at least `bytes` bytes (the write-behind at work). */
+async function tempReaches(bytes: number): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    for (const name of await temps()) if ((await stat(join(rig.folder, name))).size >= bytes) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`no temporary file reached ${bytes} bytes`);
+}
+
+async function closeAndCheck(handle: FileHandle, name: string, expected: Uint8Array): Promise<void> {
+  assert.equal(statusName((await rig.stack.api.close(handle)).status), 'STATUS_SUCCESS');
+  assert.deepEqual(await temps(), [], 'no temporary file is left');
+  assert.deepEqual(decrypt(rig.sodium, await rig.onDisk(name), [rig.identity]), expected);
+  assert.deepEqual(await rig.get(name), expected);
+}
+
+describe('crypt filter: write-behind', () => {
+  it('a large file written front to back is encrypted while it is written, and saved complete', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(20 * MiB + 333, 21);
+    const handle = await rig.open('big.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext.subarray(0, 16 * MiB), 0);
+    await tempReaches(4 * MiB);
+    await writeAt(handle, plaintext.subarray(16 * MiB), 16 * MiB);
+    await closeAndCheck(handle, 'big.bin', plaintext);
+  });
+
+  it('a file ending exactly on a chunk boundary gets its last full chunk as the final one', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(12 * MiB, 22);
+    assert.equal(plaintext.length % CHUNK_SIZE, 0);
+    const handle = await rig.open('even.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext, 0);
+    await tempReaches(4 * MiB);
+    await closeAndCheck(handle, 'even.bin', plaintext);
+  });
+
+  it('a write reaching back into what was encrypted already is in the saved file', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(14 * MiB, 23);
+    const handle = await rig.open('back.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext, 0);
+    await tempReaches(4 * MiB);
+    const patch = new Uint8Array(5000).fill(0x5a);
+    await writeAt(handle, patch, 100);
+    plaintext.set(patch, 100);
+    await closeAndCheck(handle, 'back.bin', plaintext);
+  });
+
+  it('a truncation below what was encrypted, then more writes, is saved as written', async () => {
+    rig = await openCryptRig();
+    const first = bytes(14 * MiB, 24);
+    const handle = await rig.open('cut.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, first, 0);
+    await tempReaches(4 * MiB);
+    const set = await rig.stack.api.setInformation(handle, FileInformationClass.FileEndOfFileInformation, { endOfFile: 2 * MiB + 7 });
+    assert.equal(statusName(set.status), 'STATUS_SUCCESS');
+    const tail = bytes(3 * MiB, 25);
+    await writeAt(handle, tail, 2 * MiB + 7);
+    const expected = new Uint8Array(5 * MiB + 7);
+    expected.set(first.subarray(0, 2 * MiB + 7));
+    expected.set(tail, 2 * MiB + 7);
+    await closeAndCheck(handle, 'cut.bin', expected);
+  });
+
+  it('a file deleted while its write-behind runs leaves nothing behind', async () => {
+    rig = await openCryptRig();
+    const handle = await rig.open('gone.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, bytes(12 * MiB, 26), 0);
+    await tempReaches(4 * MiB);
+    const set = await rig.stack.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
+    assert.equal(statusName(set.status), 'STATUS_SUCCESS');
+    await rig.stack.api.close(handle);
+    assert.deepEqual(await readdir(rig.folder), []);
+  });
+});
