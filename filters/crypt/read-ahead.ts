@@ -1,8 +1,8 @@
 // Sequential reads of an encrypted stream: while the caller consumes one range, the next ranges are already
 // being read below and decrypted on the worker pool, so the read below, the decryption and the caller's own
 // work overlap. A reader that continues where it stopped gets windows of at least WINDOW_MIN bytes, ending
-// on chunk boundaries, DEPTH of them ahead; any other read gets one window of its own length ahead (what it
-// would cost anyway if it turns out sequential). Windows live in shared memory, so the workers decrypt
+// on chunk boundaries, two to four of them ahead (about AHEAD_BYTES); any other read gets one window of its
+// own length ahead (what it would cost anyway if it turns out sequential). Windows live in shared memory, so the workers decrypt
 // straight into them. Only clean age streams read ahead; any write, size change or lock drops the windows.
 
 import { CHUNK_SIZE } from '../../main/age/index.js';
@@ -11,8 +11,10 @@ import { readPlaintext, type CryptIo } from './plaintext-reader.js';
 
 /** Smallest window for a sequential reader: enough chunks to split across the workers. */
 const WINDOW_MIN = 1 << 20;
-/** Windows kept ahead of a sequential reader. */
-const DEPTH = 2;
+/** Bytes kept ahead of a sequential reader: four windows of up to 4 MiB, at least two of larger ones. */
+const AHEAD_BYTES = 16 << 20;
+const DEPTH_MIN = 2;
+const DEPTH_MAX = 4;
 
 interface Window {
   readonly offset: number;
@@ -71,8 +73,8 @@ function refill(io: CryptIo, stream: CryptStream, position: number, readLength: 
   const first = ahead?.windows[0];
   const following = ahead != null && (first === undefined ? ahead.end === position : first.offset <= position && position < ahead.end);
   if (ahead == null || !following) stream.readAhead = ahead = { windows: [], end: position };
-  const depth = sequential ? DEPTH : 1;
   const size = sequential ? Math.max(readLength, WINDOW_MIN) : readLength;
+  const depth = sequential ? Math.min(DEPTH_MAX, Math.max(DEPTH_MIN, Math.floor(AHEAD_BYTES / size))) : 1;
   while (ahead.windows.length < depth && ahead.end < stream.size) {
     const start = ahead.end;
     let end = Math.min(start + size, stream.size);
