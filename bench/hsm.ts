@@ -10,6 +10,10 @@
 //   userspace_copy_mb_s: a user-space copy (8 MiB read/write loop, then fsync)
 //   recall_streamed_mb_s, recall_streamed_vs_userspace_copy: the recall with kernel copies turned off
 //                   (every byte read from the tier, hashed and written through the stack: a network tier's way)
+//   cores_available  two SHA-256 threads against one, before and after the recalls (2: both ran at full
+//                   speed; 1: they shared one core):
+//                   the kernel copy and the hash of a recall need two, the plain copy one — read the recall
+//                   figures with it, on a machine shared with other work
 // Every timed copy or recall starts with no dirty pages left by the steps before it (settleDisk).
 // The 10,000 stubs are written directly (valid, authenticated stubs and their catalog rows, as a
 // migration leaves them) rather than migrated one by one, which would only time the setup.
@@ -18,6 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { FILE_DIRECTORY_FILE, FILE_OPEN, NT_SUCCESS } from '../main/io/index.js';
 import { openStore } from '../main/store/index.js';
@@ -223,6 +228,26 @@ async function timeUserspaceCopy(source: string, target: string, size: number): 
   return performance.now() - start;
 }
 
+/** How many cores two CPU-bound threads got (median of 3 trials): 2 × the time of one / the time of two at once. */
+async function coresAvailable(): Promise<number> {
+  const code = `const { createHash } = require('node:crypto'); const { parentPort } = require('node:worker_threads');
+    const data = Buffer.alloc(64 << 20, 1);
+    parentPort.on('message', () => { const start = performance.now(); createHash('sha256').update(data).digest(); parentPort.postMessage(performance.now() - start); });`;
+  const workers = [new Worker(code, { eval: true }), new Worker(code, { eval: true })];
+  const run = (worker: Worker): Promise<number> => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage(0); });
+  try {
+    const trials: number[] = [];
+    for (let trial = 0; trial < 3; trial++) {
+      const one = await run(workers[0]!);
+      const both = Math.max(...(await Promise.all(workers.map(run))));
+      trials.push(Math.min(2, (2 * one) / both));
+    }
+    return median(trials);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
 const root = await mkdtemp(join(tmpdir(), 'strata-bench-hsm-'));
 try {
   const dataDir = join(root, 'data');
@@ -230,7 +255,9 @@ try {
   await addTier(store.db, 'cold', join(root, 'cold'));
   store.close();
   await benchListing(root, dataDir);
+  const cores = await coresAvailable();
   await benchRecall(root, dataDir);
+  emit('cores_available', (cores + (await coresAvailable())) / 2, 'cores');
 } finally {
   await rm(root, { recursive: true, force: true });
 }
