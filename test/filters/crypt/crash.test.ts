@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { X25519Identity, decrypt, loadSodium } from '../../../main/age/index.js';
 import { encryptInPlace } from '../../../filters/crypt/encrypt-in-place.js';
-import { FILES, contentOf, versionOf } from './crash-content.js';
+import { FILES, bigContentOf, bigVersionOf, contentOf, versionOf } from './crash-content.js';
 import { openCryptRig } from './crypt-rig.js';
 
 const sodium = await loadSodium();
@@ -51,6 +51,30 @@ describe('crypt filter: crash safety', () => {
           const plaintext = decrypt(sodium, disk, [identity]);
           assert.notEqual(versionOf(file, plaintext, 2000), null, `round ${round}: ${FILES[file]} is a complete version`);
         }
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a writer of a large file (write-behind) killed at random points leaves it as one complete version', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'strata-crash-big-'));
+    const identity = X25519Identity.generate(sodium);
+    let saved = false;
+    try {
+      for (let round = 0; round < 6; round++) {
+        await runAndKill('big', folder, identity, 100 + Math.floor(Math.random() * 800));
+        let disk: Uint8Array;
+        try {
+          disk = new Uint8Array(await readFile(join(folder, 'big.bin')));
+        } catch {
+          assert.equal(saved, false, `round ${round}: big.bin vanished`);
+          continue;
+        }
+        if (disk.length === 0 && !saved) continue;
+        saved = true;
+        const plaintext = decrypt(sodium, disk, [identity]);
+        assert.deepEqual(plaintext, bigContentOf(bigVersionOf(plaintext)), `round ${round}: big.bin is a complete version`);
       }
     } finally {
       await rm(folder, { recursive: true, force: true });
