@@ -49,6 +49,7 @@ export class Stager {
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private discarded = false;
   private signal: AbortSignal | undefined;
 
   private constructor(
@@ -112,9 +113,10 @@ export class Stager {
     }
   }
 
-  /** Stops, waits for what is under way, forgets the key and deletes the temporary file. */
+  /** Stops, waits for what is under way, forgets the key and deletes the temporary file (once). */
   async abandon(): Promise<void> {
-    if (this.closed) return;
+    if (this.discarded) return;
+    this.discarded = true;
     this.failure ??= new Error('stager abandoned');
     await this.settle();
     await this.io.below.deleteAndClose(this.temp).catch(() => undefined);

@@ -18,6 +18,7 @@ export class WriteBehind {
   private stager: Stager | null = null;
   private abandoned: Promise<void> | null = null;
   private chunks = 0;
+  private finished = false;
   private readonly ready: Promise<Stager | null>;
 
   constructor(io: CryptIo, stream: CryptStream) {
@@ -46,6 +47,8 @@ export class WriteBehind {
 
   /** Stops it for good; settles once the temporary file is deleted. */
   abandon(): Promise<void> {
+    // Once finished, the temporary file belongs to the save (publish() renames or deletes it).
+    if (this.finished) return Promise.resolve();
     this.stager = null;
     return (this.abandoned ??= this.ready.then((stager) => stager?.abandon()));
   }
@@ -60,7 +63,9 @@ export class WriteBehind {
       return null;
     }
     try {
-      return { ...(await stager.finish()), target };
+      const staged = await stager.finish();
+      this.finished = true;
+      return { ...staged, target };
     } catch {
       return null;
     }
