@@ -4,10 +4,11 @@
 // a folder scan is started and cancelled, and protection is paused and resumed from the dashboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { E2E, openView, screenshot, signedInPage, startAgentProcess } from './gui-harness.js';
+import { OLD_FILE_SIZE, moveColdFilesNow, writeOldFile } from './cold-files.js';
 
 const EICAR = String.raw`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`;
 
@@ -105,15 +106,12 @@ test('a migrated file is shown as a stub with its real size; Keep local brings i
   await agent.api.setTier({ name: 'nas', path: join(agent.root, 'cold') });
   const added = await agent.api.addFolder({ path: folder, name: 'Archive', policy: { hsm: { settings: { tier: 'nas', minAgeDays: 30, minSizeBytes: 0 } } } });
   const file = join(folder, 'reports', 'old-report.bin');
-  const size = 256 * 1024;
-  writeFileSync(file, Buffer.alloc(size, 7));
-  const longAgo = new Date(Date.now() - 400 * 86_400_000);
-  utimesSync(file, longAgo, longAgo);
+  const size = OLD_FILE_SIZE;
+  writeOldFile(file);
 
   const page = await signedInPage(t, agent);
   await openView(page, `#/folders/${added.id}`, 'Archive');
-  await page.getByRole('button', { name: 'Move cold files now' }).click();
-  await page.getByText('Cold files moved.').waitFor({ timeout: 30_000 });
+  await moveColdFilesNow(page);
   assert.ok(statSync(file).size < size, 'on disk it is a small stub');
   await page.getByRole('button', { name: 'Open folder reports' }).click();
   const row = page.locator('table.files tbody tr').filter({ hasText: 'old-report.bin' });

@@ -3,9 +3,10 @@
 // "Move cold files now" becomes a stub on disk while the GUI reports its real size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2E, openView, screenshot, signedInPage, startAgentProcess } from './gui-harness.js';
+import { OLD_FILE_SIZE, moveColdFilesNow, writeOldFile } from './cold-files.js';
 
 const EICAR = String.raw`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`;
 
@@ -45,15 +46,12 @@ test('"Move cold files now" turns a cold file into a stub, and the GUI shows its
   await agent.api.setTier({ name: 'nas', path: cold });
   const added = await agent.api.addFolder({ path: folder, name: 'Archive', policy: { hsm: { settings: { tier: 'nas', minAgeDays: 0, minSizeBytes: 0 } } } });
   const file = join(folder, 'old-report.bin');
-  const size = 256 * 1024;
-  writeFileSync(file, Buffer.alloc(size, 7));
-  const longAgo = new Date(Date.now() - 400 * 86_400_000);
-  utimesSync(file, longAgo, longAgo);
+  const size = OLD_FILE_SIZE;
+  writeOldFile(file);
 
   const page = await signedInPage(t, agent);
   await openView(page, `#/folders/${added.id}`, 'Archive');
-  await page.getByRole('button', { name: 'Move cold files now' }).click();
-  await page.getByText('Cold files moved.').waitFor({ timeout: 30_000 });
+  await moveColdFilesNow(page);
   const row = page.locator('table.events tbody tr').filter({ hasText: 'old-report.bin' }).filter({ hasText: 'Moved to cold storage' });
   await row.waitFor();
   assert.match(await row.innerText(), /256 KiB \(262,144 bytes\) to tier nas/);

@@ -8,16 +8,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { EICAR, eventually, spawnAgent, strata, strataJson, tempDir } from './agent-process.js';
+import { EICAR, eventually, strata, strataJson } from './agent-process.js';
+import { agentWithScannedInbox } from './scanned-folder.js';
 
 describe('strata quarantine with a running agent', () => {
   it('restore goes through the agent: the file comes back and stays, and the event log says so', async (t) => {
-    const root = tempDir(t);
-    const dataDir = join(root, 'data');
-    const folder = tempDir(t);
-    const agent = await spawnAgent(t, dataDir);
-    await agent.api.addFolder({ path: folder, name: 'Inbox', policy: { scan: { settings: { action: 'quarantine' } } } });
-    await eventually(async () => (await agent.api.getFolder({ folder: 'Inbox' })).runtime?.protections[0]?.state === 'active', 'the scan filter to attach');
+    const { agent, dataDir, folder } = await agentWithScannedInbox(t);
 
     await writeFile(join(folder, 'eicar.com'), EICAR);
     const [entry] = await eventually(() => {

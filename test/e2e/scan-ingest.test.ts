@@ -9,17 +9,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EventRecord } from '../../main/api/index.js';
 import { EICAR, eventually, spawnAgent, tempDir } from './agent-process.js';
+import { agentWithScannedInbox } from './scanned-folder.js';
 
 const FIVE_SECONDS = 5000;
 
 describe('scan through the agent', () => {
   it('files written by fs.writeFile are scanned within 5 s: infected ones quarantined, clean ones kept', async (t) => {
-    const root = tempDir(t);
-    const dataDir = join(root, 'data');
-    const folder = tempDir(t);
-    const agent = await spawnAgent(t, dataDir);
-    await agent.api.addFolder({ path: folder, name: 'Inbox', policy: { scan: { settings: { action: 'quarantine' } } } });
-    await eventually(async () => (await agent.api.getFolder({ folder: 'Inbox' })).runtime?.protections[0]?.state === 'active', 'the scan filter to attach');
+    const { agent, dataDir, folder } = await agentWithScannedInbox(t);
 
     const written = Date.now();
     await mkdir(join(folder, 'downloads'));

@@ -14,6 +14,16 @@ import {
   newIo, onlyCompletion, send, skipForwarder,
 } from './helpers.js';
 
+/** A filter that skips to the driver below and then, wrongly, touches the IRP it no longer owns. */
+function touchingAfterForward(io: ReturnType<typeof newIo>, lower: Parameters<typeof attachFilter>[2], touch: (irp: Irp) => void) {
+  return attachFilter(io, 'A', lower, (device, irp) => {
+    IoSkipCurrentIrpStackLocation(irp);
+    const status = IoCallDriver(lowerOf(device), irp);
+    touch(irp);
+    return status;
+  });
+}
+
 describe('verifier: rule breaks', () => {
   it('completing an IRP twice (the same driver) is double-completion', () => {
     const io = newIo();
@@ -140,12 +150,7 @@ describe('verifier: rule breaks', () => {
   it('touching an IRP after IoCallDriver (the lower driver still holds it) is touch-after-forward', () => {
     const io = newIo();
     const holder = new Holder(io);
-    const a = attachFilter(io, 'A', holder.device, (device, irp) => {
-      IoSkipCurrentIrpStackLocation(irp);
-      const status = IoCallDriver(lowerOf(device), irp);
-      irp.ioStatus.information = 1;
-      return status;
-    });
+    const a = touchingAfterForward(io, holder.device, (irp) => { irp.ioStatus.information = 1; });
     assertVerifier(() => send(io, a, IRP_MJ_READ), 'touch-after-forward');
     // The lower driver may still complete it; everything is released.
     holder.complete();
@@ -155,12 +160,7 @@ describe('verifier: rule breaks', () => {
   it('touching an IRP after IoCallDriver (the IRP already completed) is touch-after-forward', () => {
     const io = newIo();
     const bottom = createDevice(createDriver(io, 'C', completer()));
-    const a = attachFilter(io, 'A', bottom, (device, irp) => {
-      IoSkipCurrentIrpStackLocation(irp);
-      const status = IoCallDriver(lowerOf(device), irp);
-      void irp.ioStatus.status;
-      return status;
-    });
+    const a = touchingAfterForward(io, bottom, (irp) => { void irp.ioStatus.status; });
     // The creator frees the IRP only after IoCallDriver returns, so A touches a completed, live IRP.
     const irp = IoAllocateIrp(io, a.stackSize);
     irp.stack[0]!.majorFunction = IRP_MJ_READ;
@@ -173,12 +173,7 @@ describe('verifier: rule breaks', () => {
   it('touching an IRP its creator has freed is use-after-free', () => {
     const io = newIo();
     const bottom = createDevice(createDriver(io, 'C', completer()));
-    const a = attachFilter(io, 'A', bottom, (device, irp) => {
-      IoSkipCurrentIrpStackLocation(irp);
-      const status = IoCallDriver(lowerOf(device), irp);
-      void irp.ioStatus.status;
-      return status;
-    });
+    const a = touchingAfterForward(io, bottom, (irp) => { void irp.ioStatus.status; });
     // send()'s creator frees the IRP in its completion routine, before A's IoCallDriver returns.
     assertVerifier(() => send(io, a, IRP_MJ_READ), 'use-after-free');
     io.assertNoLeakedIrps();
