@@ -8,7 +8,7 @@ import {
   AgeError, NoIdentityMatchError, ScryptIdentity, ScryptRecipient, X25519Identity, X25519Recipient, decrypt, encrypt,
   type Sodium,
 } from '../../../main/age/index.js';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileDurably } from '../../../main/store/index.js';
 import { VaultError, WrongPassphraseError } from './vault-error.js';
 import { VAULT_FORMAT, VAULT_VERSION, vaultPaths, type VaultInfo } from './vault-layout.js';
 
@@ -82,8 +82,8 @@ export async function createVault(sodium: Sodium, folder: string, passphrase: st
   const identity = X25519Identity.generate(sodium);
   const info: VaultInfo = { format: VAULT_FORMAT, version: VAULT_VERSION, recipient: identity.recipient().toString(), created: new Date().toISOString() };
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(paths.identity, encrypt(sodium, [new ScryptRecipient(sodium, passphrase, workFactor)], new TextEncoder().encode(identityText(identity))));
-  await writeFileAtomic(paths.info, `${JSON.stringify(info, null, 2)}\n`, 0o644);
+  await writeFileDurably(paths.identity, encrypt(sodium, [new ScryptRecipient(sodium, passphrase, workFactor)], new TextEncoder().encode(identityText(identity))));
+  await writeFileDurably(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o644 });
   identity.wipe();
   return info;
 }
@@ -120,7 +120,7 @@ export async function changePassphrase(sodium: Sodium, folder: string, oldPassph
   const identity = await unlockVault(sodium, folder, oldPassphrase);
   try {
     const file = encrypt(sodium, [new ScryptRecipient(sodium, newPassphrase, workFactor)], new TextEncoder().encode(identityText(identity)));
-    await writeFileAtomic(vaultPaths(folder).identity, file);
+    await writeFileDurably(vaultPaths(folder).identity, file);
   } finally {
     identity.wipe();
   }

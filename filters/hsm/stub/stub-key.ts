@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDirectory } from '../tier/fsync-directory.js';
+import { syncDirectory } from '../../../main/store/index.js';
 
 export const STUB_KEY_FILE = 'hsm-stub.key';
 const KEY_BYTES = 32;
@@ -54,5 +54,5 @@ async function createKey(dataDir: string, path: string): Promise<void> {
   } finally {
     await unlink(temp);
   }
-  await fsyncDirectory(dataDir);
+  await syncDirectory(dataDir);
 }

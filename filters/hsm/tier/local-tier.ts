@@ -12,7 +12,7 @@ import {
   STATUS_BAD_NETWORK_NAME, STATUS_CANCELLED, STATUS_DEVICE_NOT_READY, STATUS_INVALID_PARAMETER,
   STATUS_OBJECT_NAME_COLLISION, STATUS_OBJECT_NAME_NOT_FOUND,
 } from '../../../main/io/index.js';
-import { fsyncDirectory } from './fsync-directory.js';
+import { syncDirectory } from '../../../main/store/index.js';
 import { TierError, isObjectId, type StoredObject, type Tier } from './tier.js';
 import { statusOfHostError } from './tier-status.js';
 
@@ -42,7 +42,7 @@ export async function initializeLocalTier(name: string, root: string): Promise<v
   const temp = join(root, `tmp/marker-${randomBytes(6).toString('hex')}.tmp`);
   await writeFile(temp, `${JSON.stringify(marker)}\n`, { flag: 'wx', flush: true });
   await rename(temp, join(root, TIER_MARKER));
-  await fsyncDirectory(root);
+  await syncDirectory(root);
 }
 
 async function readMarker(root: string): Promise<TierMarker> {
@@ -88,7 +88,7 @@ export class LocalTier implements Tier {
       await this.host(() => mkdir(directory, { recursive: true }));
       // Same id, same content: replacing an existing copy with the fresh one also heals a damaged one.
       await this.host(() => rename(temp, join(directory, objectId)));
-      await this.host(() => fsyncDirectory(directory));
+      await this.host(() => syncDirectory(directory));
       return { objectId, sha256: objectId, size };
     } catch (error) {
       await file?.close().catch(() => {});
@@ -130,7 +130,7 @@ export class LocalTier implements Tier {
     } catch (error) {
       return this.absentOrThrow(objectId, error, false);
     }
-    await this.host(() => fsyncDirectory(this.directoryOf(objectId)));
+    await this.host(() => syncDirectory(this.directoryOf(objectId)));
     return true;
   }
 

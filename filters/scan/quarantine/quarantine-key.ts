@@ -4,7 +4,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { X25519Identity, loadSodium, type Sodium } from '../../../main/age/index.js';
-import { writeFileDurably } from '../storage/durable-files.js';
+import { writeFileDurably } from '../../../main/store/index.js';
 
 export class QuarantineKeyError extends Error {
   override readonly name = 'QuarantineKeyError';

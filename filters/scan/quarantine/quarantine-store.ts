@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { X25519Identity, Sodium } from '../../../main/age/index.js';
 import { openStore, type Store } from '../../../main/store/index.js';
 import type { ByteSource } from '../source/byte-source.js';
-import { commitTemp, removeDurably, writeTemp } from '../storage/durable-files.js';
+import { commitTemp, removeDurably, writeTemp } from '../../../main/store/index.js';
 import { decryptFromFile, encryptToFile } from './age-stream.js';
 import { loadOrCreateQuarantineKey } from './quarantine-key.js';
 

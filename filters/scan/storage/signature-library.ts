@@ -10,7 +10,7 @@ import { DATABASE_EXTENSIONS, loadSignatureDatabases } from '../signatures/load-
 import { SignatureError } from '../signatures/signature-error.js';
 import type { SignatureSet } from '../signatures/signature-set.js';
 import type { SignatureNotice } from '../signatures/signature-types.js';
-import { syncDirectory, writeNewFileSynced } from './durable-files.js';
+import { syncDirectory, writeNewFileSynced } from '../../../main/store/index.js';
 
 export const SIGNATURE_DIR = 'signatures';
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../../filters/crypt/atomic-file.js';
+import { writeFileDurably } from '../../../store/index.js';
 
 export const DEFAULT_SESSION_MINUTES = 15;
 
@@ -27,7 +27,7 @@ export async function saveSession(dataDir: string, folder: string, identity: str
   await chmod(join(dataDir, 'crypt-sessions'), 0o700);
   const expires = new Date(Date.now() + minutes * 60_000);
   const session: SessionFile = { folder, identity, expires: expires.toISOString() };
-  await writeFileAtomic(path, JSON.stringify(session), 0o600);
+  await writeFileDurably(path, JSON.stringify(session));
   return expires;
 }
 

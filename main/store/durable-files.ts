@@ -1,6 +1,7 @@
-// Crash-safe file writes for what Strata stores under its data dir (quarantined files, the quarantine
-// key, imported signature databases): write a temp file next to the target, fsync it, rename it into
-// place, fsync the folder. A crash leaves the old file or the new one, never half of one.
+// Crash-safe host file writes, shared by everything Strata keeps on disk beside its database (quarantined
+// files and key, imported signature databases, vault files, CLI sessions, stub keys, tier objects):
+// write a temp file next to the target, fsync it, rename it into place, fsync the folder. A crash leaves
+// the old file or the new one, never half of one.
 
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -40,7 +41,8 @@ export async function commitTemp(temp: string, target: string, overwrite: boolea
   await syncDirectory(dirname(target));
 }
 
-export async function writeFileDurably(target: string, data: Uint8Array, options: { mode?: number; overwrite?: boolean } = {}): Promise<void> {
+export async function writeFileDurably(target: string, content: Uint8Array | string, options: { mode?: number; overwrite?: boolean } = {}): Promise<void> {
+  const data = typeof content === 'string' ? new TextEncoder().encode(content) : content;
   const temp = await writeTemp(target, async (file) => void (await file.write(data, 0, data.length, 0)), options.mode ?? 0o600);
   await commitTemp(temp, target, options.overwrite ?? true);
 }
