@@ -25,6 +25,9 @@ import { listThroughStack } from './folder-listing.js';
 import type { JobHandle, Scheduler } from '../scheduler/scheduler.js';
 import { Serial } from './serial.js';
 
+/** How often changed ingest counts are reported on the event stream while files are taken in. */
+const COUNTS_REPORT_MS = 250;
+
 const MAX_RETRIES = 3;
 const RETRY_BASE_MS = 1000;
 
@@ -55,6 +58,8 @@ export class LiveFolder {
   private state: FolderRuntime['state'] = 'starting';
   private message: string | null = null;
   private readonly counts = { done: 0, failed: 0 };
+  /** Set while a report of changed ingest counts waits to go out (at most one per COUNTS_REPORT_MS). */
+  private countsReport: NodeJS.Timeout | null = null;
   /** Files whose ingest failed, with how often: retried a few times, further apart each time. */
   private readonly failedTries = new Map<string, number>();
   readonly ledger: IngestLedger;
@@ -151,6 +156,7 @@ export class LiveFolder {
     // Counted: files taken in (or refused as threats); a file found unchanged is no work done.
     if (outcome.kind === 'ingested' || outcome.kind === 'refused') this.counts.done++;
     if (outcome.kind === 'failed') this.counts.failed++;
+    this.reportCounts();
     return outcome.kind !== 'failed';
   }
 
@@ -185,8 +191,23 @@ export class LiveFolder {
     }
   }
 
+  /** The GUI shows ingest (the first encryption of a folder's files) as it goes: counts go out at a human pace. */
+  private reportCounts(): void {
+    if (this.countsReport !== null) return;
+    this.countsReport = setTimeout(() => {
+      this.countsReport = null;
+      this.deps.changed(this);
+      // Waiting files also drop without an ingest (the watcher finds one was Strata's own write): keep
+      // reporting until nothing waits, so the last report says so.
+      if (this.runtime().ingest.pending > 0) this.reportCounts();
+    }, COUNTS_REPORT_MS);
+    this.countsReport.unref();
+  }
+
   private async stopNow(): Promise<void> {
     await this.quiesceIngest();
+    if (this.countsReport !== null) clearTimeout(this.countsReport);
+    this.countsReport = null;
     await this.holds.flush();
     for (const kind of [...this.attached.keys()]) await this.detach(kind);
     if (this.stack !== null) {

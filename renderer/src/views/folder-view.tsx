@@ -6,6 +6,7 @@ import type { Folder } from '../../../main/api/index.js';
 import { ColdStoragePanel } from '../components/cold-storage-panel.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { FolderFilesPanel } from '../components/folder-files-panel.js';
+import { IngestProgress } from '../components/ingest-progress.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { EventTable } from '../components/event-table.js';
 import { PolicyEditor } from '../components/policy-editor.js';
@@ -81,6 +82,7 @@ function FolderDetails({ folder, onChanged }: { folder: Folder; onChanged: (fold
             </tbody>
           </table>
         )}
+        <IngestProgress folder={folder} />
         <p className="muted">Protected since {formatDateTime(folder.createdAt)}</p>
       </section>
       <VaultPanel folder={folder} onChanged={onChanged} />
