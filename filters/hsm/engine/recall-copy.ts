@@ -82,12 +82,13 @@ async function offloadedCopy(
     await hashing.catch(() => {});
     return null;
   }
-  let settling: Promise<void> | null = null;
+  // The times and the fsync need not wait for the size check: a wrong size fails the recall all the same
+  // (and the stub is written back once they have ended).
+  const settling = settle();
+  settling.catch(() => {});
   try {
     const size = (await volume.io.standard(file)).endOfFile;
     if (size !== fields.size) throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `the copy of ${file.path} from tier '${tier.name}' is ${size} bytes, the stub says ${fields.size}`);
-    settling = settle();
-    settling.catch(() => {});
     const sha256 = await hashing;
     await settling;
     return sha256;

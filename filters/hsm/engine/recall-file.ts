@@ -73,9 +73,12 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
     await volume.io.close(file);
   }
   uncatalog(volume, journalId, path);
-  const release = releaseTierCopy(volume, journalId, path, fields);
-  if (options.releaseCopyInBackground) volume.track(path, release);
-  else await release;
+  if (options.releaseCopyInBackground) {
+    // Begun on the next turn of the event loop: the waiting reads go on first.
+    volume.track(path, new Promise((resolve) => setImmediate(resolve)).then(() => releaseTierCopy(volume, journalId, path, fields)));
+  } else {
+    await releaseTierCopy(volume, journalId, path, fields);
+  }
   return { copy };
 }
 

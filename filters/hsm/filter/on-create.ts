@@ -74,6 +74,7 @@ async function attachStubStream(host: HsmHost, volume: HsmVolume, instance: FltI
       volume.emit({ kind: 'stub-invalid', path, status: reading.error.status, message: reading.error.message });
     } else {
       stream = new StubStream(volume.manager, path, reading.fields, reading.bytes, null);
+      prepareTier(volume, reading.fields.tier);
       // The stub on disk is authentic, so it is the truth; the catalog follows it.
       if (reading.fields.object !== row.object || reading.fields.size !== row.size || reading.bytes.length !== row.stubSize) {
         volume.catalog.put({ path, ...reading.fields, stubSize: reading.bytes.length });
@@ -88,4 +89,13 @@ async function attachStubStream(host: HsmHost, volume: HsmVolume, instance: FltI
   const result = instance.setStreamContext(data.fileObject!, FLT_SET_CONTEXT_KEEP_IF_EXISTS, context);
   result.oldContext?.release();
   context.release();
+}
+
+/** A read may recall the stub soon: its tier gets ready (the local tier starts its hashing thread). */
+function prepareTier(volume: HsmVolume, tierName: string): void {
+  try {
+    volume.tier(tierName).prepare?.();
+  } catch {
+    // An unknown tier is reported by the recall itself.
+  }
 }

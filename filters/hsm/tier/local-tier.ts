@@ -14,6 +14,7 @@ import {
 } from '../../../main/io/index.js';
 import { syncDirectory } from '../../../main/store/index.js';
 import { TierError, isObjectId, type StoredObject, type Tier } from './tier.js';
+import { HashReadError, hashOnThread, warmHashThread } from './hash-thread.js';
 import { statusOfHostError } from './tier-status.js';
 
 export const TIER_MARKER = 'strata-tier.json';
@@ -142,33 +143,57 @@ export class LocalTier implements Tier {
   }
 
   /**
-   * One open for the whole object, HASH_CHUNK reads with the next read running while the current chunk
-   * is hashed; chunks small enough to be hashed from the CPU's cache right after the read put them
-   * there. The open handle would go on reading a tier whose folder was moved away: the marker is checked
-   * again at the end, so such a tier fails the hash as it fails a read.
+   * One open for the whole object, hashed on the hashing thread (hash-thread.ts: the event loop stays
+   * free for the recall's kernel copy and everything around it) or, when that thread is not ready,
+   * inline: HASH_CHUNK reads with the next read running while the current chunk is hashed; chunks small
+   * enough to be hashed from the CPU's cache right after the read put them there. The open handle would
+   * go on reading a tier whose folder was moved away: the marker is looked at again at the end (while
+   * the object closes), so such a tier fails the hash as it fails a read.
    */
   async sha256(objectId: string, onProgress?: (done: number) => void): Promise<string> {
     const file = await this.openObject(objectId);
+    let digest: string;
+    try {
+      digest = (await hashOnThread(file.fd, onProgress)) ?? (await this.hashInline(file, onProgress));
+    } catch (error) {
+      await file.close().catch(() => {});
+      if (error instanceof HashReadError) return await this.host(() => Promise.reject(error.cause));
+      throw error;
+    }
+    await Promise.all([file.close().catch(() => {}), this.stillConnected()]);
+    return digest;
+  }
+
+  /** The marker is still there (one stat); if not, connect() says why. */
+  private async stillConnected(): Promise<void> {
+    try {
+      await stat(join(this.location, TIER_MARKER));
+    } catch {
+      await this.connect();
+    }
+  }
+
+  /** A recall may follow soon (a stub was opened): the hashing thread gets ready. */
+  prepare(): void {
+    warmHashThread();
+  }
+
+  private async hashInline(file: FileHandle, onProgress?: (done: number) => void): Promise<string> {
     const hash = createHash('sha256');
     const buffers = [new Uint8Array(HASH_CHUNK), new Uint8Array(HASH_CHUNK)];
     const readAt = (offset: number, turn: number): Promise<number> =>
       this.host(async () => (await file.read(buffers[turn % 2]!, 0, HASH_CHUNK, offset)).bytesRead);
-    try {
-      let offset = 0;
-      let count = await readAt(0, 0);
-      for (let turn = 0; count > 0; turn++) {
-        const next = readAt(offset + count, turn + 1);
-        // Its failure is reported by the await below, not as an unhandled rejection if the hash ends first.
-        next.catch(() => {});
-        hash.update(buffers[turn % 2]!.subarray(0, count));
-        offset += count;
-        onProgress?.(offset);
-        count = await next;
-      }
-    } finally {
-      await file.close().catch(() => {});
+    let offset = 0;
+    let count = await readAt(0, 0);
+    for (let turn = 0; count > 0; turn++) {
+      const next = readAt(offset + count, turn + 1);
+      // Its failure is reported by the await below, not as an unhandled rejection if the hash ends first.
+      next.catch(() => {});
+      hash.update(buffers[turn % 2]!.subarray(0, count));
+      offset += count;
+      onProgress?.(offset);
+      count = await next;
     }
-    await this.connect();
     return hash.digest('hex');
   }
 

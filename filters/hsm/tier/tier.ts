@@ -41,6 +41,8 @@ export interface Tier {
    * tier that is no local file (a network tier): the recall then streams the object through `read`.
    */
   hostFileOf?(objectId: string): { readonly file: string; readonly directory: string };
+  /** A recall may follow soon (a stub was opened): whatever a recall needs may get ready. Never fails. */
+  prepare?(): void;
 }
 
 /** A tier call failed; `status` says why in NT terms, the message says which tier and what. */

@@ -67,15 +67,18 @@ async function copyInto(target: FileHandle, source: FileHandle, hostFile: string
   // libuv gives the target the source's mode: the file keeps its own.
   const mode = (await target.stat()).mode & 0o7777;
   let shrank = false;
+  let copied: number;
   try {
     const copying = copyFile(fdLink(source), fdLink(target));
     shrank = await guardAgainstShrinking(source, byteCount, copying);
     await copying;
   } finally {
-    if (((await target.stat()).mode & 0o7777) !== mode) await target.chmod(mode);
+    // One stat for both the mode to restore and the size to check.
+    const after = await target.stat();
+    copied = after.size;
+    if ((after.mode & 0o7777) !== mode) await target.chmod(mode);
   }
   if (shrank) throw new VolumeError(STATUS_FILE_CORRUPT_ERROR, `'${hostFile}' was cut short while it was copied`);
-  const copied = (await target.stat()).size;
   if (copied !== byteCount) throw new VolumeError(STATUS_FILE_CORRUPT_ERROR, `copied ${copied} of the ${byteCount} bytes of '${hostFile}'`);
 }
 
