@@ -68,11 +68,15 @@ export function directoryCallbacks(host: HsmHost): FltOperationRegistration {
       if (!Array.isArray(entries) || entries.length === 0) return FLT_POSTOP_FINISHED_PROCESSING;
       const stubs = volume.catalog.inDirectory(context as string);
       if (stubs.size === 0) return FLT_POSTOP_FINISHED_PROCESSING;
-      data.infoBuffer = entries.map((entry) => {
+      // In place, as a filter edits the caller's buffer in NT: the entries are this request's own, and a
+      // listing of 10,000 stubs then allocates nothing.
+      for (const entry of entries) {
         const row = stubs.get(entry.fileName);
-        if (row === undefined || (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0 || entry.endOfFile !== row.stubSize) return entry;
-        return { ...entry, endOfFile: row.size, allocationSize: allocationFor(row.size), fileAttributes: entry.fileAttributes | FILE_ATTRIBUTE_OFFLINE };
-      });
+        if (row === undefined || (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0 || entry.endOfFile !== row.stubSize) continue;
+        entry.endOfFile = row.size;
+        entry.allocationSize = allocationFor(row.size);
+        entry.fileAttributes |= FILE_ATTRIBUTE_OFFLINE;
+      }
       return FLT_POSTOP_FINISHED_PROCESSING;
     },
   };
