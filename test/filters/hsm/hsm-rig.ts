@@ -131,3 +131,22 @@ export async function migrateAll(rig: HsmRig): Promise<void> {
   const summary = await migrateFolder(rig.session.volume);
   assert.equal(summary.failed, 0, JSON.stringify(summary.files.filter((file) => file.result === 'failed')));
 }
+
+/**
+ * A rig holding `content` as big.bin, released, that calls `act` once, from inside the event sink (so in
+ * the middle of the recall — between two chunks, or while a kernel copy runs), the first time it emits a
+ * recall-progress event.
+ */
+export async function rigActingMidRecall(t: TestContext, content: Uint8Array, act: (rig: HsmRig) => void): Promise<HsmRig> {
+  let acted = false;
+  const rig: HsmRig = await makeRig(t, { 'big.bin': content }, {}, {
+    events: (event) => {
+      rig.events.push(event);
+      if (acted || event.kind !== 'recall-progress') return;
+      acted = true;
+      act(rig);
+    },
+  });
+  await migrateAll(rig);
+  return rig;
+}

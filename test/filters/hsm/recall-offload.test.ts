@@ -19,7 +19,7 @@ import { migrateFolder } from '../../../filters/hsm/engine/migrate-folder.js';
 import { openHsmFolder, type HsmStack } from '../../../filters/hsm/hsm-folder.js';
 import type { HsmEvent } from '../../../filters/hsm/index.js';
 import { addTier } from '../../../filters/hsm/tier/tier-config.js';
-import { OLD, closeFile, expectStatus, hostRead, makeRig, migrateAll, openFile, readThrough, type HsmRig } from './hsm-rig.js';
+import { OLD, closeFile, expectStatus, hostRead, makeRig, migrateAll, openFile, readThrough, rigActingMidRecall, type HsmRig } from './hsm-rig.js';
 import { tempDir } from './temp-dir.js';
 
 /** Several hash chunks (8 MiB each), so that an act on the first progress event comes before the copy is verified. */
@@ -36,20 +36,6 @@ function objectPath(rig: HsmRig, id: string): string {
   return join(rig.tierRoot, 'objects', id.slice(0, 2), id);
 }
 
-/** big.bin released; `act` runs once, inside the recall (its first progress event), while the kernel copy may still run. */
-async function rigActingMidRecall(t: Parameters<typeof makeRig>[0], act: (rig: HsmRig) => void): Promise<HsmRig> {
-  let acted = false;
-  const rig: HsmRig = await makeRig(t, { 'big.bin': LARGE }, {}, {
-    events: (event) => {
-      rig.events.push(event);
-      if (acted || event.kind !== 'recall-progress') return;
-      acted = true;
-      act(rig);
-    },
-  });
-  await migrateAll(rig);
-  return rig;
-}
 
 async function expectStubKept(rig: HsmRig, stub: Buffer, status: number): Promise<void> {
   const before = await stat(join(rig.folder, 'big.bin'));
@@ -98,7 +84,7 @@ describe('recall by kernel copy (FSCTL_STRATA_COPY_FROM_HOST_FILE)', () => {
   });
 
   it('the tier removed in the middle of the copy: STATUS_FILE_IS_OFFLINE, the stub kept; back, the recall works', async (t) => {
-    const rig = await rigActingMidRecall(t, (self) => renameSync(self.tierRoot, `${self.tierRoot}-gone`));
+    const rig = await rigActingMidRecall(t, LARGE, (self) => renameSync(self.tierRoot, `${self.tierRoot}-gone`));
     const stub = await hostRead(rig, 'big.bin');
     await expectStubKept(rig, stub, STATUS_FILE_IS_OFFLINE);
     renameSync(`${rig.tierRoot}-gone`, rig.tierRoot);
@@ -106,7 +92,7 @@ describe('recall by kernel copy (FSCTL_STRATA_COPY_FROM_HOST_FILE)', () => {
   });
 
   it('a cold copy cut short under the copy (a failing disk) never reaches the file', async (t) => {
-    const rig = await rigActingMidRecall(t, (self) => {
+    const rig = await rigActingMidRecall(t, LARGE, (self) => {
       const objects = join(self.tierRoot, 'objects');
       for (const prefix of readdirSync(objects)) for (const id of readdirSync(join(objects, prefix))) truncateSync(join(objects, prefix, id), 1 << 20);
     });

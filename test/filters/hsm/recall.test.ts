@@ -14,7 +14,7 @@ import {
 } from '../../../main/io/index.js';
 import { FSCTL_STRATA_HSM_RECALL, type HsmEvent } from '../../../filters/hsm/index.js';
 import {
-  OLD, closeFile, expectStatus, hostRead, makeRig, migrateAll, openFile, readThrough, sizeOf, type HsmRig,
+  OLD, closeFile, expectStatus, hostRead, makeRig, migrateAll, openFile, readThrough, rigActingMidRecall, sizeOf, type HsmRig,
 } from './hsm-rig.js';
 
 const CONTENT = Buffer.from('0123456789abcdef'.repeat(4096));
@@ -31,23 +31,6 @@ function count(rig: HsmRig, kind: HsmEvent['kind'], path?: string): number {
   return rig.events.filter((event) => event.kind === kind && (path === undefined || event.path === path)).length;
 }
 
-/**
- * A rig holding LARGE as big.bin, released, that calls `act` once, from inside the event sink (so in
- * the middle of the recall, between two chunks), the first time it emits a recall-progress event.
- */
-async function rigActingMidRecall(t: Parameters<typeof makeRig>[0], act: (rig: HsmRig) => void): Promise<HsmRig> {
-  let acted = false;
-  const rig: HsmRig = await makeRig(t, { 'big.bin': LARGE }, {}, {
-    events: (event) => {
-      rig.events.push(event);
-      if (acted || event.kind !== 'recall-progress') return;
-      acted = true;
-      act(rig);
-    },
-  });
-  await migrateAll(rig);
-  return rig;
-}
 
 function pendingReads(rig: HsmRig): Irp[] {
   return [...rig.session.stack.io.liveIrps].filter((irp) => irp.stack[0]?.majorFunction === IRP_MJ_READ);
@@ -85,7 +68,7 @@ describe('recall', () => {
   });
 
   it('a waiting read can be cancelled; when no reader is left the recall stops and the stub is written back', async (t) => {
-    const rig = await rigActingMidRecall(t, (self) => assert.ok(IoCancelIrp(pendingReads(self)[0]!), 'the cancel-safe queue\'s cancel routine ran'));
+    const rig = await rigActingMidRecall(t, LARGE, (self) => assert.ok(IoCancelIrp(pendingReads(self)[0]!), 'the cancel-safe queue\'s cancel routine ran'));
     const stub = await hostRead(rig, 'big.bin');
     const handle = await openFile(rig, 'big.bin');
     const read = await rig.session.stack.api.read(handle, 10, 0);
@@ -102,7 +85,7 @@ describe('recall', () => {
   });
 
   it('cancelling one of two waiting readers leaves the recall running for the other', async (t) => {
-    const rig = await rigActingMidRecall(t, (self) => assert.ok(IoCancelIrp(pendingReads(self)[0]!)));
+    const rig = await rigActingMidRecall(t, LARGE, (self) => assert.ok(IoCancelIrp(pendingReads(self)[0]!)));
     const [a, b] = [await openFile(rig, 'big.bin'), await openFile(rig, 'big.bin')];
     const [first, second] = await Promise.all([rig.session.stack.api.read(a, 4, 0), rig.session.stack.api.read(b, 4, 8 << 20)]);
     expectStatus(first.status, STATUS_CANCELLED);
@@ -192,7 +175,7 @@ describe('recall failures leave the stub as it was', () => {
   });
 
   it('a tier unplugged in the middle of a recall: the read fails offline and the stub is written back intact', async (t) => {
-    const rig = await rigActingMidRecall(t, (self) => renameSync(self.tierRoot, `${self.tierRoot}-unplugged`));
+    const rig = await rigActingMidRecall(t, LARGE, (self) => renameSync(self.tierRoot, `${self.tierRoot}-unplugged`));
     const stub = await hostRead(rig, 'big.bin');
     const handle = await openFile(rig, 'big.bin');
     expectStatus((await rig.session.stack.api.read(handle, 10, 0)).status, STATUS_FILE_IS_OFFLINE);
