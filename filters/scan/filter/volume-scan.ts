@@ -33,6 +33,8 @@ export interface VolumeScanOptions {
   readonly recall?: boolean;
   readonly onProgress?: (progress: Readonly<VolumeScanProgress>) => void;
   readonly origin?: ScanEventOrigin;
+  /** Paths (volume-relative, "\\dir\\name") the caller's own machinery owns and keeps: not scanned, not counted, not descended into. */
+  readonly skip?: (path: string) => boolean;
 }
 
 export async function scanVolumeFiles(context: ScanFilterContext, instance: FltInstance, options: VolumeScanOptions = {}): Promise<VolumeScanResult> {
@@ -48,6 +50,7 @@ export async function scanVolumeFiles(context: ScanFilterContext, instance: FltI
         return;
       }
       const path = `${directory === '\\' ? '' : directory}\\${entry.fileName}`;
+      if (options.skip?.(path) === true) continue;
       if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) {
         await visit(path);
         continue;

@@ -11,7 +11,7 @@ import { registerScanFilter, SCAN_ALTITUDE, ScanEngine, type ScanEvent } from '.
 import { sharedQuarantine } from '../quarantine/shared-quarantine.js';
 import { quarantineSink } from '../../../filters/scan/quarantine/quarantine-sink.js';
 import { mountFolderStack } from '../folder-stack.js';
-import { originalOfIngestTemp } from '../ingest/strata-names.js';
+import { isStrataPath, originalOfIngestTemp } from '../ingest/strata-names.js';
 import type { JobSpec } from '../scheduler/scheduler.js';
 import { folderRelative, type ProtectionProvider } from './provider.js';
 
@@ -75,7 +75,13 @@ export const scanProvider: ProtectionProvider<'scan'> = {
       },
       async scanVolume({ signal, origin, onProgress }) {
         await mountFolderStack(context.stack);
-        const result = await scan.scanVolume(context.stack.volumePath, { signal, origin, onProgress: (p) => onProgress({ files: p.files, bytes: p.bytes, infected: p.infected }) });
+        const result = await scan.scanVolume(context.stack.volumePath, {
+          signal,
+          origin,
+          onProgress: (p) => onProgress({ files: p.files, bytes: p.bytes, infected: p.infected }),
+          // Strata's own files (the vault, ingest's copies and holds) are not the user's: ingest judges them.
+          skip: isStrataPath,
+        });
         return {
           files: result.files,
           bytes: result.bytes,

@@ -164,6 +164,26 @@ describe('removable media and volume scans', () => {
     assert.equal(partial.files, 5);
     assert.deepEqual(seen, [1, 2, 3, 4, 5]);
   });
+
+  it('a volume scan leaves out what the caller says it owns (files and whole folders), even infected', async (t) => {
+    const rig = await openScanRig(t);
+    mkdirSync(join(rig.folder, '.own'));
+    writeFileSync(join(rig.folder, '.own', 'infected.com'), EICAR_TEST_STRING);
+    writeFileSync(join(rig.folder, 'working-copy.tmp'), EICAR_TEST_STRING);
+    writeFileSync(join(rig.folder, 'user.txt'), 'mine');
+    const mounted = await openFile(rig, 'user.txt', FILE_OPEN);
+    await rig.stack.api.close(mounted.handle!);
+    const skipped: string[] = [];
+    const result = await rig.scan.scanVolume(rig.stack.volumePath, {
+      skip: (path) => {
+        const own = path === '\\.own' || path.endsWith('.tmp');
+        if (own) skipped.push(path);
+        return own;
+      },
+    });
+    assert.deepEqual([result.files, result.infected.length], [1, 0]);
+    assert.deepEqual(skipped.sort(), ['\\.own', '\\working-copy.tmp']);
+    const all = await rig.scan.scanVolume(rig.stack.volumePath);
+    assert.deepEqual([all.files, all.infected.length], [3, 2], 'without skip both infected files are found');
+  });
 });
-
-
