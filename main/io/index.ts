@@ -17,3 +17,4 @@ export * from './mount.js';
 export * from './send-request.js';
 export * from './path-name.js';
 export * from './nt-file-api.js';
+export * from './aligned-memory.js';

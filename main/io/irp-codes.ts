@@ -81,6 +81,8 @@ export const FILE_OPEN_IF = 3;
 export const FILE_OVERWRITE = 4;
 export const FILE_OVERWRITE_IF = 5;
 export const FILE_DIRECTORY_FILE = 0x01;
+/** Non-cached I/O: every transfer bypasses the host's cache and must be sector-aligned (UNBUFFERED_ALIGNMENT). */
+export const FILE_NO_INTERMEDIATE_BUFFERING = 0x00000008;
 export const FILE_NON_DIRECTORY_FILE = 0x40;
 export const FILE_DELETE_ON_CLOSE = 0x1000;
 /** The caller wants the file's data where it is: an HSM filter serves reads from the cold tier, no recall. */
@@ -101,6 +103,13 @@ export const FILE_ATTRIBUTE_ENCRYPTED = 0x4000;
 // Requestor modes.
 export const KernelMode = 0;
 export const UserMode = 1;
+
+/**
+ * On a FILE_NO_INTERMEDIATE_BUFFERING open, the byte offset and the length of every read and write must be
+ * multiples of this, else STATUS_INVALID_PARAMETER (as NT file systems require for non-cached I/O). 4096 is
+ * the host's physical sector size and page size; a read reaching end of file may still return fewer bytes.
+ */
+export const UNBUFFERED_ALIGNMENT = 4096;
 
 /** Write offset meaning "append at end of file" (FILE_WRITE_TO_END_OF_FILE). */
 export const FILE_WRITE_TO_END_OF_FILE = -1;

@@ -3,8 +3,8 @@
 // object. The whole lookup-then-create sequence runs under the volume's namespace lock.
 
 import {
-  FILE_CREATE, FILE_CREATED, FILE_DELETE_ON_CLOSE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
-  FILE_OPENED, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED,
+  FILE_CREATE, FILE_CREATED, FILE_DELETE_ON_CLOSE, FILE_DIRECTORY_FILE, FILE_NO_INTERMEDIATE_BUFFERING,
+  FILE_NON_DIRECTORY_FILE, FILE_OPEN, FILE_OPENED, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED,
   STATUS_CANNOT_DELETE, STATUS_DELETE_PENDING, STATUS_FILE_IS_A_DIRECTORY, STATUS_INVALID_PARAMETER,
   STATUS_NOT_A_DIRECTORY, STATUS_OBJECT_NAME_COLLISION, STATUS_OBJECT_NAME_INVALID, STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_OBJECT_PATH_NOT_FOUND, STATUS_SUCCESS, type CreateParameters, type FileObject, type Irp, type NTSTATUS,
@@ -97,6 +97,7 @@ function* openOrCreate(volume: Volume, irp: Irp, fileObject: FileObject, create:
   volume.openFiles++;
   const ccb = new VolumeCcb(fcb);
   ccb.deleteOnClose = deleteOnClose;
+  ccb.unbuffered = (options & FILE_NO_INTERMEDIATE_BUFFERING) !== 0;
   fileObject.fsContext = fcb;
   fileObject.fsContext2 = ccb;
   irp.ioStatus.information = information;

@@ -43,10 +43,14 @@ export interface VolumeBackend<S = unknown> {
   close(stream: S): MaybeAsync<void>;
 
   query(stream: S, path: readonly string[]): MaybeAsync<EntryInfo>;
-  /** Copies up to `length` bytes at `offset` into `buffer`; returns the count (0 at or past the end). */
-  read(stream: S, buffer: Uint8Array, length: number, offset: number): MaybeAsync<number>;
-  /** Writes `length` bytes of `data` at `offset` (-1: at the end), zero-filling any gap; returns the end offset. */
-  write(stream: S, data: Uint8Array, length: number, offset: number): MaybeAsync<number>;
+  /**
+   * Copies up to `length` bytes at `offset` into `buffer`; returns the count (0 at or past the end).
+   * `unbuffered`: the open asked for non-cached I/O (offset and length are already checked sector-aligned);
+   * a backend that has a host cache to bypass does so where the host allows, the others ignore it.
+   */
+  read(stream: S, buffer: Uint8Array, length: number, offset: number, unbuffered: boolean): MaybeAsync<number>;
+  /** Writes `length` bytes of `data` at `offset` (-1: at the end), zero-filling any gap; returns the end offset. `unbuffered`: as for read. */
+  write(stream: S, data: Uint8Array, length: number, offset: number, unbuffered: boolean): MaybeAsync<number>;
   /** Truncates or zero-extends to `size` bytes. */
   setSize(stream: S, size: number): MaybeAsync<void>;
   /** Applies the non-zero times and, when non-zero, the attributes. */

@@ -1,6 +1,7 @@
 // The state a mounted volume keeps: the volume itself (the volume device's extension), one FCB per open
 // stream (fileObject.fsContext, shared by every open of the file; filters key stream contexts on it) and
-// one CCB per open (fileObject.fsContext2: delete-on-close and the directory enumeration cursor).
+// one CCB per open (fileObject.fsContext2: delete-on-close, non-cached I/O and the directory enumeration
+// cursor).
 
 import type { DeviceObject, FileDirectoryInformation, IoStackLocation, Vpb } from '../io/index.js';
 import type { VolumeBackend } from './volume-backend.js';
@@ -42,6 +43,8 @@ export interface DirectoryCursor {
 
 export class VolumeCcb {
   deleteOnClose = false;
+  /** Opened with FILE_NO_INTERMEDIATE_BUFFERING: its reads and writes are sector-aligned and bypass the host's cache. */
+  unbuffered = false;
   cursor: DirectoryCursor | null = null;
   cleanedUp = false;
   closed = false;

@@ -35,9 +35,10 @@ export function memoryVolumeFactory(setup?: VolumeSetup): VolumeFactory {
   };
 }
 
-export function localVolumeFactory(setup?: VolumeSetup): VolumeFactory {
+/** `hostParent`: where the temp folder holding the root is made (another file system than tmpdir's, say). */
+export function localVolumeFactory(setup?: VolumeSetup, hostParent = tmpdir()): VolumeFactory {
   return async () => {
-    const temp = await mkdtemp(join(tmpdir(), 'strata-volume-'));
+    const temp = await mkdtemp(join(hostParent, 'strata-volume-'));
     const hostRoot = join(temp, 'root');
     await mkdir(hostRoot);
     const { io, storage } = newVolume({ kind: 'local', root: hostRoot });

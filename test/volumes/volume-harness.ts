@@ -2,7 +2,7 @@
 // IRPs at the end; status assertions that print NT names; small file helpers over NtFileApi.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestOptions } from 'node:test';
 import {
   FILE_OPEN, FILE_OVERWRITE_IF, FileInformationClass, STATUS_NO_MORE_FILES, statusName, type CreateOptions, type FileHandle,
   type FileStandardInformation, type NTSTATUS,
@@ -10,8 +10,8 @@ import {
 import type { VolumeFactory, VolumeUnderTest } from './volume-factories.js';
 
 /** A test on a fresh volume: teardown always runs, and no IRP may be left allocated. */
-export function volumeTest(title: string, makeVolume: VolumeFactory, body: (v: VolumeUnderTest) => Promise<void>): void {
-  test(title, async () => {
+export function volumeTest(title: string, makeVolume: VolumeFactory, body: (v: VolumeUnderTest) => Promise<void>, options: TestOptions = {}): void {
+  test(title, options, async () => {
     const v = await makeVolume();
     try {
       await body(v);

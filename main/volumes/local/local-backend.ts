@@ -1,12 +1,16 @@
 // The local-directory volume backend: node:fs/promises over a real folder. Every method is
 // asynchronous, so IRPs on a local volume pend and complete when the host I/O settles. Every path is
 // confined to the root (local-confinement.ts) before it is opened or listed. Host-file copies into a
-// stream (an HSM recall from a local tier) are in local-host-copy.ts.
+// stream (an HSM recall from a local tier) are in local-host-copy.ts; the O_DIRECT descriptor of non-cached
+// I/O is kept by the stream (local-stream.ts).
 
 import type { Dirent } from 'node:fs';
 import { chmod, mkdir, open, opendir, readdir, realpath, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FILE_ATTRIBUTE_READONLY, STATUS_OBJECT_NAME_NOT_FOUND, type FileBasicInformationUpdate } from '../../io/index.js';
+import {
+  FILE_ATTRIBUTE_READONLY, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND, UNBUFFERED_ALIGNMENT,
+  type FileBasicInformationUpdate,
+} from '../../io/index.js';
 import type { EntryInfo, VolumeBackend } from '../volume-backend.js';
 import { VolumeError } from '../volume-error.js';
 import { isValidComponent } from '../volume-path.js';
@@ -51,8 +55,8 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     return NO_HANDLE;
   }
 
-  async close(stream: LocalStream): Promise<void> {
-    await stream.handle?.close();
+  close(stream: LocalStream): Promise<void> {
+    return stream.close();
   }
 
   async query(stream: LocalStream, path: readonly string[]): Promise<EntryInfo> {
@@ -60,21 +64,27 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     return entryOfStats(lastName(path), stats);
   }
 
-  async read(stream: LocalStream, buffer: Uint8Array, length: number, offset: number): Promise<number> {
-    const handle = stream.handle!;
+  async read(stream: LocalStream, buffer: Uint8Array, length: number, offset: number, unbuffered: boolean): Promise<number> {
+    const handle = unbuffered ? await stream.unbufferedHandle() : stream.handle!;
     let done = 0;
     while (done < length) {
       const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-      if (bytesRead === 0) break;
       done += bytesRead;
+      // A non-cached read comes back short only at end of file; asking on would start off a sector boundary.
+      if (bytesRead === 0 || (unbuffered && done < length)) break;
     }
     return done;
   }
 
-  write(stream: LocalStream, data: Uint8Array, length: number, offset: number): Promise<number> {
-    const handle = stream.handle!;
+  /** A non-cached write from memory O_DIRECT cannot use (not sector-aligned) fails: EINVAL, STATUS_INVALID_PARAMETER. */
+  write(stream: LocalStream, data: Uint8Array, length: number, offset: number, unbuffered: boolean): Promise<number> {
     return stream.serialize(async () => {
+      const handle = unbuffered ? await stream.unbufferedHandleInTurn() : stream.handle!;
       const start = offset < 0 ? (await handle.stat()).size : offset;
+      // The volume checked an append against the end of file before it was queued; the end may have moved since.
+      if (unbuffered && start % UNBUFFERED_ALIGNMENT !== 0) {
+        throw new VolumeError(STATUS_INVALID_PARAMETER, `non-cached append at end of file ${start}, not on a ${UNBUFFERED_ALIGNMENT}-byte boundary`);
+      }
       let done = 0;
       while (done < length) {
         const { bytesWritten } = await handle.write(data, done, length - done, start + done);
