@@ -52,6 +52,11 @@ export class Below {
     check((await this.api.write(handle, data, offset)).status, 'write');
   }
 
+  /** Sets the file's exact length (FileEndOfFileInformation). */
+  async setEndOfFile(handle: FileHandle, endOfFile: number): Promise<void> {
+    check((await this.api.setInformation(handle, FileInformationClass.FileEndOfFileInformation, { endOfFile })).status, 'set end of file');
+  }
+
   async size(handle: FileHandle): Promise<number> {
     const result = await this.api.queryInformation(handle, FileInformationClass.FileStandardInformation);
     check(result.status, 'query size');

@@ -3,19 +3,21 @@
 // in-place chunk rewrite: STREAM nonces are fixed by position, so rewriting a chunk would reuse a nonce.
 // Unchanged ranges stream from the old file; batches are encrypted on the worker pool.
 
-import { CHUNK_SIZE, beginEncryption, chunkCountFor } from '../../main/age/index.js';
+import { CHUNK_SIZE, beginEncryption, chunkCountFor, chunkOffset } from '../../main/age/index.js';
 import {
-  FILE_CREATE, FILE_NON_DIRECTORY_FILE, STATUS_DELETE_PENDING, STATUS_OBJECT_NAME_NOT_FOUND, type FileHandle,
+  FILE_CREATE, FILE_NO_INTERMEDIATE_BUFFERING, FILE_NON_DIRECTORY_FILE, STATUS_DELETE_PENDING, STATUS_OBJECT_NAME_NOT_FOUND, type FileHandle,
 } from '../../main/io/index.js';
 import { CryptoPool } from './crypto-pool.js';
 import type { CryptStream } from './crypt-stream.js';
 import { parentOf, tempNameFor } from './names.js';
 import { readPlaintext, type CryptIo } from './plaintext-reader.js';
+import { SectorWriter } from './sector-writer.js';
+import { isShared } from './shared-slabs.js';
 
 /** Chunks per batch: split across the workers, large enough to keep each busy for a while. */
 export const BATCH_CHUNKS = 64;
-/** Batches being read and encrypted while the oldest is written below. */
-const BATCHES_IN_FLIGHT = 3;
+/** Batches being encrypted while the oldest is written below (each holds one ciphertext slab). */
+const BATCHES_IN_FLIGHT = 8;
 /** An fsync is started in the background after this many bytes, so the disk works while we encrypt. */
 const EARLY_FLUSH_BYTES = 64 << 20;
 
@@ -29,12 +31,26 @@ export interface PlaintextSource {
   readonly size: number;
   /** Fills `into` with the bytes at `offset` (fewer only at the end) and returns the filled view. */
   read(offset: number, into: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The bytes at `offset` (fewer only at the end) as a view of shared memory that will not change, when
+   * the source holds them so (the workers encrypt straight from it); null otherwise.
+   */
+  view?(offset: number, length: number): Uint8Array | null;
+}
+
+/** A batch encrypted into its slab (SectorWriter layout), waiting to be written in order. */
+interface EncryptedBatch {
+  readonly slab: Uint8Array;
+  readonly length: number;
+  readonly last: boolean;
 }
 
 /**
  * A new age file being written to a temporary file beside its target: batches of chunks are read from the
- * source and encrypted on the workers (into recycled shared memory) while the oldest batch is written
- * below, in order. It can be fed as the source grows (write-behind) or all at once (stage()).
+ * source and encrypted on the workers (into recycled, page-aligned shared memory) while the oldest batch
+ * is written below, in order, in whole sectors through an unbuffered open (sector-writer.ts). Encryption
+ * starts at once, while the temporary file is still being created. It can be fed as the source grows
+ * (write-behind) or all at once (stage()).
  */
 export class Stager {
   /** The next chunk to hand to encryption: chunks before it are read from the source already. */
@@ -42,10 +58,9 @@ export class Stager {
   /** Chunks that may be handed out; `final` when that is the whole file (its last chunk is final). */
   private limit = 0;
   private final = false;
-  private readonly queue: Promise<Uint8Array>[] = [];
+  private readonly queue: Promise<EncryptedBatch>[] = [];
   private writer: Promise<void> | null = null;
   private failure: unknown = null;
-  private offset: number;
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
   private closed = false;
@@ -56,27 +71,19 @@ export class Stager {
     private readonly io: CryptIo,
     readonly target: string,
     readonly tempName: string,
-    private readonly temp: FileHandle,
+    private readonly opened: Promise<SectorWriter>,
     private readonly source: PlaintextSource,
     private readonly payloadKey: Uint8Array,
-    prefixLength: number,
-  ) {
-    this.offset = prefixLength;
-  }
+    private readonly prefixLength: number,
+  ) {}
 
-  /** Creates the temporary file and writes the header and nonce (fresh file key and nonce). */
-  static async open(io: CryptIo, target: string, source: PlaintextSource): Promise<Stager> {
+  /** Starts a new age file (fresh file key and nonce); its temporary file is created in the background. */
+  static begin(io: CryptIo, target: string, source: PlaintextSource): Stager {
     const tempName = tempNameFor(target);
-    const temp = await io.below.open(tempName, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE });
     const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
-    try {
-      await io.below.writeAt(temp, start.prefix, 0);
-    } catch (error) {
-      io.sodium.memzero(start.payloadKey);
-      await io.below.deleteAndClose(temp);
-      throw error;
-    }
-    return new Stager(io, target, tempName, temp, source, start.payloadKey, start.prefix.length);
+    const opened = openTemporary(io, tempName, start.prefix);
+    opened.catch(() => undefined);
+    return new Stager(io, target, tempName, opened, source, start.payloadKey, start.prefix.length);
   }
 
   /** Bytes of the source already read for encryption: they must not change any more. */
@@ -105,8 +112,9 @@ export class Stager {
       await this.flushing;
       if (this.failure !== null) throw this.failure;
       await this.settle();
-      await this.io.below.flush(this.temp);
-      return { temp: this.temp, tempName: this.tempName, target: this.target };
+      const temp = (await this.opened).handle;
+      await this.io.below.flush(temp);
+      return { temp, tempName: this.tempName, target: this.target };
     } catch (error) {
       await this.abandon();
       throw error;
@@ -119,7 +127,8 @@ export class Stager {
     this.discarded = true;
     this.failure ??= new Error('stager abandoned');
     await this.settle();
-    await this.io.below.deleteAndClose(this.temp).catch(() => undefined);
+    const sectors = await this.opened.catch(() => null);
+    if (sectors !== null) await this.io.below.deleteAndClose(sectors.handle).catch(() => undefined);
   }
 
   /** Waits for every batch and write under way, then wipes the key. */
@@ -149,21 +158,26 @@ export class Stager {
     }
   }
 
-  private async produce(first: number, count: number, endsFile: boolean): Promise<Uint8Array> {
-    // Read straight into shared memory: the workers encrypt from it without another copy.
-    const input = this.io.pool.slabs.acquire(count * CHUNK_SIZE);
+  private async produce(first: number, count: number, last: boolean): Promise<EncryptedBatch> {
+    const { slabs } = this.io.pool;
+    // Shared memory the source holds already is encrypted in place; anything else is read into a slab.
+    const view = this.source.view?.(first * CHUNK_SIZE, count * CHUNK_SIZE) ?? null;
+    const input = view === null ? slabs.acquire(count * CHUNK_SIZE) : null;
     try {
-      const plaintext = await this.source.read(first * CHUNK_SIZE, input);
-      const ciphertext = this.io.pool.slabs.acquire(CryptoPool.ciphertextLength(plaintext.length));
+      const plaintext = view ?? (await this.source.read(first * CHUNK_SIZE, input!));
+      const length = CryptoPool.ciphertextLength(plaintext.length);
+      const at = chunkOffset(this.prefixLength, first);
+      const slab = slabs.acquire(SectorWriter.slabLengthOf(at, length));
+      const lead = SectorWriter.leadOf(at);
       try {
-        await this.io.pool.encrypt(this.payloadKey, first, plaintext, endsFile, ciphertext);
+        await this.io.pool.encrypt(this.payloadKey, first, plaintext, last, slab.subarray(lead, lead + length));
       } catch (error) {
-        this.io.pool.slabs.release(ciphertext);
+        slabs.release(slab);
         throw error;
       }
-      return ciphertext;
+      return { slab, length, last };
     } finally {
-      this.io.pool.slabs.release(input);
+      if (input !== null) slabs.release(input);
     }
   }
 
@@ -172,20 +186,20 @@ export class Stager {
     while (this.queue.length > 0 && this.failure === null) {
       try {
         this.signal?.throwIfAborted();
-        const ciphertext = await this.queue[0]!;
+        const sectors = await this.opened;
+        const batch = await this.queue[0]!;
         this.queue.shift();
         this.fill();
         try {
-          await this.io.below.writeAt(this.temp, ciphertext, this.offset);
+          await sectors.write(batch.slab, batch.length, batch.last);
         } finally {
-          this.io.pool.slabs.release(ciphertext);
+          this.io.pool.slabs.release(batch.slab);
         }
-        this.offset += ciphertext.length;
-        this.unflushed += ciphertext.length;
+        this.unflushed += batch.length;
         if (this.unflushed >= EARLY_FLUSH_BYTES && this.flushing === null) {
           this.unflushed = 0;
           // A failed fsync is reported once by the host: it is kept and fails the save.
-          this.flushing = this.io.below.flush(this.temp)
+          this.flushing = this.io.below.flush(sectors.handle)
             .catch((error: unknown) => void (this.failure ??= error))
             .finally(() => (this.flushing = null));
         }
@@ -196,10 +210,20 @@ export class Stager {
   }
 }
 
+/** Creates the temporary file for unbuffered writing and starts it with the age header and nonce. */
+async function openTemporary(io: CryptIo, tempName: string, prefix: Uint8Array): Promise<SectorWriter> {
+  const temp = await io.below.open(tempName, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING });
+  try {
+    return await SectorWriter.start(io.below, temp, prefix);
+  } catch (error) {
+    await io.below.deleteAndClose(temp);
+    throw error;
+  }
+}
+
 /** Writes `source` as a complete age file to a fresh temporary name beside `target`, fsync'd; not yet renamed. */
-export async function stage(io: CryptIo, target: string, source: PlaintextSource, signal?: AbortSignal): Promise<StagedFile> {
-  const stager = await Stager.open(io, target, source);
-  return stager.finish(signal);
+export function stage(io: CryptIo, target: string, source: PlaintextSource, signal?: AbortSignal): Promise<StagedFile> {
+  return Stager.begin(io, target, source).finish(signal);
 }
 
 /** Renames the staged file over its target (unless the target was deleted meanwhile) and fsyncs the folder. */
@@ -228,5 +252,10 @@ export function streamSource(io: CryptIo, stream: CryptStream): PlaintextSource 
       return stream.size;
     },
     read: (offset, into) => readPlaintext(io, stream, offset, into.length, into),
+    view: (offset, length) => {
+      const end = Math.min(offset + length, stream.size);
+      const written = end > offset ? stream.dirty.within(offset, end) : null;
+      return written !== null && isShared(written) ? written : null;
+    },
   };
 }

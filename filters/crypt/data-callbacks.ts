@@ -9,7 +9,7 @@ import {
   FILE_WRITE_TO_END_OF_FILE, FileInformationClass, NtStatusError, STATUS_ACCESS_DENIED, STATUS_END_OF_FILE,
   STATUS_FILE_CORRUPT_ERROR, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from '../../main/io/index.js';
-import { copyBytes } from '../../main/age/index.js';
+import { CHUNK_SIZE } from '../../main/age/index.js';
 import type { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { isReservedName } from './names.js';
@@ -97,11 +97,21 @@ function write(volume: CryptVolume, stream: CryptStream, data: FltCallbackData):
   if (!Number.isInteger(offset) || offset < 0) return void completeInfo(data, STATUS_INVALID_PARAMETER, 0);
   // The caller keeps its buffer: the stream holds a copy until it is saved.
   if (length > 0) {
-    stream.write(offset, copyBytes(data.userBuffer!, 0, length));
+    stream.write(offset, unsavedCopy(data.userBuffer!, length));
     afterWrite(volume, stream);
   }
   fileObject.currentByteOffset = offset + length;
   completeInfo(data, STATUS_SUCCESS, length);
+}
+
+/**
+ * The stream's copy of a write. A write of a chunk or more is copied into shared memory: when it is saved,
+ * the workers encrypt straight from it (no copy into a slab first).
+ */
+function unsavedCopy(buffer: Uint8Array, length: number): Uint8Array {
+  const copy = new Uint8Array(length >= CHUNK_SIZE ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
+  copy.set(buffer.subarray(0, length));
+  return copy;
 }
 
 export function preSetInformation(volume: CryptVolume, data: FltCallbackData): FltPreopStatus {

@@ -1,10 +1,13 @@
 // Recycled SharedArrayBuffer memory between the filter and its crypto workers. A view of a shared buffer
 // crosses to a worker without a copy or a transfer, and a recycled buffer is already paged in (a fresh
-// multi-MiB allocation costs more in page faults than the copy it carries). Giving a slab back is only an
+// multi-MiB allocation costs more in page faults than the copy it carries). Slabs start page-aligned, so
+// they can be written below through an unbuffered open (sector-writer.ts). Giving a slab back is only an
 // optimization: a slab never released is simply garbage-collected.
 
+import { alignedSharedBuffer } from '../../main/io/index.js';
+
 const MiB = 1 << 20;
-/** Slab sizes are multiples of this, so that buffers of nearby lengths are interchangeable. */
+/** Slab sizes are multiples of this (a whole number of 64 KiB pages), so that buffers of nearby lengths are interchangeable. */
 const SLAB_UNIT = MiB / 4;
 /** At most this many idle bytes are kept for reuse. */
 const DEFAULT_MAX_IDLE = 48 * MiB;
@@ -20,11 +23,11 @@ export class SlabPool {
 
   constructor(private readonly maxIdle = DEFAULT_MAX_IDLE) {}
 
-  /** A view of exactly `length` bytes of shared memory; its contents are whatever was there before. */
+  /** A view of exactly `length` bytes of page-aligned shared memory; its contents are whatever was there before. */
   acquire(length: number): Uint8Array {
     const size = Math.max(SLAB_UNIT, Math.ceil(length / SLAB_UNIT) * SLAB_UNIT);
     const buffer = this.idle.get(size)?.pop();
-    if (buffer === undefined) return new Uint8Array(new SharedArrayBuffer(size), 0, length);
+    if (buffer === undefined) return new Uint8Array(alignedSharedBuffer(size), 0, length);
     this.idleSet.delete(buffer);
     this.idleBytes -= size;
     return new Uint8Array(buffer, 0, length);

@@ -1,5 +1,5 @@
 // Write-behind: a stream written front to back from nothing (a new or overwritten file) is encrypted while
-// it is still being written. Once START_BYTES are there, a Stager opens the temporary file, and whole
+// it is still being written. Once START_BYTES are there, a Stager starts the new age file, and whole
 // batches of chunks that more data follows go to the workers and below as the writes arrive; the save at
 // the last close then only encrypts the tail. What was handed out is a snapshot: a write or truncation
 // that reaches back before the frontier abandons the stager (temporary file deleted, key wiped, nothing of
@@ -15,55 +15,41 @@ import type { CryptIo } from './plaintext-reader.js';
 const START_BYTES = 2 * BATCH_CHUNKS * CHUNK_SIZE;
 
 export class WriteBehind {
-  private stager: Stager | null = null;
+  private readonly stager: Stager;
   private abandoned: Promise<void> | null = null;
-  private chunks = 0;
   private finished = false;
-  private readonly ready: Promise<Stager | null>;
 
   constructor(io: CryptIo, stream: CryptStream) {
-    this.ready = Stager.open(io, stream.name, streamSource(io, stream)).then(
-      (stager) => {
-        if (this.abandoned === null) {
-          this.stager = stager;
-          stager.advance(this.chunks);
-        }
-        return stager;
-      },
-      () => null,
-    );
+    this.stager = Stager.begin(io, stream.name, streamSource(io, stream));
   }
 
   /** Source bytes already read for encryption: a change before this abandons the write-behind. */
   get frontier(): number {
-    return this.stager?.frontier ?? 0;
+    return this.stager.frontier;
   }
 
   /** Chunks before `chunks` may be encrypted (more data follows each of them). */
   advance(chunks: number): void {
-    this.chunks = Math.max(this.chunks, chunks);
-    this.stager?.advance(this.chunks);
+    if (this.abandoned === null) this.stager.advance(chunks);
   }
 
   /** Stops it for good; settles once the temporary file is deleted. */
   abandon(): Promise<void> {
     // Once finished, the temporary file belongs to the save (publish() renames or deletes it).
     if (this.finished) return Promise.resolve();
-    this.stager = null;
-    return (this.abandoned ??= this.ready.then((stager) => stager?.abandon()));
+    return (this.abandoned ??= this.stager.abandon());
   }
 
   /** The staged file, or null when the write-behind cannot be finished (then the caller stages anew). */
   async finish(target: string): Promise<StagedFile | null> {
-    const stager = await this.ready;
-    if (stager === null || this.abandoned !== null) return null;
+    if (this.abandoned !== null) return null;
     // Renamed into another folder while open: the temporary file must sit beside the target.
-    if (parentOf(target) !== parentOf(stager.target)) {
+    if (parentOf(target) !== parentOf(this.stager.target)) {
       await this.abandon();
       return null;
     }
     try {
-      const staged = await stager.finish();
+      const staged = await this.stager.finish();
       this.finished = true;
       return { ...staged, target };
     } catch {

@@ -16,9 +16,9 @@ afterEach(() => rig?.close());
 
 const MiB = 1 << 20;
 
-async function writeAt(handle: FileHandle, data: Uint8Array, offset: number): Promise<void> {
-  for (let at = 0; at < data.length; at += MiB) {
-    const result = await rig.stack.api.write(handle, data.subarray(at, at + MiB), offset + at);
+async function writeAt(handle: FileHandle, data: Uint8Array, offset: number, step = MiB): Promise<void> {
+  for (let at = 0; at < data.length; at += step) {
+    const result = await rig.stack.api.write(handle, data.subarray(at, at + step), offset + at);
     assert.equal(statusName(result.status), 'STATUS_SUCCESS');
   }
 }
@@ -62,6 +62,28 @@ describe('crypt filter: write-behind', () => {
     await writeAt(handle, plaintext, 0);
     await tempReaches(4 * MiB);
     await closeAndCheck(handle, 'even.bin', plaintext);
+  });
+
+  it('whole-batch writes are encrypted straight from the memory they were copied into, and saved complete', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(20 * MiB + 333, 27);
+    const handle = await rig.open('batches.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext.subarray(0, 12 * MiB), 0, 4 * MiB);
+    await tempReaches(4 * MiB);
+    await writeAt(handle, plaintext.subarray(12 * MiB), 12 * MiB, 4 * MiB);
+    await closeAndCheck(handle, 'batches.bin', plaintext);
+  });
+
+  it('a whole-batch write over batches already encrypted from their memory is in the saved file', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(16 * MiB, 28);
+    const handle = await rig.open('rewrite.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext, 0, 4 * MiB);
+    await tempReaches(4 * MiB);
+    const again = bytes(4 * MiB, 29);
+    await writeAt(handle, again, 0, 4 * MiB);
+    plaintext.set(again, 0);
+    await closeAndCheck(handle, 'rewrite.bin', plaintext);
   });
 
   it('a write reaching back into what was encrypted already is in the saved file', async () => {
