@@ -48,6 +48,17 @@ export class Below {
     return done;
   }
 
+  /**
+   * One read of up to buffer.length bytes at `offset` (an unbuffered open: both sector-aligned); returns how
+   * many bytes came back (fewer only at the end of the file).
+   */
+  async readOnce(handle: FileHandle, offset: number, buffer: Uint8Array): Promise<number> {
+    const result = await this.api.read(handle, buffer.length, offset, buffer);
+    if (result.status === STATUS_END_OF_FILE) return 0;
+    check(result.status, 'read');
+    return result.information;
+  }
+
   async writeAt(handle: FileHandle, data: Uint8Array, offset: number): Promise<void> {
     check((await this.api.write(handle, data, offset)).status, 'write');
   }

@@ -54,9 +54,7 @@ async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: 
   } catch (error) {
     context.failure = statusOf(error);
   }
-  const handle = stream.handle;
-  stream.handle = null;
-  if (handle !== null) await volume.below.close(handle).catch(() => undefined);
+  await volume.closeHandles(stream);
   return context;
 }
 

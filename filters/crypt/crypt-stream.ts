@@ -13,6 +13,8 @@ export class CryptStream {
   userOpens = 0;
   /** The filter's own open of the ciphertext, closed when the last user open is cleaned up. */
   handle: FileHandle | null = null;
+  /** The filter's unbuffered open of the ciphertext for large reads (opened on first need, closed with `handle`). */
+  unbufferedHandle: FileHandle | null = null;
   /** The payload key of the base, derived on first need; wiped on lock. */
   payloadKey: Uint8Array | null = null;
   /** The base's final chunk authenticated as final: the file is neither truncated nor extended. */

@@ -3,7 +3,7 @@
 
 import type { FilterManager, FltCallbackData, FltInstance } from '../../main/fltmgr/index.js';
 import { FLT_PREOP_COMPLETE } from '../../main/fltmgr/index.js';
-import type { FileHandle } from '../../main/io/index.js';
+import { FILE_NON_DIRECTORY_FILE, FILE_NO_INTERMEDIATE_BUFFERING, type FileHandle } from '../../main/io/index.js';
 import type { Sodium } from '../../main/age/index.js';
 import { Below } from './below.js';
 import type { CryptoPool } from './crypto-pool.js';
@@ -47,6 +47,22 @@ export class CryptVolume implements CryptIo {
     return stream.handle;
   }
 
+  /** An unbuffered open of the stream's ciphertext: large reads go to the disk, not through the host's page cache. */
+  async unbufferedHandleOf(stream: CryptStream): Promise<FileHandle> {
+    if (stream.unbufferedHandle === null || stream.unbufferedHandle.closed) {
+      stream.unbufferedHandle = await this.below.open(stream.name, { options: FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING });
+    }
+    return stream.unbufferedHandle;
+  }
+
+  /** Closes the filter's own opens of the stream, so that the file system sees its last handle go. */
+  async closeHandles(stream: CryptStream): Promise<void> {
+    const handles = [stream.handle, stream.unbufferedHandle];
+    stream.handle = null;
+    stream.unbufferedHandle = null;
+    for (const handle of handles) if (handle !== null && !handle.closed) await this.below.close(handle).catch(() => undefined);
+  }
+
   /** Runs `work` for a pended pre-operation and completes it: its status on success, the mapped failure otherwise. */
   complete(data: FltCallbackData, work: () => Promise<void>): void {
     work().then(
@@ -73,9 +89,7 @@ export class CryptVolume implements CryptIo {
     this.streams.delete(stream);
     void stream.dropWriteBehind();
     forgetKey(this.sodium, stream);
-    const handle = stream.handle;
-    stream.handle = null;
-    if (handle !== null && !handle.closed) void this.below.close(handle).catch(() => undefined);
+    void this.closeHandles(stream);
   }
 
   dispose(): void {

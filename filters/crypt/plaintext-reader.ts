@@ -6,12 +6,15 @@
 import {
   CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE, NoIdentityMatchError, TruncatedError, chunkOffset, openHeader, type Sodium,
 } from '../../main/age/index.js';
-import { NtStatusError, STATUS_FILE_ENCRYPTED } from '../../main/io/index.js';
+import { NtStatusError, STATUS_FILE_ENCRYPTED, UNBUFFERED_ALIGNMENT, type FileHandle } from '../../main/io/index.js';
 import type { Below } from './below.js';
 import { CryptoPool } from './crypto-pool.js';
 import type { CryptStream } from './crypt-stream.js';
 import type { KeyRing } from './key-ring.js';
 import { isShared } from './shared-slabs.js';
+
+/** Ciphertext reads of at least this many bytes go below unbuffered (readCiphertext). */
+const UNBUFFERED_READ_MIN = 1 << 20;
 
 export interface CryptIo {
   readonly below: Below;
@@ -19,7 +22,9 @@ export interface CryptIo {
   readonly keyRing: KeyRing;
   readonly pool: CryptoPool;
   /** The filter's handle on the stream's ciphertext, opened on demand. */
-  handleOf(stream: CryptStream): Promise<import('../../main/io/index.js').FileHandle>;
+  handleOf(stream: CryptStream): Promise<FileHandle>;
+  /** The same through an unbuffered open (sector-aligned reads only), opened on demand. */
+  unbufferedHandleOf(stream: CryptStream): Promise<FileHandle>;
 }
 
 /** Unwraps the base's file key (needs the vault unlocked) and checks the final chunk once. */
@@ -54,15 +59,37 @@ async function decryptChunks(io: CryptIo, stream: CryptStream, key: Uint8Array, 
   if (base.kind !== 'age') throw new Error('decryptChunks on a stream without an age base');
   const from = chunkOffset(base.payloadStart, first);
   const to = Math.min(chunkOffset(base.payloadStart, last + 1), base.ciphertextSize);
-  const ciphertext = io.pool.slabs.acquire(to - from);
+  const { slab, ciphertext } = await readCiphertext(io, stream, from, to);
   try {
-    const read = await io.below.readInto(await io.handleOf(stream), from, ciphertext);
-    if (read !== to - from) throw new TruncatedError(`'${stream.name}' became shorter while being read (chunk ${first}..${last})`);
+    if (ciphertext.length !== to - from) throw new TruncatedError(`'${stream.name}' became shorter while being read (chunk ${first}..${last})`);
     const plaintext = out ?? new Uint8Array(CryptoPool.plaintextLength(ciphertext.length));
     await io.pool.decrypt(key, first, ciphertext, last === base.chunkCount - 1, plaintext);
     return plaintext;
   } finally {
-    io.pool.slabs.release(ciphertext);
+    io.pool.slabs.release(slab);
+  }
+}
+
+/**
+ * Ciphertext bytes [from, to) read below into a slab (fewer at the end of the file). A large range is read
+ * unbuffered, in whole sectors around it: the disk fills the slab directly, and no page-cache pages are
+ * allocated for bytes that are only decrypted once.
+ */
+async function readCiphertext(io: CryptIo, stream: CryptStream, from: number, to: number): Promise<{ slab: Uint8Array; ciphertext: Uint8Array }> {
+  if (to - from < UNBUFFERED_READ_MIN) {
+    const slab = io.pool.slabs.acquire(to - from);
+    const read = await io.below.readInto(await io.handleOf(stream), from, slab);
+    return { slab, ciphertext: slab.subarray(0, read) };
+  }
+  const start = Math.floor(from / UNBUFFERED_ALIGNMENT) * UNBUFFERED_ALIGNMENT;
+  const end = Math.ceil(to / UNBUFFERED_ALIGNMENT) * UNBUFFERED_ALIGNMENT;
+  const slab = io.pool.slabs.acquire(end - start);
+  try {
+    const read = await io.below.readOnce(await io.unbufferedHandleOf(stream), start, slab);
+    return { slab, ciphertext: slab.subarray(from - start, Math.max(from - start, Math.min(read, to - start))) };
+  } catch (error) {
+    io.pool.slabs.release(slab);
+    throw error;
   }
 }
 
