@@ -75,15 +75,24 @@ export class Stager {
     private readonly source: PlaintextSource,
     private readonly payloadKey: Uint8Array,
     private readonly prefixLength: number,
+    private readonly onProgress: () => void,
   ) {}
 
-  /** Starts a new age file (fresh file key and nonce); its temporary file is created in the background. */
-  static begin(io: CryptIo, target: string, source: PlaintextSource): Stager {
+  /**
+   * Starts a new age file (fresh file key and nonce); its temporary file is created in the background.
+   * `onProgress` is called when more of the source was handed out, and when the stager fails or ends.
+   */
+  static begin(io: CryptIo, target: string, source: PlaintextSource, onProgress: () => void = () => undefined): Stager {
     const tempName = tempNameFor(target);
     const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
     const opened = openTemporary(io, tempName, start.prefix);
     opened.catch(() => undefined);
-    return new Stager(io, target, tempName, opened, source, start.payloadKey, start.prefix.length);
+    return new Stager(io, target, tempName, opened, source, start.payloadKey, start.prefix.length, onProgress);
+  }
+
+  /** Still taking more of the source: not failed, abandoned or finished. */
+  get accepting(): boolean {
+    return this.failure === null && !this.closed;
   }
 
   /** Bytes of the source already read for encryption: they must not change any more. */
@@ -134,6 +143,7 @@ export class Stager {
   /** Waits for every batch and write under way, then wipes the key. */
   private async settle(): Promise<void> {
     this.closed = true;
+    this.onProgress();
     while (this.writer !== null) await this.writer;
     await Promise.allSettled(this.queue);
     await this.flushing;
@@ -141,6 +151,7 @@ export class Stager {
   }
 
   private fill(): void {
+    const before = this.next;
     while (this.failure === null && !this.closed && this.queue.length < BATCHES_IN_FLIGHT && this.next < this.limit) {
       const count = Math.min(BATCH_CHUNKS, this.limit - this.next);
       // Before the end is known, only whole batches go: the workers get large jobs.
@@ -156,6 +167,7 @@ export class Stager {
         this.fill();
       });
     }
+    if (this.next !== before) this.onProgress();
   }
 
   private async produce(first: number, count: number, last: boolean): Promise<EncryptedBatch> {
@@ -200,11 +212,15 @@ export class Stager {
           this.unflushed = 0;
           // A failed fsync is reported once by the host: it is kept and fails the save.
           this.flushing = this.io.below.flush(sectors.handle)
-            .catch((error: unknown) => void (this.failure ??= error))
+            .catch((error: unknown) => {
+              this.failure ??= error;
+              this.onProgress();
+            })
             .finally(() => (this.flushing = null));
         }
       } catch (error) {
         this.failure ??= error;
+        this.onProgress();
       }
     }
   }

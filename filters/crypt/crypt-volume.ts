@@ -1,5 +1,6 @@
 // The crypt filter's state on one volume (one instance): its own I/O below the instance, the streams it
-// tracks, the queue of operations waiting for the vault key, and a small cache of probed listing entries.
+// tracks, the queues of operations waiting for the vault key or for a write-behind to catch up, and a small
+// cache of probed listing entries.
 
 import type { FilterManager, FltCallbackData, FltInstance } from '../../main/fltmgr/index.js';
 import { FLT_PREOP_COMPLETE } from '../../main/fltmgr/index.js';
@@ -12,6 +13,7 @@ import { statusOf } from './crypt-status.js';
 import type { Base } from './file-probe.js';
 import type { KeyRing } from './key-ring.js';
 import { LockedWait } from './locked-wait.js';
+import { WriteBacklog } from './write-backlog.js';
 import type { CryptIo } from './plaintext-reader.js';
 
 const PROBE_CACHE_LIMIT = 4096;
@@ -26,6 +28,7 @@ export class CryptVolume implements CryptIo {
   readonly below: Below;
   readonly streams = new Set<CryptStream>();
   readonly lockedWait: LockedWait;
+  readonly writeBacklog: WriteBacklog;
   readonly probeCache = new Map<string, ProbedEntry>();
   private readonly stopListening: () => void;
 
@@ -39,6 +42,7 @@ export class CryptVolume implements CryptIo {
   ) {
     this.below = new Below(manager, instance);
     this.lockedWait = new LockedWait(manager, keyRing, lockedWaitMs);
+    this.writeBacklog = new WriteBacklog(manager);
     this.stopListening = keyRing.onLock(() => this.wipeKeys());
   }
 
@@ -95,6 +99,7 @@ export class CryptVolume implements CryptIo {
   dispose(): void {
     this.stopListening();
     this.lockedWait.drain();
+    this.writeBacklog.drain();
     for (const stream of [...this.streams]) this.forget(stream);
   }
 }

@@ -80,12 +80,12 @@ export function preWrite(volume: CryptVolume, data: FltCallbackData): FltPreopSt
   if (parameters === undefined || (parameters.length > 0 && (buffer === null || buffer.length < parameters.length))) {
     return completeWith(data, STATUS_INVALID_PARAMETER);
   }
-  if (stream.needsKey && !volume.keyRing.unlocked) {
-    return volume.lockedWait.park(data, () => {
-      write(volume, stream, data);
-      volume.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
-    });
-  }
+  const writeLater = () => {
+    write(volume, stream, data);
+    volume.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
+  };
+  if (stream.needsKey && !volume.keyRing.unlocked) return volume.lockedWait.park(data, writeLater);
+  if (volume.writeBacklog.mustWait(stream)) return volume.writeBacklog.park(data, stream, writeLater);
   write(volume, stream, data);
   return FLT_PREOP_COMPLETE;
 }
@@ -98,7 +98,7 @@ function write(volume: CryptVolume, stream: CryptStream, data: FltCallbackData):
   // The caller keeps its buffer: the stream holds a copy until it is saved.
   if (length > 0) {
     stream.write(offset, unsavedCopy(data.userBuffer!, length));
-    afterWrite(volume, stream);
+    afterWrite(volume, stream, () => volume.writeBacklog.release());
   }
   fileObject.currentByteOffset = offset + length;
   completeInfo(data, STATUS_SUCCESS, length);

@@ -65,7 +65,10 @@ export function registerCryptFilter(manager: FilterManager, options: CryptFilter
       volumes.set(instance, new CryptVolume(manager, instance, options.sodium, options.keyRing, options.pool, options.lockedWaitMs ?? DEFAULT_LOCKED_WAIT_MS));
       return STATUS_SUCCESS;
     },
-    instanceTeardownStart: ({ instance }) => volumes.get(instance)?.lockedWait.drain(),
+    instanceTeardownStart: ({ instance }) => {
+      volumes.get(instance)?.lockedWait.drain();
+      volumes.get(instance)?.writeBacklog.drain();
+    },
     instanceTeardownComplete: ({ instance }) => {
       volumes.get(instance)?.dispose();
       volumes.delete(instance);

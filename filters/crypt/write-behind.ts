@@ -13,14 +13,22 @@ import type { CryptIo } from './plaintext-reader.js';
 
 /** Smaller files are saved in one go at the last close. */
 const START_BYTES = 2 * BATCH_CHUNKS * CHUNK_SIZE;
+/** Written bytes not yet handed to the workers past which further writes wait (write-backlog.ts). */
+export const BACKLOG_BYTES = 4 * BATCH_CHUNKS * CHUNK_SIZE;
 
 export class WriteBehind {
   private readonly stager: Stager;
   private abandoned: Promise<void> | null = null;
   private finished = false;
 
-  constructor(io: CryptIo, stream: CryptStream) {
-    this.stager = Stager.begin(io, stream.name, streamSource(io, stream));
+  /** @param onProgress called as the write-behind hands out more, fails or ends (waiting writes may go on). */
+  constructor(io: CryptIo, stream: CryptStream, onProgress?: () => void) {
+    this.stager = Stager.begin(io, stream.name, streamSource(io, stream), onProgress);
+  }
+
+  /** A write that makes the stream `size` bytes long waits: more than BACKLOG_BYTES would wait for the workers. */
+  holdsWriteAt(size: number): boolean {
+    return this.abandoned === null && this.stager.accepting && size - this.stager.frontier > BACKLOG_BYTES;
   }
 
   /** Source bytes already read for encryption: a change before this abandons the write-behind. */
@@ -59,11 +67,11 @@ export class WriteBehind {
 }
 
 /** After a write: starts or feeds the stream's write-behind when it qualifies. */
-export function afterWrite(io: CryptIo, stream: CryptStream): void {
+export function afterWrite(io: CryptIo, stream: CryptStream, onProgress?: () => void): void {
   if (stream.writeBehind === null) {
     // An empty base written without a gap: the unsaved writes hold every byte of the file.
     if (!stream.writeBehindAllowed || stream.base.kind !== 'empty' || stream.size < START_BYTES) return;
-    stream.writeBehind = new WriteBehind(io, stream);
+    stream.writeBehind = new WriteBehind(io, stream, onProgress);
   }
   // A chunk goes only once a byte after it exists: the file's last chunk is encrypted as final at the save.
   stream.writeBehind.advance(Math.floor((stream.size - 1) / CHUNK_SIZE));

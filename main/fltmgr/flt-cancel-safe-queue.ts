@@ -11,7 +11,8 @@ export class FltCancelSafeQueue {
   private readonly queue: FltCallbackData[] = [];
   private refusal: NTSTATUS | null = null;
 
-  constructor(private readonly manager: FilterManager) {}
+  /** @param onCancelled told about each operation cancelled out of the queue, just before it is completed. */
+  constructor(private readonly manager: FilterManager, private readonly onCancelled?: (data: FltCallbackData) => void) {}
 
   get length(): number {
     return this.queue.length;
@@ -77,6 +78,7 @@ export class FltCancelSafeQueue {
     const index = this.queue.findIndex((data) => rawIrp(data.irp) === raw);
     if (index < 0) return;
     const [data] = this.queue.splice(index, 1);
+    this.onCancelled?.(data!);
     this.completeWith(data!, STATUS_CANCELLED);
   };
 }

@@ -7,7 +7,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { CHUNK_SIZE, decrypt } from '../../../main/age/index.js';
-import { FILE_OVERWRITE_IF, FileInformationClass, statusName, type FileHandle } from '../../../main/io/index.js';
+import { FILE_OVERWRITE_IF, FileInformationClass, IRP_MJ_WRITE, IoCancelIrp, statusName, type FileHandle } from '../../../main/io/index.js';
+import { BACKLOG_BYTES } from '../../../filters/crypt/write-behind.js';
 import { TEMP_MARK } from '../../../filters/crypt/names.js';
 import { bytes, openCryptRig, type CryptRig } from './crypt-rig.js';
 
@@ -84,6 +85,38 @@ describe('crypt filter: write-behind', () => {
     await writeAt(handle, again, 0, 4 * MiB);
     plaintext.set(again, 0);
     await closeAndCheck(handle, 'rewrite.bin', plaintext);
+  });
+
+  it('a writer far ahead of the encryption waits (memory stays bounded), and every write lands in order', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(48 * MiB + 5, 30);
+    const handle = await rig.open('paced.bin', FILE_OVERWRITE_IF);
+    // Every write issued at once: those past the backlog pend until the workers catch up.
+    const writes = [];
+    for (let at = 0; at < plaintext.length; at += MiB) writes.push(rig.stack.api.write(handle, plaintext.subarray(at, at + MiB), at));
+    const volume = await rig.volume();
+    const stream = [...volume.streams][0]!;
+    assert.ok(stream.size <= BACKLOG_BYTES + 3 * 8 * 4 * MiB, `unsaved bytes stay bounded (${stream.size} taken before any completion)`);
+    for (const result of await Promise.all(writes)) assert.equal(statusName(result.status), 'STATUS_SUCCESS');
+    await closeAndCheck(handle, 'paced.bin', plaintext);
+  });
+
+  it('a write waiting for the encryption can be cancelled: it completes once with STATUS_CANCELLED, the rest go on', async () => {
+    rig = await openCryptRig();
+    const handle = await rig.open('cancel.bin', FILE_OVERWRITE_IF);
+    const writes = [];
+    const block = bytes(MiB, 31);
+    for (let at = 0; at < 64 * MiB; at += MiB) writes.push(rig.stack.api.write(handle, block, at));
+    const pended = [...rig.stack.io.liveIrps].filter((irp) => irp.stack[0]?.majorFunction === IRP_MJ_WRITE);
+    assert.ok(pended.length > 0, 'some writes wait');
+    const last = pended[pended.length - 1]!;
+    assert.ok(IoCancelIrp(last));
+    const results = await Promise.all(writes);
+    assert.equal(results.filter((result) => statusName(result.status) === 'STATUS_CANCELLED').length, 1);
+    assert.equal(statusName(results[results.length - 1]!.status), 'STATUS_CANCELLED');
+    const expected = new Uint8Array(63 * MiB);
+    for (let at = 0; at < expected.length; at += MiB) expected.set(block, at);
+    await closeAndCheck(handle, 'cancel.bin', expected);
   });
 
   it('a write reaching back into what was encrypted already is in the saved file', async () => {
