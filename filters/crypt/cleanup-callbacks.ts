@@ -50,6 +50,7 @@ async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: 
       context.staged = await stageStream(volume, stream, target);
     } else {
       await stream.dropWriteBehind();
+      await stream.releaseSpilled();
     }
   } catch (error) {
     context.failure = statusOf(error);

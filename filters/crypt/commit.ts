@@ -3,7 +3,7 @@
 // in-place chunk rewrite: STREAM nonces are fixed by position, so rewriting a chunk would reuse a nonce.
 // Unchanged ranges stream from the old file; batches are encrypted on the worker pool.
 
-import { CHUNK_SIZE, beginEncryption, chunkCountFor, chunkOffset } from '../../main/age/index.js';
+import { CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE, beginEncryption, chunkCountFor, chunkOffset } from '../../main/age/index.js';
 import {
   FILE_CREATE, FILE_NO_INTERMEDIATE_BUFFERING, FILE_NON_DIRECTORY_FILE, STATUS_DELETE_PENDING, STATUS_OBJECT_NAME_NOT_FOUND, type FileHandle,
 } from '../../main/io/index.js';
@@ -13,6 +13,7 @@ import { parentOf, tempNameFor } from './names.js';
 import { readPlaintext, type CryptIo } from './plaintext-reader.js';
 import { SectorWriter } from './sector-writer.js';
 import { isShared } from './shared-slabs.js';
+import { SpilledWrites } from './spilled-writes.js';
 
 /** Chunks per batch: split across the workers, large enough to keep each busy for a while. */
 export const BATCH_CHUNKS = 64;
@@ -36,6 +37,13 @@ export interface PlaintextSource {
    * the source holds them so (the workers encrypt straight from it); null otherwise.
    */
   view?(offset: number, length: number): Uint8Array | null;
+}
+
+export interface StagerEvents {
+  /** More of the source was handed out, or the stager failed or ended. */
+  onProgress?: () => void;
+  /** Chunks before `chunks` are in the temporary file `file` (written below, not yet fsync'd). */
+  onWritten?: (chunks: number, file: FileHandle) => void;
 }
 
 /** A batch encrypted into its slab (SectorWriter layout), waiting to be written in order. */
@@ -66,6 +74,8 @@ export class Stager {
   private closed = false;
   private discarded = false;
   private signal: AbortSignal | undefined;
+  /** The temporary file outlives an abandon: chunks written to it are read back (retain()). */
+  private keepFile = false;
 
   private constructor(
     private readonly io: CryptIo,
@@ -76,18 +86,28 @@ export class Stager {
     private readonly payloadKey: Uint8Array,
     private readonly prefixLength: number,
     private readonly onProgress: () => void,
+    private readonly onWritten: (chunks: number, file: FileHandle) => void,
   ) {}
 
   /**
    * Starts a new age file (fresh file key and nonce); its temporary file is created in the background.
-   * `onProgress` is called when more of the source was handed out, and when the stager fails or ends.
    */
-  static begin(io: CryptIo, target: string, source: PlaintextSource, onProgress: () => void = () => undefined): Stager {
+  static begin(io: CryptIo, target: string, source: PlaintextSource, events: StagerEvents = {}): Stager {
     const tempName = tempNameFor(target);
     const start = beginEncryption(io.sodium, [io.keyRing.recipient]);
     const opened = openTemporary(io, tempName, start.prefix);
     opened.catch(() => undefined);
-    return new Stager(io, target, tempName, opened, source, start.payloadKey, start.prefix.length, onProgress);
+    const { onProgress = () => undefined, onWritten = () => undefined } = events;
+    return new Stager(io, target, tempName, opened, source, start.payloadKey, start.prefix.length, onProgress, onWritten);
+  }
+
+  /**
+   * The chunks written so far, readable from the temporary file `file` (from onWritten) with a copy of
+   * the key; from now on an abandon leaves the file to the returned reader, which deletes it when released.
+   */
+  retain(file: FileHandle): SpilledWrites {
+    this.keepFile = true;
+    return new SpilledWrites(this.io, file, this.payloadKey.slice(), this.prefixLength);
   }
 
   /** Still taking more of the source: not failed, abandoned or finished. */
@@ -137,7 +157,7 @@ export class Stager {
     this.failure ??= new Error('stager abandoned');
     await this.settle();
     const sectors = await this.opened.catch(() => null);
-    if (sectors !== null) await this.io.below.deleteAndClose(sectors.handle).catch(() => undefined);
+    if (sectors !== null && !this.keepFile) await this.io.below.deleteAndClose(sectors.handle).catch(() => undefined);
   }
 
   /** Waits for every batch and write under way, then wipes the key. */
@@ -208,6 +228,7 @@ export class Stager {
           this.io.pool.slabs.release(batch.slab);
         }
         this.unflushed += batch.length;
+        if (this.failure === null) this.onWritten(Math.floor(Math.max(0, sectors.bytesWritten - this.prefixLength) / ENCRYPTED_CHUNK_SIZE), sectors.handle);
         if (this.unflushed >= EARLY_FLUSH_BYTES && this.flushing === null) {
           this.unflushed = 0;
           // A failed fsync is reported once by the host: it is kept and fails the save.

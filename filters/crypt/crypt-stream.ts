@@ -6,6 +6,7 @@ import type { FileHandle } from '../../main/io/index.js';
 import { DirtyRanges } from './dirty-ranges.js';
 import type { Base } from './file-probe.js';
 import type { ReadAhead } from './read-ahead.js';
+import type { SpilledWrites } from './spilled-writes.js';
 import type { WriteBehind } from './write-behind.js';
 
 export class CryptStream {
@@ -34,6 +35,8 @@ export class CryptStream {
   writeBehind: WriteBehind | null = null;
   /** No write-behind once one was abandoned, or a gap was written (until the file is overwritten). */
   writeBehindAllowed = true;
+  /** Unsaved writes the write-behind dropped from memory, read back from its temporary file (beneath `dirty`). */
+  spilled: SpilledWrites | null = null;
 
   constructor(public base: Base, public name: string) {
     this.size = base.kind === 'age' ? base.plaintextSize : base.kind === 'plain' ? base.size : 0;
@@ -46,6 +49,16 @@ export class CryptStream {
     this.writeBehind = null;
     this.writeBehindAllowed = false;
     return writeBehind?.abandon() ?? Promise.resolve();
+  }
+
+  /**
+   * Lets go of the writes the write-behind holds in its temporary file, once nothing uses them (after the
+   * save, or when the unsaved writes are gone). `staged`: that file became the saved version (kept).
+   */
+  releaseSpilled(staged = false): Promise<void> {
+    const spilled = this.spilled;
+    this.spilled = null;
+    return spilled?.release(!staged) ?? Promise.resolve();
   }
 
   /** Listed and reported as encrypted: an age file, or anything that will be saved as one. */
@@ -78,6 +91,7 @@ export class CryptStream {
     // The frontier's last chunk was encrypted as not final: the file must go on past it.
     if (this.writeBehind !== null && size <= this.writeBehind.frontier) void this.dropWriteBehind();
     this.dirty.truncate(size);
+    this.spilled?.truncate(size);
     this.baseLimit = Math.min(this.baseLimit, size);
     this.size = size;
     this.modified = true;
@@ -87,6 +101,7 @@ export class CryptStream {
   reset(): void {
     this.readAhead = null;
     void this.dropWriteBehind();
+    void this.releaseSpilled();
     this.writeBehindAllowed = true;
     this.base = { kind: 'empty' };
     this.dirty.clear();

@@ -92,6 +92,7 @@ export class CryptVolume implements CryptIo {
   forget(stream: CryptStream): void {
     this.streams.delete(stream);
     void stream.dropWriteBehind();
+    void stream.releaseSpilled();
     forgetKey(this.sodium, stream);
     void this.closeHandles(stream);
   }

@@ -14,7 +14,11 @@ import type { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { isReservedName } from './names.js';
 import { readSequential } from './read-ahead.js';
+import type { SlabPool } from './shared-slabs.js';
 import { afterWrite } from './write-behind.js';
+
+/** Writes of at least this many bytes are copied into slabs of the pool (slabs are whole quarter-MiBs: little is wasted). */
+const POOLED_WRITE_MIN = 1 << 20;
 
 /** FILE_USE_FILE_POINTER_POSITION. */
 const USE_FILE_POINTER = -2;
@@ -97,7 +101,7 @@ function write(volume: CryptVolume, stream: CryptStream, data: FltCallbackData):
   if (!Number.isInteger(offset) || offset < 0) return void completeInfo(data, STATUS_INVALID_PARAMETER, 0);
   // The caller keeps its buffer: the stream holds a copy until it is saved.
   if (length > 0) {
-    stream.write(offset, unsavedCopy(data.userBuffer!, length));
+    stream.write(offset, unsavedCopy(volume.pool.slabs, data.userBuffer!, length));
     afterWrite(volume, stream, () => volume.writeBacklog.release());
   }
   fileObject.currentByteOffset = offset + length;
@@ -106,10 +110,11 @@ function write(volume: CryptVolume, stream: CryptStream, data: FltCallbackData):
 
 /**
  * The stream's copy of a write. A write of a chunk or more is copied into shared memory: when it is saved,
- * the workers encrypt straight from it (no copy into a slab first).
+ * the workers encrypt straight from it (no copy into a slab first). A large one takes recycled memory from
+ * the pool (paged in already), which the write-behind gives back once the write is spilled.
  */
-function unsavedCopy(buffer: Uint8Array, length: number): Uint8Array {
-  const copy = new Uint8Array(length >= CHUNK_SIZE ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
+function unsavedCopy(slabs: SlabPool, buffer: Uint8Array, length: number): Uint8Array {
+  const copy = length >= POOLED_WRITE_MIN ? slabs.acquire(length) : new Uint8Array(length >= CHUNK_SIZE ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
   copy.set(buffer.subarray(0, length));
   return copy;
 }

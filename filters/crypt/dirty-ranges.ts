@@ -93,6 +93,21 @@ export class DirtyRanges {
     return at >= end;
   }
 
+  /**
+   * Forgets the ranges that end at or before `offset` (their bytes are kept elsewhere now) and returns
+   * the memory they held that no remaining range shares (a range split by a later write shares it).
+   */
+  dropBefore(offset: number): ArrayBufferLike[] {
+    let count = 0;
+    while (count < this.ranges.length && this.ranges[count]!.start + this.ranges[count]!.data.length <= offset) count++;
+    if (count === 0) return [];
+    const dropped = new Set(this.ranges.slice(0, count).map((range) => range.data.buffer));
+    this.ranges = this.ranges.slice(count);
+    for (const range of this.ranges) dropped.delete(range.data.buffer);
+    this.recount();
+    return [...dropped];
+  }
+
   clear(): void {
     this.ranges = [];
     this.bytes = 0;

@@ -81,11 +81,16 @@ async function readCiphertext(io: CryptIo, stream: CryptStream, from: number, to
     const read = await io.below.readInto(await io.handleOf(stream), from, slab);
     return { slab, ciphertext: slab.subarray(0, read) };
   }
+  return readUnbuffered(io, await io.unbufferedHandleOf(stream), from, to);
+}
+
+/** Bytes [from, to) of a file opened unbuffered, read in whole sectors around them into a slab (fewer at the end). */
+export async function readUnbuffered(io: CryptIo, handle: FileHandle, from: number, to: number): Promise<{ slab: Uint8Array; ciphertext: Uint8Array }> {
   const start = Math.floor(from / UNBUFFERED_ALIGNMENT) * UNBUFFERED_ALIGNMENT;
   const end = Math.ceil(to / UNBUFFERED_ALIGNMENT) * UNBUFFERED_ALIGNMENT;
   const slab = io.pool.slabs.acquire(end - start);
   try {
-    const read = await io.below.readOnce(await io.unbufferedHandleOf(stream), start, slab);
+    const read = await io.below.readOnce(handle, start, slab);
     return { slab, ciphertext: slab.subarray(from - start, Math.max(from - start, Math.min(read, to - start))) };
   } catch (error) {
     io.pool.slabs.release(slab);
@@ -137,10 +142,28 @@ export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: nu
   const baseEnd = Math.min(end, stream.baseLimit);
   const baseRead = offset < baseEnd && !stream.dirty.covers(offset, baseEnd);
   if (baseRead) await readBase(io, stream, offset, out.subarray(0, baseEnd - offset));
+  const spilled = await readSpilled(stream, offset, out);
   // A buffer of the caller's may hold anything: what neither the base nor a write fills is zeros.
-  if (into !== undefined) out.fill(0, baseRead ? baseEnd - offset : 0);
+  if (into !== undefined) out.fill(0, Math.max(baseRead ? baseEnd - offset : 0, spilled));
+  // No await between the last look at what was spilled and this: every byte is in one or the other.
   stream.dirty.overlay(offset, out);
   return out;
+}
+
+/**
+ * The bytes of [offset, offset + out.length) the write-behind spilled (a prefix of the file) into `out`;
+ * returns how many leading bytes of `out` that filled. Writes can be spilled while it reads: it reads on
+ * until nothing more of the range was spilled.
+ */
+async function readSpilled(stream: CryptStream, offset: number, out: Uint8Array): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const spilled = stream.spilled;
+    const upto = Math.min(out.length, (spilled?.size ?? 0) - offset);
+    if (spilled === null || upto <= done) return done;
+    await spilled.read(offset + done, out.subarray(done, upto));
+    done = upto;
+  }
 }
 
 /** How many ciphertext bytes one plaintext read of `length` bytes costs at most (for buffer sizing). */

@@ -46,6 +46,11 @@ export class SectorWriter {
     return writer;
   }
 
+  /** Bytes on disk so far (whole sectors; the carry is not among them). */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
   /** The file offset the next run starts at. */
   get offset(): number {
     return this.end;

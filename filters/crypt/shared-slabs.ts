@@ -19,6 +19,8 @@ export function isShared(bytes: Uint8Array): boolean {
 export class SlabPool {
   private readonly idle = new Map<number, SharedArrayBuffer[]>();
   private readonly idleSet = new WeakSet<SharedArrayBuffer>();
+  /** Buffers this pool made (page-aligned): only those are taken back. */
+  private readonly made = new WeakSet<SharedArrayBuffer>();
   private idleBytes = 0;
 
   constructor(private readonly maxIdle = DEFAULT_MAX_IDLE) {}
@@ -27,7 +29,11 @@ export class SlabPool {
   acquire(length: number): Uint8Array {
     const size = Math.max(SLAB_UNIT, Math.ceil(length / SLAB_UNIT) * SLAB_UNIT);
     const buffer = this.idle.get(size)?.pop();
-    if (buffer === undefined) return new Uint8Array(alignedSharedBuffer(size), 0, length);
+    if (buffer === undefined) {
+      const fresh = alignedSharedBuffer(size);
+      this.made.add(fresh);
+      return new Uint8Array(fresh, 0, length);
+    }
     this.idleSet.delete(buffer);
     this.idleBytes -= size;
     return new Uint8Array(buffer, 0, length);
@@ -35,11 +41,11 @@ export class SlabPool {
 
   /**
    * Gives back a view from acquire(). The caller must hold no other view of the slab, and no worker may
-   * still be using it. Views of other memory, and slabs already given back, are ignored.
+   * still be using it. Views of other memory (even shared), and slabs already given back, are ignored.
    */
   release(view: Uint8Array): void {
     const buffer = view.buffer;
-    if (!(buffer instanceof SharedArrayBuffer) || this.idleSet.has(buffer)) return;
+    if (!(buffer instanceof SharedArrayBuffer) || !this.made.has(buffer) || this.idleSet.has(buffer)) return;
     const size = buffer.byteLength;
     if (size % SLAB_UNIT !== 0 || this.idleBytes + size > this.maxIdle) return;
     let list = this.idle.get(size);

@@ -4,12 +4,17 @@
 // the last close then only encrypts the tail. What was handed out is a snapshot: a write or truncation
 // that reaches back before the frontier abandons the stager (temporary file deleted, key wiped, nothing of
 // it reused, so no nonce is used twice) and the save streams the whole file again, as it would without.
+// Writes whose chunks are in the temporary file are dropped from memory (spilled-writes.ts): the memory
+// goes back to the pool for the next writes, and the temporary file stays for reading them back until
+// the stream is saved, even when the write-behind is abandoned.
 
 import { CHUNK_SIZE } from '../../main/age/index.js';
 import { BATCH_CHUNKS, Stager, stage, streamSource, type StagedFile } from './commit.js';
+import type { FileHandle } from '../../main/io/index.js';
 import type { CryptStream } from './crypt-stream.js';
 import { parentOf } from './names.js';
 import type { CryptIo } from './plaintext-reader.js';
+import type { SpilledWrites } from './spilled-writes.js';
 
 /** Smaller files are saved in one go at the last close. */
 const START_BYTES = 2 * BATCH_CHUNKS * CHUNK_SIZE;
@@ -19,11 +24,14 @@ export const BACKLOG_BYTES = 4 * BATCH_CHUNKS * CHUNK_SIZE;
 export class WriteBehind {
   private readonly stager: Stager;
   private abandoned: Promise<void> | null = null;
+  private finishing = false;
   private finished = false;
+  /** The writes dropped from memory, readable from the temporary file (also the stream's `spilled`). */
+  private spilled: SpilledWrites | null = null;
 
   /** @param onProgress called as the write-behind hands out more, fails or ends (waiting writes may go on). */
-  constructor(io: CryptIo, stream: CryptStream, onProgress?: () => void) {
-    this.stager = Stager.begin(io, stream.name, streamSource(io, stream), onProgress);
+  constructor(private readonly io: CryptIo, private readonly stream: CryptStream, onProgress?: () => void) {
+    this.stager = Stager.begin(io, stream.name, streamSource(io, stream), { onProgress, onWritten: (chunks, file) => this.spill(chunks, file) });
   }
 
   /** A write that makes the stream `size` bytes long waits: more than BACKLOG_BYTES would wait for the workers. */
@@ -45,7 +53,11 @@ export class WriteBehind {
   abandon(): Promise<void> {
     // Once finished, the temporary file belongs to the save (publish() renames or deletes it).
     if (this.finished) return Promise.resolve();
-    return (this.abandoned ??= this.stager.abandon());
+    if (this.abandoned === null) {
+      this.abandoned = this.stager.abandon();
+      this.spilled?.waitFor(this.abandoned);
+    }
+    return this.abandoned;
   }
 
   /** The staged file, or null when the write-behind cannot be finished (then the caller stages anew). */
@@ -57,12 +69,24 @@ export class WriteBehind {
       return null;
     }
     try {
-      const staged = await this.stager.finish();
+      // The last chunks are final: they stay in memory until the save is done.
+      this.finishing = true;
+      const staged = this.stager.finish();
+      this.spilled?.waitFor(staged);
+      await staged;
       this.finished = true;
-      return { ...staged, target };
+      return { ...(await staged), target };
     } catch {
       return null;
     }
+  }
+
+  /** Writes whose chunks are in the temporary file leave memory; their memory goes back to the pool. */
+  private spill(chunks: number, file: FileHandle): void {
+    if (this.abandoned !== null || this.finishing || chunks === 0) return;
+    if (this.spilled === null) this.stream.spilled = this.spilled = this.stager.retain(file);
+    this.spilled.grow(chunks);
+    for (const buffer of this.stream.dirty.dropBefore(chunks * CHUNK_SIZE)) this.io.pool.slabs.release(new Uint8Array(buffer));
   }
 }
 
@@ -84,5 +108,10 @@ export async function stageStream(io: CryptIo, stream: CryptStream, target: stri
   // Kept on the stream while it finishes: a write that reaches back still abandons it.
   const staged = writeBehind === null ? null : await writeBehind.finish(target);
   stream.writeBehind = null;
-  return staged ?? stage(io, target, streamSource(io, stream));
+  try {
+    // A full stage reads what the write-behind spilled back from its temporary file.
+    return staged ?? (await stage(io, target, streamSource(io, stream)));
+  } finally {
+    await stream.releaseSpilled(staged !== null);
+  }
 }
