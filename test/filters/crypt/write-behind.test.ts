@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { CHUNK_SIZE, decrypt } from '../../../main/age/index.js';
-import { FILE_OVERWRITE_IF, FileInformationClass, IRP_MJ_WRITE, IoCancelIrp, statusName, type FileHandle } from '../../../main/io/index.js';
+import { FILE_OVERWRITE, FILE_OVERWRITE_IF, FileInformationClass, IRP_MJ_WRITE, IoCancelIrp, statusName, type FileHandle } from '../../../main/io/index.js';
 import { BACKLOG_BYTES } from '../../../filters/crypt/write-behind.js';
 import { TEMP_MARK } from '../../../filters/crypt/names.js';
 import { bytes, openCryptRig, type CryptRig } from './crypt-rig.js';
@@ -35,6 +35,32 @@ async function tempReaches(bytes: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   assert.fail(`no temporary file reached ${bytes} bytes`);
+}
+
+/** The stream of the only file open in the rig. */
+async function onlyStream() {
+  const streams = [...(await rig.volume()).streams];
+  assert.equal(streams.length, 1);
+  return streams[0]!;
+}
+
+/** Waits until the write-behind has dropped at least `bytes` of written plaintext from memory (spilled). */
+async function spilledReaches(bytes: number): Promise<void> {
+  const stream = await onlyStream();
+  for (let tries = 0; tries < 500; tries++) {
+    if ((stream.spilled?.size ?? 0) >= bytes) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`the write-behind did not spill ${bytes} bytes (${stream.spilled?.size ?? 0})`);
+}
+
+/** Reads [offset, offset + length) through the filter stack and compares it with `expected` there. */
+async function readsAs(handle: FileHandle, offset: number, length: number, expected: Uint8Array): Promise<void> {
+  const buffer = new Uint8Array(length).fill(0xee);
+  const result = await rig.stack.api.read(handle, length, offset, buffer);
+  assert.equal(statusName(result.status), 'STATUS_SUCCESS');
+  assert.equal(result.information, Math.min(length, expected.length - offset));
+  assert.ok(Buffer.from(buffer.subarray(0, result.information)).equals(expected.subarray(offset, offset + result.information)), `bytes [${offset}, ${offset + length}) read back as written`);
 }
 
 async function closeAndCheck(handle: FileHandle, name: string, expected: Uint8Array): Promise<void> {
@@ -145,6 +171,81 @@ describe('crypt filter: write-behind', () => {
     expected.set(first.subarray(0, 2 * MiB + 7));
     expected.set(tail, 2 * MiB + 7);
     await closeAndCheck(handle, 'cut.bin', expected);
+  });
+
+  it('writes already in the temporary file leave memory, and read back through the filter as written', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(24 * MiB + 77, 32);
+    const handle = await rig.open('spill.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext.subarray(0, 20 * MiB), 0);
+    await spilledReaches(8 * MiB);
+    const stream = await onlyStream();
+    // What is held: the writes past the spilled end (the one across it whole).
+    assert.ok(stream.dirty.bytes <= 20 * MiB - stream.spilled!.size + MiB, `spilled bytes are no longer held (${stream.dirty.bytes} held, ${stream.spilled!.size} spilled)`);
+    // Within what was spilled, unaligned; across the spilled end into memory; then in memory only.
+    await readsAs(handle, 3 * MiB + 1, 2 * CHUNK_SIZE + 5, plaintext);
+    await readsAs(handle, stream.spilled!.size - 1000, 3 * MiB, plaintext);
+    await readsAs(handle, 19 * MiB, MiB, plaintext);
+    await writeAt(handle, plaintext.subarray(20 * MiB), 20 * MiB);
+    await readsAs(handle, 0, 24 * MiB + 77, plaintext);
+    await closeAndCheck(handle, 'spill.bin', plaintext);
+  });
+
+  it('memory held by unsaved writes stays bounded while a file larger than it is written', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(96 * MiB, 33);
+    const handle = await rig.open('bounded.bin', FILE_OVERWRITE_IF);
+    let most = 0;
+    for (let at = 0; at < plaintext.length; at += 4 * MiB) {
+      await writeAt(handle, plaintext.subarray(at, at + 4 * MiB), at, 4 * MiB);
+      most = Math.max(most, (await onlyStream()).dirty.bytes);
+    }
+    // The backlog (16 MiB), eight batches in flight (32 MiB), the batch being written and the last write.
+    assert.ok(most <= 60 * MiB, `at most ${most / MiB} MiB of the 96 MiB written were held in memory`);
+    await closeAndCheck(handle, 'bounded.bin', plaintext);
+  });
+
+  it('a write reaching back into spilled writes reads back over them and is in the saved file', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(20 * MiB + 9, 34);
+    const handle = await rig.open('frozen.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, plaintext.subarray(0, 18 * MiB), 0);
+    await spilledReaches(8 * MiB);
+    const patch = bytes(CHUNK_SIZE + 100, 35);
+    await writeAt(handle, patch, MiB + 3);
+    plaintext.set(patch, MiB + 3);
+    await readsAs(handle, MiB - 50, CHUNK_SIZE + 300, plaintext);
+    await writeAt(handle, plaintext.subarray(18 * MiB), 18 * MiB);
+    await readsAs(handle, 0, plaintext.length, plaintext);
+    await closeAndCheck(handle, 'frozen.bin', plaintext);
+  });
+
+  it('a truncation into spilled writes then an extension reads zeros past the cut, and is saved so', async () => {
+    rig = await openCryptRig();
+    const first = bytes(16 * MiB, 36);
+    const handle = await rig.open('regrow.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, first, 0);
+    await spilledReaches(8 * MiB);
+    for (const endOfFile of [3 * MiB + 5, 6 * MiB]) {
+      const set = await rig.stack.api.setInformation(handle, FileInformationClass.FileEndOfFileInformation, { endOfFile });
+      assert.equal(statusName(set.status), 'STATUS_SUCCESS');
+    }
+    const expected = new Uint8Array(6 * MiB);
+    expected.set(first.subarray(0, 3 * MiB + 5));
+    await readsAs(handle, 3 * MiB - 10, 2 * MiB, expected);
+    await closeAndCheck(handle, 'regrow.bin', expected);
+  });
+
+  it('a file overwritten while its writes are spilled keeps only the new content, and no temporary file', async () => {
+    rig = await openCryptRig();
+    const handle = await rig.open('over.bin', FILE_OVERWRITE_IF);
+    await writeAt(handle, bytes(16 * MiB, 37), 0);
+    await spilledReaches(4 * MiB);
+    const again = await rig.open('over.bin', FILE_OVERWRITE);
+    const fresh = bytes(3000, 38);
+    await writeAt(again, fresh, 0);
+    assert.equal(statusName((await rig.stack.api.close(again)).status), 'STATUS_SUCCESS');
+    await closeAndCheck(handle, 'over.bin', fresh);
   });
 
   it('a file deleted while its write-behind runs leaves nothing behind', async () => {
