@@ -18,7 +18,7 @@ import { SpilledWrites } from './spilled-writes.js';
 /** Chunks per batch: split across the workers, large enough to keep each busy for a while. */
 export const BATCH_CHUNKS = 64;
 /** Batches being encrypted while the oldest is written below (each holds one ciphertext slab). */
-const BATCHES_IN_FLIGHT = 8;
+const BATCHES_IN_FLIGHT = 6;
 /** An fsync is started in the background after this many bytes, so the disk works while we encrypt. */
 const EARLY_FLUSH_BYTES = 64 << 20;
 

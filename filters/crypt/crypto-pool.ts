@@ -34,20 +34,38 @@ export class CryptoPool {
   private readonly pending = new Map<number, Pending>();
   private readonly cipher: HeapChunkCipher;
   private nextId = 1;
+  /** Settles when every worker has loaded libsodium, or rejects with the first that failed to start. */
+  private readonly ready: Promise<unknown>;
 
   private constructor(sodium: Sodium, readonly size: number) {
     this.cipher = new HeapChunkCipher(sodium);
+    const started: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./crypto-worker.js', import.meta.url));
-      worker.on('message', (message: Reply) => this.settle(message));
+      started.push(new Promise<void>((resolve, reject) => {
+        worker.on('message', (message: Reply | { ready: true }) => ('ready' in message ? resolve() : this.settle(message)));
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`crypto worker exited with code ${code} before it was ready`)));
+      }));
       worker.on('error', (error) => this.failAll(error));
       this.workers.push({ worker, load: 0 });
     }
+    this.ready = Promise.all(started);
   }
 
-  /** @param threads worker count; 0 runs everything inline (the one-thread baseline). Default: one per core. */
+  /**
+   * A pool whose workers are ready (a first large file is not held up while they load libsodium).
+   * @param threads worker count; 0 runs everything inline (the one-thread baseline). Default: one per core.
+   */
   static async create(threads = availableParallelism()): Promise<CryptoPool> {
-    return new CryptoPool(await loadSodium(), threads);
+    const pool = new CryptoPool(await loadSodium(), threads);
+    try {
+      await pool.ready;
+    } catch (error) {
+      await Promise.all(pool.workers.map(({ worker }) => worker.terminate()));
+      throw new Error(`crypto pool: a worker failed to start: ${(error as Error).message}`);
+    }
+    return pool;
   }
 
   /** The ciphertext length of `plaintextLength` bytes of whole chunks (the last may be short). */

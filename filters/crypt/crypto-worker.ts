@@ -8,6 +8,8 @@ import { runChunkJob, type ChunkJob } from './chunk-job.js';
 import { HeapChunkCipher } from './heap-cipher.js';
 
 const cipher = new HeapChunkCipher(await loadSodium());
+// The pool is ready once every worker has said so (its libsodium is loaded and compiled).
+parentPort!.postMessage({ ready: true });
 
 parentPort!.on('message', (job: (ChunkJob & { id: number }) | { op: 'exit' }) => {
   if (job.op === 'exit') {

@@ -19,7 +19,7 @@ import type { SpilledWrites } from './spilled-writes.js';
 /** Smaller files are saved in one go at the last close. */
 const START_BYTES = 2 * BATCH_CHUNKS * CHUNK_SIZE;
 /** Written bytes not yet handed to the workers past which further writes wait (write-backlog.ts). */
-export const BACKLOG_BYTES = 4 * BATCH_CHUNKS * CHUNK_SIZE;
+export const BACKLOG_BYTES = 2 * BATCH_CHUNKS * CHUNK_SIZE;
 
 export class WriteBehind {
   private readonly stager: Stager;

@@ -200,8 +200,8 @@ describe('crypt filter: write-behind', () => {
       await writeAt(handle, plaintext.subarray(at, at + 4 * MiB), at, 4 * MiB);
       most = Math.max(most, (await onlyStream()).dirty.bytes);
     }
-    // The backlog (16 MiB), eight batches in flight (32 MiB), the batch being written and the last write.
-    assert.ok(most <= 60 * MiB, `at most ${most / MiB} MiB of the 96 MiB written were held in memory`);
+    // The backlog (8 MiB), six batches in flight (24 MiB), the batch being written and the last write.
+    assert.ok(most <= 48 * MiB, `at most ${most / MiB} MiB of the 96 MiB written were held in memory`);
     await closeAndCheck(handle, 'bounded.bin', plaintext);
   });
 
