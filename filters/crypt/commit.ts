@@ -19,6 +19,8 @@ import { SpilledWrites } from './spilled-writes.js';
 export const BATCH_CHUNKS = 64;
 /** Batches being encrypted while the oldest is written below (each holds one ciphertext slab). */
 const BATCHES_IN_FLIGHT = 6;
+/** Batch writes under way below at once. */
+const WRITES_IN_FLIGHT = 2;
 /** An fsync is started in the background after this many bytes, so the disk works while we encrypt. */
 const EARLY_FLUSH_BYTES = 64 << 20;
 
@@ -213,36 +215,55 @@ export class Stager {
     }
   }
 
-  /** Writes finished batches in order until none is left; the first failure stops everything. */
+  /**
+   * Writes finished batches in order until none is left, up to WRITES_IN_FLIGHT at once (the disk takes
+   * the next while the last is still going); the first failure stops everything, once every write under
+   * way is done.
+   */
   private async write(): Promise<void> {
-    while (this.queue.length > 0 && this.failure === null) {
+    const writing: { done: Promise<number>; batch: EncryptedBatch; sectors: SectorWriter }[] = [];
+    while ((this.queue.length > 0 || writing.length > 0) && this.failure === null) {
       try {
+        if (this.queue.length === 0 || writing.length >= WRITES_IN_FLIGHT) {
+          const oldest = writing[0]!;
+          try {
+            this.written(await oldest.done, oldest.batch, oldest.sectors);
+          } finally {
+            writing.shift();
+            this.io.pool.slabs.release(oldest.batch.slab);
+          }
+          continue;
+        }
         this.signal?.throwIfAborted();
         const sectors = await this.opened;
         const batch = await this.queue[0]!;
         this.queue.shift();
         this.fill();
-        try {
-          await sectors.write(batch.slab, batch.length, batch.last);
-        } finally {
-          this.io.pool.slabs.release(batch.slab);
-        }
-        this.unflushed += batch.length;
-        if (this.failure === null) this.onWritten(Math.floor(Math.max(0, sectors.bytesWritten - this.prefixLength) / ENCRYPTED_CHUNK_SIZE), sectors.handle);
-        if (this.unflushed >= EARLY_FLUSH_BYTES && this.flushing === null) {
-          this.unflushed = 0;
-          // A failed fsync is reported once by the host: it is kept and fails the save.
-          this.flushing = this.io.below.flush(sectors.handle)
-            .catch((error: unknown) => {
-              this.failure ??= error;
-              this.onProgress();
-            })
-            .finally(() => (this.flushing = null));
-        }
+        const done = sectors.write(batch.slab, batch.length, batch.last);
+        done.catch(() => undefined);
+        writing.push({ done, batch, sectors });
       } catch (error) {
         this.failure ??= error;
         this.onProgress();
       }
+    }
+    await Promise.allSettled(writing.map(({ done }) => done));
+    for (const { batch } of writing) this.io.pool.slabs.release(batch.slab);
+  }
+
+  /** A batch's write is done (and every one before it): the file holds whole sectors up to `end`. */
+  private written(end: number, batch: EncryptedBatch, sectors: SectorWriter): void {
+    this.unflushed += batch.length;
+    if (this.failure === null) this.onWritten(Math.floor(Math.max(0, end - this.prefixLength) / ENCRYPTED_CHUNK_SIZE), sectors.handle);
+    if (this.unflushed >= EARLY_FLUSH_BYTES && this.flushing === null) {
+      this.unflushed = 0;
+      // A failed fsync is reported once by the host: it is kept and fails the save.
+      this.flushing = this.io.below.flush(sectors.handle)
+        .catch((error: unknown) => {
+          this.failure ??= error;
+          this.onProgress();
+        })
+        .finally(() => (this.flushing = null));
     }
   }
 }

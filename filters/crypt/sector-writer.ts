@@ -17,7 +17,7 @@ function roundUp(value: number, unit: number): number {
 }
 
 export class SectorWriter {
-  /** Bytes written to the file: always whole sectors. */
+  /** Bytes handed to the file so far (writes may still be under way): always whole sectors. */
   private written = 0;
   /** The bytes after `written` that do not fill a sector yet. */
   private carry = new Uint8Array(0);
@@ -46,11 +46,6 @@ export class SectorWriter {
     return writer;
   }
 
-  /** Bytes on disk so far (whole sectors; the carry is not among them). */
-  get bytesWritten(): number {
-    return this.written;
-  }
-
   /** The file offset the next run starts at. */
   get offset(): number {
     return this.end;
@@ -58,9 +53,11 @@ export class SectorWriter {
 
   /**
    * Writes the run in `slab` (aligned memory of slabLengthOf(offset, length) bytes, the run `lead` bytes
-   * in; the lead itself is overwritten with the carry). `last`: the run ends the file.
+   * in; the lead itself is overwritten with the carry). `last`: the run ends the file. The next run can be
+   * written before this one's write is done (each is laid out when it is called); resolves to the end of
+   * the whole sectors it wrote.
    */
-  async write(slab: Uint8Array, length: number, last: boolean): Promise<void> {
+  async write(slab: Uint8Array, length: number, last: boolean): Promise<number> {
     const lead = SectorWriter.leadOf(this.end);
     if (this.carry.length !== lead || slab.length < SectorWriter.slabLengthOf(this.end, length)) {
       throw new Error(`sector writer: a run at ${this.end} needs a ${lead}-byte lead in a ${SectorWriter.slabLengthOf(this.end, length)}-byte slab`);
@@ -69,11 +66,14 @@ export class SectorWriter {
     const total = lead + length;
     const whole = last ? roundUp(total, SECTOR) : Math.floor(total / SECTOR) * SECTOR;
     if (last) slab.fill(0, total, whole);
-    if (whole > 0) await this.below.writeAt(this.handle, slab.subarray(0, whole), this.written);
+    const at = this.written;
     this.carry = last ? new Uint8Array(0) : slab.slice(whole, total);
     this.written += whole;
     this.end += length;
+    const end = this.end;
+    if (whole > 0) await this.below.writeAt(this.handle, slab.subarray(0, whole), at);
     // The padding of the last sector is not part of the file.
-    if (last && whole !== total) await this.below.setEndOfFile(this.handle, this.end);
+    if (last && whole !== total) await this.below.setEndOfFile(this.handle, end);
+    return at + whole;
   }
 }
