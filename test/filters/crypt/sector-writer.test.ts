@@ -12,18 +12,23 @@ import { bytes, openCryptRig, type CryptRig } from './crypt-rig.js';
 let rig: CryptRig;
 afterEach(() => rig?.close());
 
-async function writeRuns(name: string, prefix: Uint8Array, runs: Uint8Array[]): Promise<Uint8Array> {
+/** `together`: every run is issued before any is awaited (writes under way at once land the same). */
+async function writeRuns(name: string, prefix: Uint8Array, runs: Uint8Array[], together = false): Promise<Uint8Array> {
   const volume = await rig.volume();
   const below = volume.below;
   const handle = await below.open(`\\${name}`, { disposition: FILE_CREATE, options: FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING });
   const writer = await SectorWriter.start(below, handle, prefix);
+  const underWay: Promise<number>[] = [];
   for (const [index, run] of runs.entries()) {
     const at = writer.offset;
     const slab = volume.pool.slabs.acquire(SectorWriter.slabLengthOf(at, run.length));
     slab.set(run, SectorWriter.leadOf(at));
-    await writer.write(slab, run.length, index === runs.length - 1);
-    volume.pool.slabs.release(slab);
+    const written = writer.write(slab, run.length, index === runs.length - 1);
+    if (together) underWay.push(written);
+    else await written;
   }
+  const ends = await Promise.all(underWay);
+  for (let i = 1; i < ends.length; i++) assert.ok(ends[i]! >= ends[i - 1]!, 'each write ends at or after the one before');
   await below.close(handle);
   return rig.onDisk(name);
 }
@@ -43,6 +48,16 @@ describe('crypt filter: sector writer', () => {
         const name = `file-${prefixLength}-${lengths.join('-')}.bin`;
         assert.deepEqual(Buffer.from(await writeRuns(name, prefix, runs)), expected, name);
       }
+    }
+  });
+
+  it('lands the same when every run is issued before the first is done', async () => {
+    rig = await openCryptRig();
+    const runs = [ENCRYPTED_CHUNK_SIZE * 64 + 16, 3 * UNBUFFERED_ALIGNMENT + 11, ENCRYPTED_CHUNK_SIZE * 64, 1, 777].map((length, index) => bytes(length, 40 + index));
+    for (const prefixLength of [1, 201, UNBUFFERED_ALIGNMENT + 5]) {
+      const prefix = bytes(prefixLength, 39);
+      const name = `together-${prefixLength}.bin`;
+      assert.deepEqual(Buffer.from(await writeRuns(name, prefix, runs, true)), Buffer.concat([prefix, ...runs]), name);
     }
   });
 
