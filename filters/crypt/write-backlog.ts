@@ -1,9 +1,9 @@
 // Writes that would run too far ahead of their stream's write-behind wait here, in a cancel-safe queue
 // (FltCbdq): a sequential writer faster than the encryption is held once BACKLOG_BYTES wait to be handed to
 // the workers, so the writer's thread lets the workers' completions in (a writer that never yields would
-// otherwise leave them idle, their results unread) and the backlog waiting for encryption stays bounded.
-// The unsaved writes themselves are still all held until the save. Waiting writes resume in order as the write-behind moves on (or ends), and a cancelled one
-// completes once with STATUS_CANCELLED.
+// otherwise leave them idle, their results unread) and the backlog waiting for encryption stays bounded
+// (what was encrypted and written leaves memory: spilled-writes.ts). Waiting writes resume in order as the
+// write-behind moves on (or ends), and a cancelled one completes once with STATUS_CANCELLED.
 
 import {
   FLT_PREOP_COMPLETE, FLT_PREOP_PENDING, FltCancelSafeQueue, type FilterManager, type FltCallbackData,
