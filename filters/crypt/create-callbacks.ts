@@ -83,7 +83,7 @@ async function attachStream(filter: FltFilter, volume: CryptVolume, fileObject: 
     await volume.below.close(opened.handle);
     return;
   }
-  stream.handle = opened.handle;
+  stream.handle.set(opened.handle);
   if (replaced) stream.reset();
   const context = filter.allocateContext('stream', stream);
   const result = volume.instance.setStreamContext(fileObject, FLT_SET_CONTEXT_KEEP_IF_EXISTS, context);

@@ -2,9 +2,10 @@
 // logical plaintext size, the unsaved writes, the file key while unlocked, and the filter's own handle on
 // the ciphertext. Shared by every open of the stream; saved when the last one is cleaned up.
 
-import type { FileHandle } from '../../main/io/index.js';
 import { DirtyRanges } from './dirty-ranges.js';
 import type { Base } from './file-probe.js';
+import { InOrder } from './in-order.js';
+import { LazyHandle } from './lazy-handle.js';
 import type { ReadAhead } from './read-ahead.js';
 import type { SpilledWrites } from './spilled-writes.js';
 import type { WriteBehind } from './write-behind.js';
@@ -13,13 +14,15 @@ export class CryptStream {
   /** Opens of the stream through this filter not yet cleaned up. */
   userOpens = 0;
   /** The filter's own open of the ciphertext, closed when the last user open is cleaned up. */
-  handle: FileHandle | null = null;
+  readonly handle = new LazyHandle();
   /** The filter's unbuffered open of the ciphertext for large reads (opened on first need, closed with `handle`). */
-  unbufferedHandle: FileHandle | null = null;
+  readonly unbufferedHandle = new LazyHandle();
   /** The payload key of the base, derived on first need; wiped on lock. */
   payloadKey: Uint8Array | null = null;
-  /** The base's final chunk authenticated as final: the file is neither truncated nor extended. */
-  verified = false;
+  /** The check that the base's final chunk is authenticated as final (neither truncated nor extended), once started; null again if it failed. */
+  finalChunkCheck: Promise<void> | null = null;
+  /** The large reads of the ciphertext, in the order they were asked for. */
+  readonly ciphertextReads = new InOrder();
   readonly dirty = new DirtyRanges();
   /** Something was written, truncated or created: the stream must be saved as a new age file. */
   modified = false;
@@ -107,7 +110,7 @@ export class CryptStream {
     this.dirty.clear();
     this.size = 0;
     this.baseLimit = 0;
-    this.verified = false;
+    this.finalChunkCheck = null;
     this.modified = true;
   }
 }

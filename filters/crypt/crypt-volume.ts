@@ -46,25 +46,20 @@ export class CryptVolume implements CryptIo {
     this.stopListening = keyRing.onLock(() => this.wipeKeys());
   }
 
-  async handleOf(stream: CryptStream): Promise<FileHandle> {
-    if (stream.handle === null || stream.handle.closed) stream.handle = await this.below.open(stream.name);
-    return stream.handle;
+  handleOf(stream: CryptStream): Promise<FileHandle> {
+    return stream.handle.get(() => this.below.open(stream.name));
   }
 
   /** An unbuffered open of the stream's ciphertext: large reads go to the disk, not through the host's page cache. */
-  async unbufferedHandleOf(stream: CryptStream): Promise<FileHandle> {
-    if (stream.unbufferedHandle === null || stream.unbufferedHandle.closed) {
-      stream.unbufferedHandle = await this.below.open(stream.name, { options: FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING });
-    }
-    return stream.unbufferedHandle;
+  unbufferedHandleOf(stream: CryptStream): Promise<FileHandle> {
+    return stream.unbufferedHandle.get(() => this.below.open(stream.name, { options: FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING }));
   }
 
   /** Closes the filter's own opens of the stream, so that the file system sees its last handle go. */
   async closeHandles(stream: CryptStream): Promise<void> {
-    const handles = [stream.handle, stream.unbufferedHandle];
-    stream.handle = null;
-    stream.unbufferedHandle = null;
-    for (const handle of handles) if (handle !== null && !handle.closed) await this.below.close(handle).catch(() => undefined);
+    for (const handle of await Promise.all([stream.handle.take(), stream.unbufferedHandle.take()])) {
+      if (handle !== null) await this.below.close(handle).catch(() => undefined);
+    }
   }
 
   /** Runs `work` for a pended pre-operation and completes it: its status on success, the mapped failure otherwise. */

@@ -1,7 +1,8 @@
 // Plaintext of a stream at any offset: base bytes (decrypting only the chunks the range touches, on the
 // worker pool), zeros where a truncation cut the base and a later extension grew it, then the unsaved
-// writes on top. The first read of an age base also checks its final chunk, so a truncated or extended
-// file fails at once instead of reading "fine" up to where the damage starts.
+// writes on top. The first read of an age base also checks its final chunk (beside its own decryption), so
+// a truncated or extended file fails at once instead of reading "fine" up to where the damage starts.
+// Large ciphertext reads of a stream go below in the order they were asked for (in-order.ts).
 
 import {
   CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE, NoIdentityMatchError, TruncatedError, chunkOffset, openHeader, type Sodium,
@@ -27,10 +28,10 @@ export interface CryptIo {
   unbufferedHandleOf(stream: CryptStream): Promise<FileHandle>;
 }
 
-/** Unwraps the base's file key (needs the vault unlocked) and checks the final chunk once. */
-export async function ensureKey(io: CryptIo, stream: CryptStream): Promise<Uint8Array> {
+/** The base's payload key, unwrapped on first need (the vault must be unlocked). */
+function payloadKeyOf(io: CryptIo, stream: CryptStream): Uint8Array {
   const base = stream.base;
-  if (base.kind !== 'age') throw new Error('ensureKey on a stream without an age base');
+  if (base.kind !== 'age') throw new Error('payloadKeyOf on a stream without an age base');
   if (stream.payloadKey === null) {
     const identity = io.keyRing.use();
     if (identity === null) throw new NtStatusError(STATUS_FILE_ENCRYPTED, `'${stream.name}' needs the vault key and the vault is locked`);
@@ -41,13 +42,32 @@ export async function ensureKey(io: CryptIo, stream: CryptStream): Promise<Uint8
       throw error;
     }
   }
-  const key = stream.payloadKey;
-  if (!stream.verified) {
+  return stream.payloadKey;
+}
+
+/**
+ * Checks once that the base's final chunk is authenticated as final. Readers at the same time share the
+ * check and run it beside their own decryption; a check that failed is tried again by the next read.
+ */
+function checkFinalChunk(io: CryptIo, stream: CryptStream, key: Uint8Array): Promise<void> {
+  const base = stream.base;
+  if (base.kind !== 'age') throw new Error('checkFinalChunk on a stream without an age base');
+  if (stream.finalChunkCheck === null) {
     const last = base.chunkCount - 1;
-    await decryptChunks(io, stream, key, last, last);
-    stream.verified = true;
+    const check = decryptChunks(io, stream, key, last, last).then(() => undefined);
+    stream.finalChunkCheck = check;
+    check.catch(() => {
+      if (stream.finalChunkCheck === check) stream.finalChunkCheck = null;
+    });
   }
-  return key;
+  return stream.finalChunkCheck;
+}
+
+/** Waits for both; throws the first failure (the check's first) once neither is still running. */
+async function bothDone(check: Promise<void>, work: Promise<unknown>): Promise<void> {
+  const [checked, worked] = await Promise.allSettled([check, work]);
+  if (checked.status === 'rejected') throw checked.reason;
+  if (worked.status === 'rejected') throw worked.reason;
 }
 
 /**
@@ -81,7 +101,8 @@ async function readCiphertext(io: CryptIo, stream: CryptStream, from: number, to
     const read = await io.below.readInto(await io.handleOf(stream), from, slab);
     return { slab, ciphertext: slab.subarray(0, read) };
   }
-  return readUnbuffered(io, await io.unbufferedHandleOf(stream), from, to);
+  const handle = await io.unbufferedHandleOf(stream);
+  return stream.ciphertextReads.run(() => readUnbuffered(io, handle, from, to));
 }
 
 /** Bytes [from, to) of a file opened unbuffered, read in whole sectors around them into a slab (fewer at the end). */
@@ -108,15 +129,16 @@ async function readBase(io: CryptIo, stream: CryptStream, offset: number, out: U
     return;
   }
   if (base.kind !== 'age') return void out.fill(0);
-  const key = await ensureKey(io, stream);
+  const key = payloadKeyOf(io, stream);
+  const check = checkFinalChunk(io, stream, key);
   const first = Math.floor(offset / CHUNK_SIZE);
   const last = Math.floor((end - 1) / CHUNK_SIZE);
   const span = Math.min((last + 1) * CHUNK_SIZE, base.plaintextSize) - first * CHUNK_SIZE;
   // Whole chunks into shared memory: the workers decrypt straight into the caller's buffer.
-  if (offset === first * CHUNK_SIZE && out.length === span && isShared(out)) return void (await decryptChunks(io, stream, key, first, last, out));
+  if (offset === first * CHUNK_SIZE && out.length === span && isShared(out)) return bothDone(check, decryptChunks(io, stream, key, first, last, out));
   const plaintext = io.pool.slabs.acquire(span);
   try {
-    await decryptChunks(io, stream, key, first, last, plaintext);
+    await bothDone(check, decryptChunks(io, stream, key, first, last, plaintext));
     out.set(plaintext.subarray(offset - first * CHUNK_SIZE, end - first * CHUNK_SIZE));
   } finally {
     io.pool.slabs.release(plaintext);

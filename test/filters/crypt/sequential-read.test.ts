@@ -1,6 +1,8 @@
 // Sequential reads of large encrypted files: windows decrypted ahead on the workers serve readers of any
-// read size (aligned or not) with exactly the plaintext; damage deep in the file fails the read that
-// reaches it with no plaintext; a write while windows are being read ahead is seen by the next read.
+// read size (aligned or not) with exactly the plaintext, from a run's first read on (a large one is split
+// into windows itself, at any offset); damage deep in the file fails the read that reaches it with no
+// plaintext, and a large file cut short fails its very first read; a write while windows are being read
+// ahead is seen by the next read.
 
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -83,5 +85,36 @@ describe('crypt filter: sequential reads', () => {
     assert.deepEqual(await readAll(handle, 3 * size + 7, expected.length), expected);
     await rig.stack.api.close(handle);
     assert.deepEqual(await rig.get('w.bin'), expected);
+  });
+
+  it('a run that starts mid-chunk with a large read gets exactly the plaintext, and so does the rest of it', async () => {
+    rig = await openCryptRig();
+    const plaintext = bytes(12 * (1 << 20) + 99, 14);
+    await rig.put('mid.bin', plaintext);
+    const handle = await rig.open('mid.bin', FILE_OPEN);
+    const size = (5 << 20) + 3;
+    let offset = 100_001;
+    while (offset < plaintext.length) {
+      const result = await rig.stack.api.read(handle, size, offset);
+      assert.equal(statusName(result.status), 'STATUS_SUCCESS', `read at ${offset}`);
+      assert.deepEqual(result.data, plaintext.subarray(offset, offset + size), `read at ${offset}`);
+      offset += result.information;
+    }
+    assert.equal(offset, plaintext.length);
+    await rig.stack.api.close(handle);
+  });
+
+  it('a large file cut short fails its first large read, with no plaintext, and every read after it', async () => {
+    rig = await openCryptRig();
+    await rig.put('cut.bin', bytes(10 * (1 << 20), 15));
+    const file = await rig.onDisk('cut.bin');
+    await writeFile(join(rig.folder, 'cut.bin'), file.subarray(0, file.length - ENCRYPTED_CHUNK_SIZE));
+    const handle = await rig.open('cut.bin', FILE_OPEN);
+    for (const offset of [0, 0, 4 << 20]) {
+      const result = await rig.stack.api.read(handle, 4 << 20, offset);
+      assert.equal(statusName(result.status), 'STATUS_FILE_CORRUPT_ERROR', `read at ${offset}`);
+      assert.equal(result.data.length, 0);
+    }
+    await rig.stack.api.close(handle);
   });
 });
