@@ -2,7 +2,7 @@
 // vault's recipient; reads at any offset return the plaintext; modifications are saved as a new age file.
 
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { CHUNK_SIZE, decrypt, encrypt, parseHeader } from '../../../main/age/index.js';
@@ -77,6 +77,20 @@ describe('crypt filter: data path', () => {
     const truncated = new Uint8Array(200);
     truncated.set(expected.subarray(0, 100));
     assert.deepEqual(await rig.get('m.bin'), truncated, 'truncate then extend: the extension reads as zeros');
+  });
+
+  it('a small write into a large file is saved: the save streams the rest from the old file, many reads at once', async () => {
+    rig = await openCryptRig();
+    const original = bytes(24 * (1 << 20) + 777, 6);
+    await rig.put('large.bin', original);
+    const handle = await rig.open('large.bin', FILE_OPEN);
+    const patch = bytes(4096, 10);
+    assert.equal(statusName((await rig.stack.api.write(handle, patch, 12 * (1 << 20) + 123)).status), 'STATUS_SUCCESS');
+    assert.equal(statusName((await rig.stack.api.close(handle)).status), 'STATUS_SUCCESS', 'the save replaced the file');
+    const expected = original.slice();
+    expected.set(patch, 12 * (1 << 20) + 123);
+    assert.deepEqual(decrypt(rig.sodium, await rig.onDisk('large.bin'), [rig.identity]), expected);
+    assert.deepEqual(await readdir(rig.folder), ['large.bin'], 'no temporary file is left');
   });
 
   it('data written from a Node Buffer (whose slice() is a view) is copied: the caller may reuse its buffer', async () => {
