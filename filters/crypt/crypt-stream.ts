@@ -4,6 +4,7 @@
 
 import { DirtyRanges } from './dirty-ranges.js';
 import type { Base } from './file-probe.js';
+import { InFlight } from './in-flight.js';
 import { InOrder } from './in-order.js';
 import { LazyHandle } from './lazy-handle.js';
 import type { ReadAhead } from './read-ahead.js';
@@ -23,6 +24,8 @@ export class CryptStream {
   finalChunkCheck: Promise<void> | null = null;
   /** The large reads of the ciphertext, in the order they were asked for. */
   readonly ciphertextReads = new InOrder();
+  /** Reads of the stream under way (the last cleanup waits for them). */
+  readonly reads = new InFlight();
   readonly dirty = new DirtyRanges();
   /** Something was written, truncated or created: the stream must be saved as a new age file. */
   modified = false;

@@ -53,7 +53,7 @@ export function preRead(volume: CryptVolume, data: FltCallbackData): FltPreopSta
   if (stream.base.kind === 'corrupt' && !stream.modified) return completeWith(data, STATUS_FILE_CORRUPT_ERROR);
   const parameters = data.parameters.read;
   if (parameters === undefined) return completeWith(data, STATUS_INVALID_PARAMETER);
-  return whenKeyAvailable(volume, data, stream, () => volume.complete(data, () => read(volume, stream, data)));
+  return whenKeyAvailable(volume, data, stream, () => volume.complete(data, () => stream.reads.run(() => read(volume, stream, data))));
 }
 
 async function read(volume: CryptVolume, stream: CryptStream, data: FltCallbackData): Promise<void> {

@@ -1,26 +1,34 @@
 // Operations that need the vault key while it is locked wait here, in a cancel-safe queue (FltCbdq): they
 // resume when the vault is unlocked, fail with STATUS_FILE_ENCRYPTED when the bounded wait runs out, and
-// complete once with STATUS_CANCELLED when cancelled meanwhile.
+// complete once with STATUS_CANCELLED when cancelled meanwhile or when their handle is closed. A cleanup
+// never waits in the queue (it must reach the file system whatever happens): it waits for the key with
+// untilUnlocked() and fails its save, not itself, when the wait runs out.
 
 import {
   FLT_PREOP_COMPLETE, FLT_PREOP_PENDING, FltCancelSafeQueue, type FilterManager, type FltCallbackData,
   type FltPreopStatus,
 } from '../../main/fltmgr/index.js';
-import { STATUS_CANCELLED, STATUS_FILE_ENCRYPTED, type NTSTATUS } from '../../main/io/index.js';
+import { STATUS_CANCELLED, STATUS_FILE_ENCRYPTED, type FileObject, type NTSTATUS } from '../../main/io/index.js';
 import type { KeyRing } from './key-ring.js';
 
 interface Waiting {
   resume: () => void;
   timer: NodeJS.Timeout;
+  /** Whose handle it came on (read at park time: the request is not touched once it is completed). */
+  fileObject: FileObject | null;
 }
+
+type UnlockWaiter = (unlocked: boolean) => void;
 
 export class LockedWait {
   private readonly queue: FltCancelSafeQueue;
   private readonly waiting = new Map<FltCallbackData, Waiting>();
+  private readonly unlockWaiters = new Set<UnlockWaiter>();
   private readonly stopListening: () => void;
 
-  constructor(private readonly manager: FilterManager, keyRing: KeyRing, private readonly timeoutMs: number) {
-    this.queue = new FltCancelSafeQueue(manager);
+  constructor(private readonly manager: FilterManager, private readonly keyRing: KeyRing, private readonly timeoutMs: number) {
+    // A request cancelled in the queue is completed there: it is forgotten here at once.
+    this.queue = new FltCancelSafeQueue(manager, (data) => this.forget(data));
     this.stopListening = keyRing.onUnlock(() => this.releaseAll());
   }
 
@@ -35,8 +43,31 @@ export class LockedWait {
   park(data: FltCallbackData, resume: () => void): FltPreopStatus {
     if (!this.queue.insert(data)) return FLT_PREOP_COMPLETE;
     const timer = setTimeout(() => this.expire(data), this.timeoutMs);
-    this.waiting.set(data, { resume, timer });
+    this.waiting.set(data, { resume, timer, fileObject: data.fileObject });
     return FLT_PREOP_PENDING;
+  }
+
+  /** True once the vault is unlocked (at once if it is), false when the bounded wait runs out or on teardown. */
+  untilUnlocked(): Promise<boolean> {
+    if (this.keyRing.unlocked) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const done: UnlockWaiter = (unlocked) => {
+        clearTimeout(timer);
+        this.unlockWaiters.delete(done);
+        resolve(unlocked);
+      };
+      const timer = setTimeout(() => done(false), this.timeoutMs);
+      this.unlockWaiters.add(done);
+    });
+  }
+
+  /** The handle of `fileObject` was closed: what it still has waiting completes with STATUS_CANCELLED. */
+  cancelFor(fileObject: FileObject): void {
+    for (const [data, entry] of this.waiting) {
+      if (entry.fileObject !== fileObject) continue;
+      this.forget(data);
+      if (this.queue.remove(data)) this.completeWith(data, STATUS_CANCELLED);
+    }
   }
 
   /** Teardown: everything still waiting completes with `status`, and nothing new is accepted. */
@@ -44,10 +75,12 @@ export class LockedWait {
     this.stopListening();
     for (const entry of this.waiting.values()) clearTimeout(entry.timer);
     this.waiting.clear();
+    for (const done of [...this.unlockWaiters]) done(false);
     this.queue.disableAndDrain(status);
   }
 
   private releaseAll(): void {
+    for (const done of [...this.unlockWaiters]) done(true);
     for (let data = this.queue.removeNext(); data !== null; data = this.queue.removeNext()) {
       const entry = this.waiting.get(data);
       this.waiting.delete(data);
@@ -61,7 +94,18 @@ export class LockedWait {
     this.waiting.delete(data);
     // Already taken out by an unlock or a cancel: nothing to do.
     if (!this.queue.remove(data)) return;
-    data.ioStatus.status = STATUS_FILE_ENCRYPTED;
+    this.completeWith(data, STATUS_FILE_ENCRYPTED);
+  }
+
+  private forget(data: FltCallbackData): void {
+    const entry = this.waiting.get(data);
+    if (entry === undefined) return;
+    clearTimeout(entry.timer);
+    this.waiting.delete(data);
+  }
+
+  private completeWith(data: FltCallbackData, status: NTSTATUS): void {
+    data.ioStatus.status = status;
     data.ioStatus.information = 0;
     this.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
   }

@@ -3,7 +3,8 @@
 // the workers, so the writer's thread lets the workers' completions in (a writer that never yields would
 // otherwise leave them idle, their results unread) and the backlog waiting for encryption stays bounded
 // (what was encrypted and written leaves memory: spilled-writes.ts). Waiting writes resume in order as the
-// write-behind moves on (or ends), and a cancelled one completes once with STATUS_CANCELLED.
+// write-behind moves on (or ends), and a cancelled one completes once with STATUS_CANCELLED. A stream's last
+// cleanup waits until none of its writes waits here (settled()): an acknowledged write is part of the save.
 
 import {
   FLT_PREOP_COMPLETE, FLT_PREOP_PENDING, FltCancelSafeQueue, type FilterManager, type FltCallbackData,
@@ -18,20 +19,29 @@ interface Waiting {
   readonly resume: () => void;
 }
 
+interface Settling {
+  readonly stream: CryptStream;
+  readonly resolve: () => void;
+}
+
 export class WriteBacklog {
   private readonly queue: FltCancelSafeQueue;
   private waiting: Waiting[] = [];
+  private settling: Settling[] = [];
   private releasing = false;
   private again = false;
 
   constructor(manager: FilterManager) {
     // A cancelled write leaves the queue completed: it is forgotten here at once (never looked at again).
-    this.queue = new FltCancelSafeQueue(manager, (data) => (this.waiting = this.waiting.filter((entry) => entry.data !== data)));
+    this.queue = new FltCancelSafeQueue(manager, (data) => {
+      this.waiting = this.waiting.filter((entry) => entry.data !== data);
+      this.wakeSettled();
+    });
   }
 
   /** A write to `stream` must wait: its write-behind is too far behind, or an earlier write waits already. */
   mustWait(stream: CryptStream): boolean {
-    return isBehind(stream) || this.waiting.some((entry) => entry.stream === stream);
+    return isBehind(stream) || this.holds(stream);
   }
 
   /** Parks a write from its pre-callback; returns PENDING, or COMPLETE (data.ioStatus set) when refused. */
@@ -39,6 +49,12 @@ export class WriteBacklog {
     if (!this.queue.insert(data)) return FLT_PREOP_COMPLETE;
     this.waiting.push({ data, stream, resume });
     return FLT_PREOP_PENDING;
+  }
+
+  /** Resolves once no write to `stream` waits here. */
+  settled(stream: CryptStream): Promise<void> {
+    if (!this.holds(stream)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.settling.push({ stream, resolve }));
   }
 
   /** Resumes, in order, the waiting writes whose stream can take them now (called as write-behinds move on). */
@@ -60,6 +76,20 @@ export class WriteBacklog {
   drain(status: NTSTATUS = STATUS_CANCELLED): void {
     this.waiting = [];
     this.queue.disableAndDrain(status);
+    this.wakeSettled();
+  }
+
+  private holds(stream: CryptStream): boolean {
+    return this.waiting.some((entry) => entry.stream === stream);
+  }
+
+  private wakeSettled(): void {
+    const still: Settling[] = [];
+    for (const entry of this.settling) {
+      if (this.holds(entry.stream)) still.push(entry);
+      else entry.resolve();
+    }
+    this.settling = still;
   }
 
   private releaseOnce(): void {
@@ -76,6 +106,7 @@ export class WriteBacklog {
       if (this.queue.remove(entry.data)) entry.resume();
     }
     this.waiting = [...still, ...this.waiting];
+    this.wakeSettled();
   }
 }
 
