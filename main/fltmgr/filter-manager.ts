@@ -8,7 +8,8 @@ import {
   IoRegisterFsRegistrationChange, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, NT_SUCCESS,
   NtStatusError, STATUS_FLT_DO_NOT_ATTACH, STATUS_FLT_DO_NOT_DETACH, STATUS_FLT_INSTANCE_ALTITUDE_COLLISION,
   STATUS_FLT_INSTANCE_NOT_FOUND, STATUS_FLT_NAME_COLLISION, STATUS_SUCCESS, type DeviceObject, type DriverObject,
-  NtFileApi, type CreateOptions, type CreateResult, type IoManager, type Irp, type NTSTATUS, type Vpb,
+  FileHandle, NtFileApi, type CreateOptions, type CreateResult, type FileObject, type IoManager, type Irp, type NTSTATUS,
+  type Vpb,
 } from '../io/index.js';
 import { compareAltitudes, parseAltitude } from './altitude.js';
 import type { FltCallbackData } from './callback-data.js';
@@ -80,6 +81,18 @@ export class FilterManager {
    */
   createFileBelow(instance: FltInstance, relativeName: string, options: CreateOptions = {}): Promise<CreateResult> {
     return this.api.createFile(`${instance.volume.name}${relativeName}`, { ...options, internal: true, startBelow: instance });
+  }
+
+  /**
+   * FltCancelFileOpen: undoes an open the file system has done but a minifilter refuses in its post-create
+   * callback. Cleanup and close of the file object go to the instances below `instance` and the file system,
+   * so the file system lets go of the open; the caller fails the create (sets the status in its callback
+   * data) and finishes its post-callback. As in NT, a file the create made or truncated stays so.
+   */
+  async cancelFileOpen(instance: FltInstance, fileObject: FileObject): Promise<void> {
+    // The filters above never saw this open succeed: its cleanup and close must not reach them either.
+    fileObject.filterManagerTarget = instance;
+    await this.api.close(new FileHandle(fileObject));
   }
 
   /** The volume whose storage device has this name (e.g. "\Device\StrataVolume1"). */
