@@ -6,6 +6,7 @@
 // always reaches the file system, even when the save fails: what the handle still has waiting for the key
 // is cancelled, reads under way and writes held in the backlog finish first (an acknowledged write is
 // saved), and a save that needs the locked vault's key waits for it (bounded) instead of the cleanup.
+// New opens of the file wait until the save is over (saves-in-progress.ts).
 
 import {
   FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED,
@@ -24,6 +25,8 @@ interface CleanupContext {
   stream: CryptStream;
   staged: StagedFile | null;
   failure: NTSTATUS | null;
+  /** Ends the save's mark (new opens of the file wait until then). */
+  endSave: () => void;
 }
 
 export function preCleanup(volume: CryptVolume, data: FltCallbackData): FltPreopStatus {
@@ -33,14 +36,15 @@ export function preCleanup(volume: CryptVolume, data: FltCallbackData): FltPreop
   const stream = streamOf(volume, data);
   if (stream === null || stream.userOpens <= 0) return FLT_PREOP_SUCCESS_NO_CALLBACK;
   if (--stream.userOpens > 0) return FLT_PREOP_SUCCESS_NO_CALLBACK;
-  finishStream(volume, stream, data.fileObject?.deletePending === true).then((context) =>
+  const endSave = volume.saves.begin(stream.name);
+  finishStream(volume, stream, data.fileObject?.deletePending === true, endSave).then((context) =>
     volume.manager.completePendedPreOperation(data, FLT_PREOP_SUCCESS_WITH_CALLBACK, context),
   );
   return FLT_PREOP_PENDING;
 }
 
-async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: boolean): Promise<CleanupContext> {
-  const context: CleanupContext = { stream, staged: null, failure: null };
+async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: boolean, endSave: () => void): Promise<CleanupContext> {
+  const context: CleanupContext = { stream, staged: null, failure: null, endSave };
   // Reads under way finish (they may still open the ciphertext), and writes held in the backlog are
   // applied: they were or will be acknowledged, so they belong to this save.
   await Promise.all([stream.reads.idle(), volume.writeBacklog.settled(stream)]);
@@ -79,10 +83,12 @@ export function postCleanup(volume: CryptVolume, data: FltCallbackData, completi
   const staged = context.staged;
   if ((flags & FLTFL_POST_OPERATION_DRAINING) !== 0) {
     if (staged !== null) void volume.below.deleteAndClose(staged.temp).catch(() => undefined);
+    context.endSave();
     return FLT_POSTOP_FINISHED_PROCESSING;
   }
   if (staged === null) {
     if (context.failure !== null) data.ioStatus.status = context.failure;
+    context.endSave();
     return FLT_POSTOP_FINISHED_PROCESSING;
   }
   publish(volume, staged).then(
@@ -91,6 +97,9 @@ export function postCleanup(volume: CryptVolume, data: FltCallbackData, completi
       context.stream.dirty.clear();
     },
     (error: unknown) => (data.ioStatus.status = statusOf(error)),
-  ).finally(() => volume.manager.completePendedPostOperation(data));
+  ).finally(() => {
+    context.endSave();
+    volume.manager.completePendedPostOperation(data);
+  });
   return FLT_POSTOP_MORE_PROCESSING_REQUIRED;
 }

@@ -4,7 +4,7 @@
 // to is cancelled and fails: let through, it would read the ciphertext and write into the age header.
 
 import {
-  FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED,
+  FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED, FLT_PREOP_PENDING,
   FLT_PREOP_COMPLETE, FLT_PREOP_SUCCESS_WITH_CALLBACK, FLT_SET_CONTEXT_KEEP_IF_EXISTS, type FltCallbackData,
   type FltFilter, type FltPostopStatus, type FltPreopStatus,
 } from '../../main/fltmgr/index.js';
@@ -27,20 +27,33 @@ export function nameOf(fileObject: FileObject): string {
   return joinName(related === null ? own : [...componentsOf(related.fileName), ...own]);
 }
 
-export function preCreate(data: FltCallbackData): FltPreopStatus | { status: FltPreopStatus; context: unknown } {
+export function preCreate(volume: CryptVolume, data: FltCallbackData): FltPreopStatus | { status: FltPreopStatus; context: unknown } {
   const fileObject = data.fileObject;
-  if (fileObject !== null && isReservedName(nameOf(fileObject))) {
+  const name = fileObject === null ? '' : nameOf(fileObject);
+  if (isReservedName(name)) {
     data.ioStatus.status = STATUS_ACCESS_DENIED;
     data.ioStatus.information = 0;
     return FLT_PREOP_COMPLETE;
   }
+  const requested = overwriteAsOpen(data);
+  // A file being saved is opened once the save is over (saves-in-progress.ts).
+  const saving = volume.saves.of(name);
+  if (saving === null) return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: requested };
+  void saving.then(() => volume.manager.completePendedPreOperation(data, FLT_PREOP_SUCCESS_WITH_CALLBACK, requested));
+  return FLT_PREOP_PENDING;
+}
+
+/**
+ * Truncating the ciphertext at the open would lose the old version if Strata stopped before the save: the
+ * file system opens it as it is, and the stream starts empty; the old file stays until the rename.
+ * Returns the disposition the caller asked for when it was an overwrite (the post-callback's context).
+ */
+function overwriteAsOpen(data: FltCallbackData): number | undefined {
   const create = data.parameters.create;
   const requested = create?.disposition;
-  if (create === undefined || (create.options & FILE_DIRECTORY_FILE) !== 0 || !REPLACING.has(requested!)) return FLT_PREOP_SUCCESS_WITH_CALLBACK;
-  // Truncating the ciphertext now would lose the old version if Strata stopped before the save: the
-  // file system opens it as it is, and the stream starts empty; the old file stays until the rename.
+  if (create === undefined || (create.options & FILE_DIRECTORY_FILE) !== 0 || !REPLACING.has(requested!)) return undefined;
   create.disposition = requested === FILE_OVERWRITE ? FILE_OPEN : FILE_OPEN_IF;
-  return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: requested };
+  return requested;
 }
 
 const REPLACING = new Set([FILE_SUPERSEDE, FILE_OVERWRITE, FILE_OVERWRITE_IF]);

@@ -13,6 +13,7 @@ import { statusOf } from './crypt-status.js';
 import type { Base } from './file-probe.js';
 import type { KeyRing } from './key-ring.js';
 import { LockedWait } from './locked-wait.js';
+import { SavesInProgress } from './saves-in-progress.js';
 import { WriteBacklog } from './write-backlog.js';
 import type { CryptIo } from './plaintext-reader.js';
 
@@ -30,6 +31,7 @@ export class CryptVolume implements CryptIo {
   readonly lockedWait: LockedWait;
   readonly writeBacklog: WriteBacklog;
   readonly probeCache = new Map<string, ProbedEntry>();
+  readonly saves = new SavesInProgress();
   private readonly stopListening: () => void;
 
   constructor(
@@ -100,8 +102,14 @@ export class CryptVolume implements CryptIo {
   }
 }
 
+/**
+ * Wipes the stream's cached file key. Reads and saves under way decrypt with copies of their own, so they
+ * finish with them; the final-chunk check is forgotten too: the first read after the next unlock checks
+ * again with its own key rather than sharing the outcome of one started before the lock.
+ */
 function forgetKey(sodium: Sodium, stream: CryptStream): void {
   stream.readAhead = null;
+  stream.finalChunkCheck = null;
   if (stream.payloadKey !== null) sodium.memzero(stream.payloadKey);
   stream.payloadKey = null;
 }

@@ -50,7 +50,7 @@ export function registerCryptFilter(manager: FilterManager, options: CryptFilter
     name: CRYPT_FILTER_NAME,
     altitude: options.altitude ?? CRYPT_ALTITUDE,
     operations: {
-      [IRP_MJ_CREATE]: { pre: (data) => preCreate(data), post: (data, objects, requested, flags) => postCreate(filter, volumeOf(objects.instance), data, requested, flags) },
+      [IRP_MJ_CREATE]: { pre: (data, objects) => preCreate(volumeOf(objects.instance), data), post: (data, objects, requested, flags) => postCreate(filter, volumeOf(objects.instance), data, requested, flags) },
       [IRP_MJ_READ]: { pre: (data, objects) => preRead(volumeOf(objects.instance), data) },
       [IRP_MJ_WRITE]: { pre: (data, objects) => preWrite(volumeOf(objects.instance), data) },
       [IRP_MJ_SET_INFORMATION]: { pre: (data, objects) => preSetInformation(volumeOf(objects.instance), data) },

@@ -1,7 +1,8 @@
 // The last close of a stream while work on it is still waiting: the cleanup always reaches the file system
 // (the file is never left held open), a save that waits for the locked vault's key in vain fails without
 // touching the old version, what the handle had waiting for the key is cancelled, and writes still held
-// in the write backlog are saved, as their success said.
+// in the write backlog are saved, as their success said. An open of a file while it is being saved waits
+// for the save: both closes succeed and both writes are kept.
 
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
@@ -79,5 +80,24 @@ describe('crypt filter: the last close with work still waiting', () => {
     assert.equal(statusName((await closed).status), 'STATUS_SUCCESS');
     assert.ok(Buffer.from(await rig.get('w.bin')).equals(Buffer.from(data)), 'every acknowledged write is in the saved file');
     assert.deepEqual(await readdir(rig.folder), ['w.bin']);
+  });
+
+  it('an open of a file while its last close is saving it waits for the save: both closes succeed, both writes are kept', async () => {
+    rig = await openCryptRig();
+    const old = bytes(6 * MiB, 7);
+    await rig.put('s.bin', old);
+    const first = await rig.open('s.bin', FILE_OPEN);
+    await rig.stack.api.write(first, new Uint8Array(10).fill(1), 0);
+    const firstClosed = rig.stack.api.close(first);
+    const second = await rig.open('s.bin', FILE_OPEN);
+    assert.deepEqual((await rig.stack.api.read(second, 10, 0)).data, new Uint8Array(10).fill(1), 'the second open sees the saved write');
+    await rig.stack.api.write(second, new Uint8Array(10).fill(2), 100);
+    assert.equal(statusName((await firstClosed).status), 'STATUS_SUCCESS');
+    assert.equal(statusName((await rig.stack.api.close(second)).status), 'STATUS_SUCCESS');
+    const expected = old.slice();
+    expected.fill(1, 0, 10);
+    expected.fill(2, 100, 110);
+    assert.ok(Buffer.from(await rig.get('s.bin')).equals(Buffer.from(expected)));
+    assert.deepEqual(await readdir(rig.folder), ['s.bin']);
   });
 });
