@@ -10,7 +10,7 @@ import {
 import { CryptoPool } from './crypto-pool.js';
 import type { CryptStream } from './crypt-stream.js';
 import { parentOf, tempNameFor } from './names.js';
-import { readPlaintext, type CryptIo } from './plaintext-reader.js';
+import { holdPayloadKey, readPlaintext, type CryptIo } from './plaintext-reader.js';
 import { SectorWriter } from './sector-writer.js';
 import { isShared } from './shared-slabs.js';
 import { SpilledWrites } from './spilled-writes.js';
@@ -39,6 +39,8 @@ export interface PlaintextSource {
    * the source holds them so (the workers encrypt straight from it); null otherwise.
    */
   view?(offset: number, length: number): Uint8Array | null;
+  /** The stager is done with the source: nothing of it is being read, and nothing will be. */
+  release?(): void;
 }
 
 export interface StagerEvents {
@@ -162,7 +164,7 @@ export class Stager {
     if (sectors !== null && !this.keepFile) await this.io.below.deleteAndClose(sectors.handle).catch(() => undefined);
   }
 
-  /** Waits for every batch and write under way, then wipes the key. */
+  /** Waits for every batch and write under way, then wipes the key and lets the source go. */
   private async settle(): Promise<void> {
     this.closed = true;
     this.onProgress();
@@ -170,6 +172,7 @@ export class Stager {
     await Promise.allSettled(this.queue);
     await this.flushing;
     this.io.sodium.memzero(this.payloadKey);
+    this.source.release?.();
   }
 
   private fill(): void {
@@ -303,17 +306,27 @@ export async function publish(io: CryptIo, staged: StagedFile): Promise<void> {
   await io.below.flushDirectory(parentOf(staged.target));
 }
 
-/** The plaintext of a stream as a source for stage(). */
+/**
+ * The plaintext of a stream as a source for stage(). The unchanged ranges are decrypted from the old file
+ * with the save's own copy of its key, taken now (the save starts while the vault is unlocked): a lock
+ * during the save wipes the stream's cached key, not this copy, so the save finishes with it. The copy is
+ * wiped when the stager releases the source, after its last read.
+ */
 export function streamSource(io: CryptIo, stream: CryptStream): PlaintextSource {
+  let key = holdPayloadKey(io, stream);
   return {
     get size() {
       return stream.size;
     },
-    read: (offset, into) => readPlaintext(io, stream, offset, into.length, into),
+    read: (offset, into) => readPlaintext(io, stream, offset, into.length, into, key ?? undefined),
     view: (offset, length) => {
       const end = Math.min(offset + length, stream.size);
       const written = end > offset ? stream.dirty.within(offset, end) : null;
       return written !== null && isShared(written) ? written : null;
+    },
+    release: () => {
+      if (key !== null) io.sodium.memzero(key);
+      key = null;
     },
   };
 }

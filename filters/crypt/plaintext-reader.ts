@@ -3,6 +3,9 @@
 // writes on top. The first read of an age base also checks its final chunk (beside its own decryption), so
 // a truncated or extended file fails at once instead of reading "fine" up to where the damage starts.
 // Large ciphertext reads of a stream go below in the order they were asked for (in-order.ts).
+// Every read decrypts with a copy of the payload key of its own, taken when it starts and wiped when it is
+// done: a lock wipes the stream's cached key at once, while a read under way still posts its key to the
+// workers after awaiting the disk. The lock stops new reads; those under way finish with their copies.
 
 import {
   CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE, NoIdentityMatchError, TruncatedError, chunkOffset, openHeader, type Sodium,
@@ -28,11 +31,16 @@ export interface CryptIo {
   unbufferedHandleOf(stream: CryptStream): Promise<FileHandle>;
 }
 
-/** The base's payload key, unwrapped on first need (the vault must be unlocked). */
+/**
+ * The base's payload key, unwrapped on first need (the vault must be unlocked). The stream's own: wiped in
+ * place on lock, so work that awaits anything takes a copy of it (copyPayloadKey()). Using the cached key is
+ * use of the vault: it keeps the vault from locking itself while a file is being read.
+ */
 function payloadKeyOf(io: CryptIo, stream: CryptStream): Uint8Array {
   const base = stream.base;
   if (base.kind !== 'age') throw new Error('payloadKeyOf on a stream without an age base');
-  if (stream.payloadKey === null) {
+  if (stream.payloadKey !== null) io.keyRing.touch();
+  else {
     const identity = io.keyRing.use();
     if (identity === null) throw new NtStatusError(STATUS_FILE_ENCRYPTED, `'${stream.name}' needs the vault key and the vault is locked`);
     try {
@@ -45,9 +53,30 @@ function payloadKeyOf(io: CryptIo, stream: CryptStream): Uint8Array {
   return stream.payloadKey;
 }
 
+/** A copy of the base's payload key, owned by the caller, who wipes it (sodium.memzero) once done with it. */
+function copyPayloadKey(io: CryptIo, stream: CryptStream): Uint8Array {
+  return payloadKeyOf(io, stream).slice();
+}
+
+/**
+ * A copy of the base's payload key for work that reads the base many times over a while (a save), taken
+ * now while the vault is unlocked; the caller wipes it (sodium.memzero) once every read it passed it to is
+ * done. Null when the base has no bytes left in the file, or when the key cannot be had now (the vault
+ * locked, a file for another key): reads that need the base then take their own and fail as any read does.
+ */
+export function holdPayloadKey(io: CryptIo, stream: CryptStream): Uint8Array | null {
+  if (stream.base.kind !== 'age' || stream.baseLimit === 0) return null;
+  try {
+    return copyPayloadKey(io, stream);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Checks once that the base's final chunk is authenticated as final. Readers at the same time share the
- * check and run it beside their own decryption; a check that failed is tried again by the next read.
+ * check and run it beside their own decryption; a check that failed is tried again by the next read. The
+ * check runs with the key copy of the read that started it, which waits for the check before wiping it.
  */
 function checkFinalChunk(io: CryptIo, stream: CryptStream, key: Uint8Array): Promise<void> {
   const base = stream.base;
@@ -119,17 +148,33 @@ export async function readUnbuffered(io: CryptIo, handle: FileHandle, from: numb
   }
 }
 
-/** Base bytes [offset, offset + out.length) into `out`; the range ends at or before stream.baseLimit. */
-async function readBase(io: CryptIo, stream: CryptStream, offset: number, out: Uint8Array): Promise<void> {
+/**
+ * Base bytes [offset, offset + out.length) into `out`; the range ends at or before stream.baseLimit. An age
+ * base is decrypted with `heldKey` (a save's copy, see holdPayloadKey()) or else with a copy taken now.
+ */
+async function readBase(io: CryptIo, stream: CryptStream, offset: number, out: Uint8Array, heldKey?: Uint8Array): Promise<void> {
   const base = stream.base;
-  const end = offset + out.length;
   if (base.kind === 'plain') {
     const read = await io.below.readInto(await io.handleOf(stream), offset, out);
     out.fill(0, read);
     return;
   }
   if (base.kind !== 'age') return void out.fill(0);
-  const key = payloadKeyOf(io, stream);
+  if (heldKey !== undefined) io.keyRing.touch();
+  const key = heldKey ?? copyPayloadKey(io, stream);
+  try {
+    await decryptBase(io, stream, key, offset, out);
+  } finally {
+    // decryptBase settles only after every job given the key has (failed or not): none posts it after this.
+    if (key !== heldKey) io.sodium.memzero(key);
+  }
+}
+
+/** readBase() of an age base; `key` must stay intact until this settles (it waits for every job using it). */
+async function decryptBase(io: CryptIo, stream: CryptStream, key: Uint8Array, offset: number, out: Uint8Array): Promise<void> {
+  const base = stream.base;
+  if (base.kind !== 'age') throw new Error('decryptBase on a stream without an age base');
+  const end = offset + out.length;
   const check = checkFinalChunk(io, stream, key);
   const first = Math.floor(offset / CHUNK_SIZE);
   const last = Math.floor((end - 1) / CHUNK_SIZE);
@@ -148,9 +193,9 @@ async function readBase(io: CryptIo, stream: CryptStream, offset: number, out: U
 /**
  * Up to `length` plaintext bytes at `offset` (fewer at the end; none at or past it). With `into`, they
  * are written there and a view of `into` is returned; without, the result may be a view of unsaved
- * writes (not to be modified) or a new buffer.
+ * writes (not to be modified) or a new buffer. `heldKey`: the base's key to decrypt with (holdPayloadKey()).
  */
-export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: number, length: number, into?: Uint8Array, heldKey?: Uint8Array): Promise<Uint8Array> {
   const end = Math.min(offset + length, stream.size);
   if (end <= offset) return into?.subarray(0, 0) ?? new Uint8Array(0);
   // The common case of a save after sequential writes: one unsaved write holds the whole range.
@@ -163,7 +208,7 @@ export async function readPlaintext(io: CryptIo, stream: CryptStream, offset: nu
   }
   const baseEnd = Math.min(end, stream.baseLimit);
   const baseRead = offset < baseEnd && !stream.dirty.covers(offset, baseEnd);
-  if (baseRead) await readBase(io, stream, offset, out.subarray(0, baseEnd - offset));
+  if (baseRead) await readBase(io, stream, offset, out.subarray(0, baseEnd - offset), heldKey);
   const spilled = await readSpilled(stream, offset, out);
   // A buffer of the caller's may hold anything: what neither the base nor a write fills is zeros.
   if (into !== undefined) out.fill(0, Math.max(baseRead ? baseEnd - offset : 0, spilled));
