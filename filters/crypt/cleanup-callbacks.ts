@@ -19,6 +19,7 @@ import type { CryptStream } from './crypt-stream.js';
 import { statusOf } from './crypt-status.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { streamOf } from './data-callbacks.js';
+import { holdPayloadKey } from './plaintext-reader.js';
 import { stageStream } from './write-behind.js';
 
 interface CleanupContext {
@@ -59,8 +60,14 @@ async function finishStream(volume: CryptVolume, stream: CryptStream, deleting: 
         await dropUnsaved(stream);
         throw new NtStatusError(STATUS_FILE_ENCRYPTED, `'${stream.name}' was not saved: the vault stayed locked`);
       }
-      const target = await volume.below.nameOf(await volume.handleOf(stream));
-      context.staged = await stageStream(volume, stream, target);
+      // The key is taken now, while the vault is known to be unlocked: a lock from here on does not stop the save.
+      const key = holdPayloadKey(volume, stream);
+      try {
+        const target = await volume.below.nameOf(await volume.handleOf(stream));
+        context.staged = await stageStream(volume, stream, target, key);
+      } finally {
+        if (key !== null) volume.sodium.memzero(key);
+      }
     } else {
       await dropUnsaved(stream);
     }

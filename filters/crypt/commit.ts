@@ -308,12 +308,12 @@ export async function publish(io: CryptIo, staged: StagedFile): Promise<void> {
 
 /**
  * The plaintext of a stream as a source for stage(). The unchanged ranges are decrypted from the old file
- * with the save's own copy of its key, taken now (the save starts while the vault is unlocked): a lock
- * during the save wipes the stream's cached key, not this copy, so the save finishes with it. The copy is
- * wiped when the stager releases the source, after its last read.
+ * with the save's own copy of its key (`heldKey`, holdPayloadKey(); by default taken now, while the vault
+ * is unlocked): a lock during the save wipes the stream's cached key, not this copy, so the save finishes
+ * with it. The copy is wiped when the stager releases the source, after its last read.
  */
-export function streamSource(io: CryptIo, stream: CryptStream): PlaintextSource {
-  let key = holdPayloadKey(io, stream);
+export function streamSource(io: CryptIo, stream: CryptStream, heldKey: Uint8Array | null = holdPayloadKey(io, stream)): PlaintextSource {
+  let key = heldKey;
   return {
     get size() {
       return stream.size;

@@ -2,14 +2,12 @@
 // tracks, the queues of operations waiting for the vault key or for a write-behind to catch up, and a small
 // cache of probed listing entries.
 
-import type { FilterManager, FltCallbackData, FltInstance } from '../../main/fltmgr/index.js';
-import { FLT_PREOP_COMPLETE } from '../../main/fltmgr/index.js';
+import type { FilterManager, FltInstance } from '../../main/fltmgr/index.js';
 import { FILE_NON_DIRECTORY_FILE, FILE_NO_INTERMEDIATE_BUFFERING, type FileHandle } from '../../main/io/index.js';
 import type { Sodium } from '../../main/age/index.js';
 import { Below } from './below.js';
 import type { CryptoPool } from './crypto-pool.js';
 import type { CryptStream } from './crypt-stream.js';
-import { statusOf } from './crypt-status.js';
 import type { Base } from './file-probe.js';
 import type { KeyRing } from './key-ring.js';
 import { LockedWait } from './locked-wait.js';
@@ -62,18 +60,6 @@ export class CryptVolume implements CryptIo {
     for (const handle of await Promise.all([stream.handle.take(), stream.unbufferedHandle.take()])) {
       if (handle !== null) await this.below.close(handle).catch(() => undefined);
     }
-  }
-
-  /** Runs `work` for a pended pre-operation and completes it: its status on success, the mapped failure otherwise. */
-  complete(data: FltCallbackData, work: () => Promise<void>): void {
-    work().then(
-      () => this.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE),
-      (error: unknown) => {
-        data.ioStatus.status = statusOf(error);
-        data.ioStatus.information = 0;
-        this.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
-      },
-    );
   }
 
   rememberProbe(name: string, entry: ProbedEntry): void {

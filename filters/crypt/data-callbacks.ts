@@ -7,9 +7,10 @@ import {
 } from '../../main/fltmgr/index.js';
 import {
   FILE_WRITE_TO_END_OF_FILE, FileInformationClass, NtStatusError, STATUS_ACCESS_DENIED, STATUS_END_OF_FILE,
-  STATUS_FILE_CORRUPT_ERROR, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
+  STATUS_FILE_CORRUPT_ERROR, STATUS_FILE_ENCRYPTED, STATUS_INVALID_PARAMETER, STATUS_SUCCESS, type NTSTATUS,
 } from '../../main/io/index.js';
 import { CHUNK_SIZE } from '../../main/age/index.js';
+import { statusOf } from './crypt-status.js';
 import type { CryptStream } from './crypt-stream.js';
 import type { CryptVolume } from './crypt-volume.js';
 import { isReservedName } from './names.js';
@@ -53,7 +54,28 @@ export function preRead(volume: CryptVolume, data: FltCallbackData): FltPreopSta
   if (stream.base.kind === 'corrupt' && !stream.modified) return completeWith(data, STATUS_FILE_CORRUPT_ERROR);
   const parameters = data.parameters.read;
   if (parameters === undefined) return completeWith(data, STATUS_INVALID_PARAMETER);
-  return whenKeyAvailable(volume, data, stream, () => volume.complete(data, () => stream.reads.run(() => read(volume, stream, data))));
+  return whenKeyAvailable(volume, data, stream, () => startRead(volume, stream, data));
+}
+
+/**
+ * Runs a read and completes it. A read let in with the file key at hand whose key a lock took before it
+ * used it waits for the key again, as if it had come in while the vault was locked.
+ */
+function startRead(volume: CryptVolume, stream: CryptStream, data: FltCallbackData): void {
+  stream.reads.run(() => read(volume, stream, data)).then(
+    () => volume.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE),
+    (error: unknown) => {
+      const status = statusOf(error);
+      const lockedMeanwhile = status === STATUS_FILE_ENCRYPTED && stream.needsKey && !volume.keyRing.unlocked;
+      // park() refusing (the queue drained, the read cancelled) leaves its own status in data.ioStatus.
+      if (lockedMeanwhile && volume.lockedWait.park(data, () => startRead(volume, stream, data)) === FLT_PREOP_PENDING) return;
+      if (!lockedMeanwhile) {
+        data.ioStatus.status = status;
+        data.ioStatus.information = 0;
+      }
+      volume.manager.completePendedPreOperation(data, FLT_PREOP_COMPLETE);
+    },
+  );
 }
 
 async function read(volume: CryptVolume, stream: CryptStream, data: FltCallbackData): Promise<void> {

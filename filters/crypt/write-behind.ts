@@ -101,8 +101,12 @@ export function afterWrite(io: CryptIo, stream: CryptStream, onProgress?: () => 
   stream.writeBehind.advance(Math.floor((stream.size - 1) / CHUNK_SIZE));
 }
 
-/** The save of a modified stream: the write-behind finished when there is one still valid, else a full stage. */
-export async function stageStream(io: CryptIo, stream: CryptStream, target: string): Promise<StagedFile> {
+/**
+ * The save of a modified stream: the write-behind finished when there is one still valid, else a full
+ * stage, reading the old file with `heldKey` (holdPayloadKey(), taken by the caller while it knew the vault
+ * unlocked; wiped by the stage) or a copy taken now.
+ */
+export async function stageStream(io: CryptIo, stream: CryptStream, target: string, heldKey?: Uint8Array | null): Promise<StagedFile> {
   const writeBehind = stream.writeBehind;
   stream.writeBehindAllowed = false;
   // Kept on the stream while it finishes: a write that reaches back still abandons it.
@@ -110,7 +114,7 @@ export async function stageStream(io: CryptIo, stream: CryptStream, target: stri
   stream.writeBehind = null;
   try {
     // A full stage reads what the write-behind spilled back from its temporary file.
-    return staged ?? (await stage(io, target, streamSource(io, stream)));
+    return staged ?? (await stage(io, target, streamSource(io, stream, heldKey)));
   } finally {
     await stream.releaseSpilled(staged !== null);
   }

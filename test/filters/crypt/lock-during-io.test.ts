@@ -1,6 +1,7 @@
 // Locking the vault while files are being read or saved: the lock stops new work, it does not fail work
 // under way. Reads and saves decrypt with their own copies of the file key, so a read under way returns the
-// right plaintext or STATUS_FILE_ENCRYPTED (never "damaged"), the first read after unlock is right, and a
+// right plaintext or STATUS_FILE_ENCRYPTED (never "damaged"; one let in just before the lock waits for the
+// key like one that came in while locked), the first read after unlock is right, and a
 // save under way completes. A file read continuously is use of the vault: it does not lock itself meanwhile.
 
 import assert from 'node:assert/strict';
@@ -39,6 +40,25 @@ async function readsRight(handle: FileHandle, offset: number, length: number, ex
 }
 
 describe('crypt filter: a lock while files are read or saved', () => {
+  it('a read let in just before a lock waits for the key, and completes once the vault is unlocked in time', async () => {
+    rig = await openCryptRig({ lockedWaitMs: 10_000 });
+    const plaintext = bytes(6 * MiB, 9);
+    await rig.put('r.bin', plaintext);
+    for (const lockAfterMs of [null, 0, 1, 3]) {
+      const what = `locked after ${lockAfterMs ?? 'nothing'} ms`;
+      const handle = await rig.open('r.bin', FILE_OPEN);
+      await readsRight(handle, 0, 4096, plaintext, `${what}: the first read, which caches the key`);
+      const reading = rig.stack.api.read(handle, 5 * MiB, 4096);
+      if (lockAfterMs !== null) await settle(lockAfterMs);
+      rig.keyRing.lock();
+      setTimeout(unlockAgain, 30);
+      const result = await reading;
+      assert.equal(statusName(result.status), 'STATUS_SUCCESS', what);
+      assert.ok(same(result.data, plaintext.subarray(4096, 4096 + 5 * MiB)), `${what}: the plaintext`);
+      await rig.stack.api.close(handle);
+    }
+  });
+
   it('a lock during a large read never reports the file damaged, and the same read after unlock returns the plaintext', async () => {
     rig = await openCryptRig();
     const plaintext = bytes(8 * MiB, 2);
