@@ -2,8 +2,8 @@
 // handle already open on it, sharing its stream, sees the data; how: recall-copy.ts), hashed, fsync'd
 // and given back its times. In-place is safe because nothing is lost meanwhile: the tier keeps the object
 // and the journal keeps the stub's bytes until the recall is verified. On any failure (tier unplugged
-// mid-way, wrong hash, cancel) the stub's bytes are written back; after a crash, recovery finishes or
-// undoes the recall.
+// mid-way, wrong hash, cancel) the stub's bytes are written back, unless the file was overwritten
+// meanwhile (its new content is the user's); after a crash, recovery finishes or undoes the recall.
 
 import { NtStatusError, STATUS_FILE_CORRUPT_ERROR, type FileBasicInformation } from '../../../main/io/index.js';
 import type { StubFields } from '../stub/stub-format.js';
@@ -31,6 +31,11 @@ export interface RecallOptions {
    * waiting for the recall go on sooner); by default the removal is awaited too.
    */
   readonly releaseCopyInBackground?: boolean;
+  /**
+   * Whether the file was overwritten (FILE_OVERWRITE, FILE_SUPERSEDE) while the recall ran. Its content is
+   * then the user's, acknowledged: a recall that fails leaves it as it is rather than write the stub back.
+   */
+  readonly overwritten?: () => boolean;
 }
 
 export async function recallInPlace(volume: HsmVolume, request: RecallRequest, options: RecallOptions = {}): Promise<{ copy: RecallCopy }> {
@@ -60,7 +65,7 @@ export async function recallInPlace(volume: HsmVolume, request: RecallRequest, o
       if (copied.sha256 !== fields.sha256) throw corrupt(`the cold copy of ${path} in tier '${fields.tier}' does not match the stub's SHA-256; the stub was kept`);
     } catch (error) {
       try {
-        await restoreStub(volume, file, stubBytes, times);
+        if (!options.overwritten?.()) await restoreStub(volume, file, stubBytes, times);
         volume.journal.finish(journalId);
       } catch {
         // The stub could not be put back either: the journal entry stays and the next start retries.

@@ -1,15 +1,17 @@
 // IRP_MJ_CREATE. Pre: opens of a path being replaced by its stub (or of anything while the journal is
-// recovered) wait at the gate; FILE_OPEN_NO_RECALL is noted on the open. Post: the first open of a
+// recovered) wait at the gate; FILE_OPEN_NO_RECALL is noted on the open; an overwrite or supersede of a
+// stub being recalled waits for the recall to settle. Post: the first open of a
 // cataloged stub reads and authenticates the stub before the create completes and hangs a stream
 // context on it; an open that overwrote a stub makes it an ordinary (empty) file.
 
 import {
   FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED, FLT_PREOP_COMPLETE, FLT_PREOP_PENDING,
-  FLT_PREOP_SUCCESS_WITH_CALLBACK, FLT_SET_CONTEXT_KEEP_IF_EXISTS, FLTFL_POST_OPERATION_DRAINING,
-  type FltCallbackData, type FltInstance, type FltOperationRegistration,
+  FLT_PREOP_SUCCESS_WITH_CALLBACK, FLT_SET_CONTEXT_KEEP_IF_EXISTS, FLTFL_POST_OPERATION_DRAINING, FltCancelSafeQueue,
+  type FltCallbackData, type FltInstance, type FltOperationRegistration, type FltPreopStatus,
 } from '../../../main/fltmgr/index.js';
 import {
-  FILE_OPEN_NO_RECALL, FILE_OVERWRITTEN, FILE_SUPERSEDED, NT_SUCCESS, NtStatusError, STATUS_FILE_CORRUPT_ERROR,
+  FILE_OPEN_NO_RECALL, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED, NT_SUCCESS,
+  NtStatusError, STATUS_FILE_CORRUPT_ERROR,
 } from '../../../main/io/index.js';
 import { canonicalPath } from '../catalog/volume-path.js';
 import type { StubRow } from '../catalog/stub-catalog.js';
@@ -31,6 +33,10 @@ export function createCallbacks(host: HsmHost): FltOperationRegistration {
           return FLT_PREOP_COMPLETE;
       }
       if ((data.parameters.create!.options & FILE_OPEN_NO_RECALL) !== 0) volume.noRecallOpens.add(fileObject);
+      if (replacesContent(data.parameters.create!.disposition)) {
+        const recall = recallInFlight(volume, canonicalPath(fileObject.fileName));
+        if (recall !== null) return holdUntilSettled(volume, data, recall);
+      }
       return FLT_PREOP_SUCCESS_WITH_CALLBACK;
     },
     post: (data, { instance }, _context, flags) => {
@@ -63,6 +69,7 @@ async function attachStubStream(host: HsmHost, volume: HsmVolume, instance: FltI
   let stream: StubStream;
   try {
     const reading = await readStubAt(volume, path);
+    if (!stillCataloged(volume, data, row)) return;
     if (reading.kind === 'plain' || reading.kind === 'missing') {
       // The file was replaced behind Strata's back: it is what it is now. Its old object is left for fsck.
       volume.catalog.remove(path);
@@ -81,6 +88,7 @@ async function attachStubStream(host: HsmHost, volume: HsmVolume, instance: FltI
       }
     }
   } catch (error) {
+    if (!stillCataloged(volume, data, row)) return;
     const problem = new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `stub ${path} could not be read: ${(error as Error).message}`);
     stream = new StubStream(volume.manager, path, null, new Uint8Array(0), problem);
     volume.emit({ kind: 'stub-invalid', path, status: problem.status, message: problem.message });
@@ -89,6 +97,44 @@ async function attachStubStream(host: HsmHost, volume: HsmVolume, instance: FltI
   const result = instance.setStreamContext(data.fileObject!, FLT_SET_CONTEXT_KEEP_IF_EXISTS, context);
   result.oldContext?.release();
   context.release();
+}
+
+/**
+ * Whether the catalog still lists the stub `row` describes at the stream's path. An overwrite that
+ * completed while the first open read the stub found no context to mark local, so it removed the row
+ * (and the tier copy) itself: the file is an ordinary one now and gets no stub context.
+ */
+function stillCataloged(volume: HsmVolume, data: FltCallbackData, row: StubRow): boolean {
+  return volume.catalog.get(streamPath(data.fileObject!))?.object === row.object;
+}
+
+/** The dispositions that throw a file's content away when it exists. */
+function replacesContent(disposition: number): boolean {
+  return disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF || disposition === FILE_SUPERSEDE;
+}
+
+/** The recall running on the stub at `path`, if any. */
+function recallInFlight(volume: HsmVolume, path: string): Promise<void> | null {
+  for (const stream of volume.streams) {
+    if (stream.path === path && stream.recall !== null) return stream.recall;
+  }
+  return null;
+}
+
+/**
+ * Pends an overwrite until the recall under way settles: the recall writes into the file (and, failing,
+ * writes the stub back), so the user's new content may only land after it. Then the create goes on as
+ * the overwrite of a local file (or, if the recall failed, of the stub, which the post-callback makes
+ * an ordinary file). Queued cancel-safely: a create cancelled meanwhile completes at once.
+ */
+function holdUntilSettled(volume: HsmVolume, data: FltCallbackData, recall: Promise<void>): FltPreopStatus {
+  const held = new FltCancelSafeQueue(volume.manager);
+  if (!held.insert(data)) return FLT_PREOP_COMPLETE;
+  void recall.finally(() => {
+    // Null when the create was cancelled while it waited (the queue completed it).
+    if (held.removeNext() !== null) volume.manager.completePendedPreOperation(data, FLT_PREOP_SUCCESS_WITH_CALLBACK);
+  });
+  return FLT_PREOP_PENDING;
 }
 
 /** A read may recall the stub soon: its tier gets ready (the local tier starts its hashing thread). */

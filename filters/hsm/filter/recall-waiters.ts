@@ -33,6 +33,8 @@ async function runRecall(volume: HsmVolume, stream: StubStream): Promise<void> {
     const { copy } = await recallInPlace(volume, { path, fields: fields!, stubBytes: bytes }, {
       signal: abort.signal,
       releaseCopyInBackground: true,
+      // Only an overwrite (on-create.ts) makes the stream local while its recall runs.
+      overwritten: () => stream.state === 'local',
       onProgress: (done) => {
         volume.emit({ kind: 'recall-progress', path, done, size: fields!.size });
         if (stream.waiting.length === 0) abort.abort();
