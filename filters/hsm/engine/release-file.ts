@@ -3,6 +3,8 @@
 // file someone has open, one modified after the copy (size, time and hash are compared again with
 // new opens held at the gate), one already a stub. Each step is journaled before it is taken, so a
 // crash anywhere is rolled back (before the rename) or completed (after it) at the next start.
+// Renames touching the path are held too while it is swapped (the filter asks swapInProgress; see
+// on-set-information.ts), and the swap first waits for those already under way (noteRename).
 
 import { FILE_CREATE, NtStatusError, STATUS_FILE_CORRUPT_ERROR } from '../../../main/io/index.js';
 import { childOf, parentOf } from '../catalog/volume-path.js';
@@ -19,6 +21,48 @@ export const COPY_CHUNK = 4 << 20;
 export type ReleaseOutcome =
   | { readonly path: string; readonly result: 'released'; readonly size: number }
   | { readonly path: string; readonly result: 'skipped'; readonly reason: string };
+
+/** Per volume: the paths being swapped for their stubs (settled when the gate opens) and the renames under way. */
+interface SwapState {
+  readonly swaps: Map<string, Promise<void>>;
+  readonly renames: Set<{ readonly paths: readonly string[]; readonly done: Promise<void> }>;
+}
+
+const swapStates = new WeakMap<HsmVolume, SwapState>();
+
+function swapStateOf(volume: HsmVolume): SwapState {
+  let state = swapStates.get(volume);
+  if (state === undefined) {
+    state = { swaps: new Map(), renames: new Set() };
+    swapStates.set(volume, state);
+  }
+  return state;
+}
+
+/** Settles when `path` is no longer being replaced by its stub; null when it is not. */
+export function swapInProgress(volume: HsmVolume, path: string): Promise<void> | null {
+  return swapStates.get(volume)?.swaps.get(path) ?? null;
+}
+
+/**
+ * From the rename pre-callback, for a rename let through: a swap of `paths` that starts meanwhile waits
+ * for it. Call the returned function once the rename is over (its post-callback), whatever its outcome.
+ */
+export function noteRename(volume: HsmVolume, paths: readonly string[]): () => void {
+  const { renames } = swapStateOf(volume);
+  let finish!: () => void;
+  const rename = { paths, done: new Promise<void>((resolve) => (finish = resolve)) };
+  renames.add(rename);
+  return () => {
+    renames.delete(rename);
+    finish();
+  };
+}
+
+async function renamesSettled(volume: HsmVolume, path: string): Promise<void> {
+  const under = [...swapStateOf(volume).renames].filter((rename) => rename.paths.includes(path));
+  await Promise.all(under.map((rename) => rename.done));
+}
 
 interface Snapshot {
   size: number;
@@ -85,8 +129,14 @@ export async function releaseFile(volume: HsmVolume, planned: Pick<FileFacts, 'p
 /** Under the gate: check again that nobody has the file open and that it is what was copied, then swap. */
 async function replaceByStub(volume: HsmVolume, path: string, journalId: number, copied: { sha256: string; object: string }): Promise<ReleaseOutcome> {
   const entry = volume.journal.get(journalId)!;
+  const { swaps } = swapStateOf(volume);
+  let swapped!: () => void;
+  const swap = new Promise<void>((resolve) => (swapped = resolve));
   volume.gate.close(path);
+  if (!swaps.has(path)) swaps.set(path, swap);
   try {
+    // A rename let through before the gate closed may still replace or move the file: it goes first.
+    await renamesSettled(volume, path);
     const reason = await changedSinceCopy(volume, path, entry.size!, entry.mtime!, copied.sha256);
     if (reason !== null) {
       await abandonMigration(volume, journalId);
@@ -101,7 +151,8 @@ async function replaceByStub(volume: HsmVolume, path: string, journalId: number,
       volume.journal.advance(journalId, 'stub-temp', { tempName: temp });
       volume.catalog.put({ path, ...fields, stubSize: stub.length });
     })();
-    await swapInStub(volume, path, temp, stub, fields, journalId);
+    const lost = await swapInStub(volume, path, temp, stub, fields, journalId);
+    if (lost !== null) return { path, result: 'skipped', reason: lost };
     crashPoint('renamed');
     await volume.io.flushDirectory(parentOf(path));
     volume.journal.finish(journalId);
@@ -109,11 +160,16 @@ async function replaceByStub(volume: HsmVolume, path: string, journalId: number,
     return { path, result: 'released', size: fields.size };
   } finally {
     volume.gate.open(path);
+    if (swaps.get(path) === swap) swaps.delete(path);
+    swapped();
   }
 }
 
-/** Writes the temporary stub (data, fsync, the file's times) and renames it over the file. */
-async function swapInStub(volume: HsmVolume, path: string, temp: string, stub: Uint8Array, fields: StubFields, journalId: number): Promise<void> {
+/**
+ * Writes the temporary stub (data, fsync, the file's times) and renames it over the file; or, when the
+ * file or its new row is no longer what was copied and cataloged, abandons and says why (null: swapped).
+ */
+async function swapInStub(volume: HsmVolume, path: string, temp: string, stub: Uint8Array, fields: StubFields, journalId: number): Promise<string | null> {
   let tempFile: OpenFile | null = null;
   try {
     tempFile = await volume.io.open(temp, { disposition: FILE_CREATE });
@@ -122,6 +178,12 @@ async function swapInStub(volume: HsmVolume, path: string, temp: string, stub: U
     // The stub carries the file's times on disk too: listings show them without a lookup.
     await volume.io.setTimes(tempFile, fields.atime, fields.mtime);
     crashPoint('stub-written');
+    const lost = await notWhatWasCopied(volume, path, fields);
+    if (lost !== null) {
+      await volume.io.close(tempFile);
+      await abandonMigration(volume, journalId);
+      return lost;
+    }
     await volume.io.rename(tempFile, path, true);
   } catch (error) {
     if (tempFile !== null) await volume.io.close(tempFile);
@@ -129,6 +191,26 @@ async function swapInStub(volume: HsmVolume, path: string, temp: string, stub: U
     throw error;
   }
   await volume.io.close(tempFile);
+  return null;
+}
+
+/**
+ * The last look before the rename replaces the file: the row put for it must still be there (a rename
+ * onto the path drops it) and the file must still be closed to others, with the size and time copied.
+ */
+async function notWhatWasCopied(volume: HsmVolume, path: string, fields: StubFields): Promise<string | null> {
+  const file = await volume.io.openIfExists(path);
+  if (file === null) return 'it was moved or deleted during the release';
+  try {
+    if (openHandles(file) > 1) return 'it was opened during the release';
+    const now = await snapshot(volume, file);
+    if (now.size !== fields.size || now.lastWriteTime !== fields.mtime) return 'it was replaced or modified during the release';
+  } finally {
+    await volume.io.close(file);
+  }
+  const row = volume.catalog.get(path);
+  if (row === null || row.object !== fields.object || row.sha256 !== fields.sha256) return 'it was replaced during the release';
+  return null;
 }
 
 /** Null when the file is still closed to others and byte-for-byte what was copied; else why not. */
