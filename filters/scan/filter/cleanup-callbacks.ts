@@ -5,7 +5,10 @@
 // gets its original bytes back from the undo journal. The cleanup itself then fails with
 // STATUS_VIRUS_INFECTED, after the file system has done its part (the open is still closed).
 
-import { NT_SUCCESS, STATUS_VIRUS_INFECTED, type FileObject, type NTSTATUS } from '../../../main/io/index.js';
+import {
+  FileHandle, FileInformationClass, NT_SUCCESS, NtStatusError, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_VIRUS_INFECTED,
+  type FileObject, type FileStandardInformation, type NTSTATUS,
+} from '../../../main/io/index.js';
 import {
   FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_PREOP_SUCCESS_NO_CALLBACK, FLT_PREOP_SUCCESS_WITH_CALLBACK,
   type FltInstance, type FltOperationRegistration,
@@ -18,6 +21,9 @@ import { currentName } from './file-names.js';
 import { streamStateOf, verdictCacheOf, type ScanFilterContext } from './filter-context.js';
 import { pendPreOperation, statusOfError } from './pend-operation.js';
 import { StreamVerdict, type ScanStreamState } from './stream-state.js';
+
+/** How many times the rescan or the rollback follows a rename that came between the name query and the open. */
+const RENAME_RETRIES = 3;
 
 interface CleanupOutcome {
   readonly infected: boolean;
@@ -53,8 +59,9 @@ export function cleanupCallbacks(context: ScanFilterContext): FltOperationRegist
     post(data, _objects, completion, flags) {
       const outcome = completion as CleanupOutcome | undefined;
       if ((flags & FLTFL_POST_OPERATION_DRAINING) === 0 && outcome !== undefined && NT_SUCCESS(data.ioStatus.status)) {
-        if (outcome.infected) data.ioStatus.status = STATUS_VIRUS_INFECTED;
-        else if (outcome.failure !== undefined) data.ioStatus.status = outcome.failure;
+        // A failure says more than the verdict: an infected stream that could not be rolled back is still there.
+        if (outcome.failure !== undefined) data.ioStatus.status = outcome.failure;
+        else if (outcome.infected) data.ioStatus.status = STATUS_VIRUS_INFECTED;
       }
       return FLT_POSTOP_FINISHED_PROCESSING;
     },
@@ -66,10 +73,10 @@ async function finalVerdict(context: ScanFilterContext, instance: FltInstance, f
   const name = await currentName(context.manager, fileObject);
   const volume = instance.volume.name;
   if (state.verdict === StreamVerdict.Infected) {
-    if (!state.rolledBack) await removeInfected(context, instance, name, state);
+    if (!state.rolledBack) await removeInfected(context, instance, fileObject, state);
     return { infected: context.policy.action !== 'report' };
   }
-  const signature = await decide(context, instance, name, state);
+  const signature = await decide(context, instance, fileObject, state);
   if (signature === null) {
     if (state.writers.size === 0) await settleClean(state);
     context.emit({ kind: 'scanned', origin: 'cleanup', volume, path: name, signature: null });
@@ -78,12 +85,12 @@ async function finalVerdict(context: ScanFilterContext, instance: FltInstance, f
   context.emit({ kind: 'threat-found', origin: 'cleanup', volume, path: name, signature });
   if (context.policy.action === 'report') return { infected: false };
   state.markInfected(signature);
-  await removeInfected(context, instance, name, state);
+  await removeInfected(context, instance, fileObject, state);
   return { infected: true };
 }
 
 /** The stream's final verdict: from its sequential scan when it has one, else from a rescan. */
-async function decide(context: ScanFilterContext, instance: FltInstance, name: string, state: ScanStreamState): Promise<string | null> {
+async function decide(context: ScanFilterContext, instance: FltInstance, fileObject: FileObject, state: ScanStreamState): Promise<string | null> {
   if (state.verdict === StreamVerdict.Scanning && state.session !== null) {
     const session = state.session;
     const found = session.finish();
@@ -96,11 +103,33 @@ async function decide(context: ScanFilterContext, instance: FltInstance, name: s
   } else if (state.verdict !== StreamVerdict.Modified) {
     return null;
   }
-  const verdict = await withBelowFile(context.manager, instance, name, async (file) => {
+  const rescan = await withStreamFile(context, instance, fileObject, async (file) => {
     const info = await file.info();
     return scanContent(context.engine.database, file.source(info.size), { limits: context.policy.limits });
   });
-  return verdict?.detection?.name ?? null;
+  // Deleted (delete pending): nothing of it stays to be judged.
+  return rescan?.value.detection?.name ?? null;
+}
+
+/**
+ * Runs `use` on the stream's file opened below `instance` by its current name, asked again right before
+ * the open (a rename may have come since the cleanup began). Null when the file is being deleted; a file
+ * not found under its current name (renamed in between) fails with STATUS_OBJECT_NAME_NOT_FOUND, so a
+ * stream that could not be read is never taken for clean, nor one that could not be rolled back for restored.
+ */
+async function withStreamFile<T>(context: ScanFilterContext, instance: FltInstance, fileObject: FileObject, use: (file: BelowFile, name: string) => Promise<T>): Promise<{ readonly value: T; readonly name: string } | null> {
+  let name = await currentName(context.manager, fileObject);
+  for (let attempt = 1; ; attempt++) {
+    const tried = name;
+    const result = await withBelowFile(context.manager, instance, tried, async (file) => ({ value: await use(file, tried), name: tried }));
+    if (result !== null) return result;
+    // Renamed between the name query and the open: try the new name (a few times, renames may go on).
+    name = await currentName(context.manager, fileObject);
+    if (name === tried || attempt === RENAME_RETRIES) break;
+  }
+  const standard = await context.manager.api.queryInformation(new FileHandle(fileObject), FileInformationClass.FileStandardInformation);
+  if (NT_SUCCESS(standard.status) && (standard.info as FileStandardInformation).deletePending) return null;
+  throw new NtStatusError(STATUS_OBJECT_NAME_NOT_FOUND, `scan filter: ${name} is not found (renamed while its cleanup ran?)`);
 }
 
 async function settleClean(state: ScanStreamState): Promise<void> {
@@ -113,10 +142,11 @@ async function settleClean(state: ScanStreamState): Promise<void> {
 }
 
 /** Quarantines (per policy) then rolls back the infected stream; the file keeps no infected byte. */
-async function removeInfected(context: ScanFilterContext, instance: FltInstance, name: string, state: ScanStreamState): Promise<void> {
+async function removeInfected(context: ScanFilterContext, instance: FltInstance, fileObject: FileObject, state: ScanStreamState): Promise<void> {
   const volume = instance.volume.name;
   const signature = state.signature ?? 'unknown';
-  await withBelowFile(context.manager, instance, name, async (file) => {
+  const deleted = state.created || state.journal === null;
+  const rollback = await withStreamFile(context, instance, fileObject, async (file, name) => {
     if (context.policy.action === 'quarantine' && context.sink !== null) {
       try {
         const id = await context.sink.quarantine({ origin: state.refused === null ? 'cleanup' : 'write', volume, path: name, signature, content: await infectedContent(file, state) });
@@ -127,19 +157,22 @@ async function removeInfected(context: ScanFilterContext, instance: FltInstance,
       }
     }
     if (state.created || state.journal === null) {
-      // Created by this stream (or no original could be kept): nothing of it may remain.
+      // Created by this stream, or no original was kept (an HSM stub overwritten, whose content the
+      // overwrite gave up): nothing of it may remain. (An overwrite's journal is never lost: create-callbacks.)
       await file.markForDeletion();
     } else {
       await state.journal.restore(file);
       await file.flush();
     }
   });
+  const name = rollback?.name ?? (await currentName(context.manager, fileObject));
+  verdictCacheOf(instance).forget(name);
   state.rolledBack = true;
   const journal = state.journal;
   state.journal = null;
   await journal?.discard();
-  verdictCacheOf(instance).forget(name);
-  context.emit({ kind: 'blocked', origin: 'cleanup', volume, path: name, signature, detail: state.created ? 'removed' : 'restored' });
+  // Null: the file is being deleted, nothing of it stays.
+  context.emit({ kind: 'blocked', origin: 'cleanup', volume, path: name, signature, detail: deleted || rollback === null ? 'removed' : 'restored' });
 }
 
 async function infectedContent(file: BelowFile, state: ScanStreamState) {

@@ -56,13 +56,36 @@ export function createCallbacks(context: ScanFilterContext): FltOperationRegistr
         void journal?.discard();
         return FLT_POSTOP_FINISHED_PROCESSING;
       }
-      withStreamState(context, instance, data.fileObject!, true, (state) => {
-        if (state === null) return;
+      const fileObject = data.fileObject!;
+      withStreamState(context, instance, fileObject, true, (state) => {
+        if (state === null) {
+          void journal?.discard();
+          return;
+        }
         state.restart(new ScanSession(context.engine.database));
         state.created = outcome === FILE_CREATED;
-        // Another open may already have journalled this stream: its journal holds the older original.
-        if (state.journal === null) state.journal = journal;
-        else void journal?.discard();
+        // Emptying an existing file changed it: this open counts as a writer, so another open's clean
+        // cleanup does not settle the stream (and drop its journal) while this one may still write.
+        if (!state.created) state.writers.add(fileObject);
+        if (state.journal === null) {
+          state.journal = journal;
+        } else if (journal !== null) {
+          // Another open already journalled this stream: its ranges hold the older original, this open's
+          // journal (the whole file as it was) fills every range that one has not saved.
+          const older = state.journal;
+          void state
+            .serialize(async () => {
+              try {
+                await older.absorb(journal);
+              } finally {
+                await journal.discard();
+              }
+            })
+            .catch((error: unknown) => {
+              // The older journal keeps what it had; a rollback restores those ranges only.
+              process.emitWarning(error instanceof Error ? error : new Error(String(error)), { code: 'STRATA_SCAN_FILTER' });
+            });
+        }
       });
       return FLT_POSTOP_FINISHED_PROCESSING;
     },

@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** Copy granularity when one journal takes the saved bytes of another. */
+const ABSORB_CHUNK = 1 << 20;
+
 interface SavedRange {
   readonly offset: number;
   readonly length: number;
@@ -45,6 +48,22 @@ export class UndoJournal {
     await file.write(bytes, 0, bytes.length, this.end);
     this.saved.push({ offset, length: bytes.length, at: this.end });
     this.end += bytes.length;
+  }
+
+  /**
+   * Takes from `other` (a later journal of the same stream) the original bytes of the ranges this one has
+   * not saved; what this one saved is older, so it stays. `other` is left as it was.
+   */
+  async absorb(other: UndoJournal): Promise<void> {
+    for (const range of other.saved) {
+      for (const [from, to] of this.unsaved(range.offset, range.offset + range.length)) {
+        for (let offset = from; offset < to; offset += ABSORB_CHUNK) {
+          const bytes = new Uint8Array(Math.min(ABSORB_CHUNK, to - offset));
+          await other.file!.read(bytes, 0, bytes.length, range.at + (offset - range.offset));
+          await this.save(offset, bytes);
+        }
+      }
+    }
   }
 
   get savedBytes(): number {
