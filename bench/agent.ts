@@ -25,15 +25,12 @@ import { cryptProvider, createFolderVault } from '../main/agent/protections/cryp
 import { scanProvider } from '../main/agent/protections/scan.js';
 import type { ActiveProtection, ProtectionContext } from '../main/agent/protections/provider.js';
 import { createHttpClient } from '../main/api/index.js';
+import { emit } from './report.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 400);
 const STORM = Number(process.env.BENCH_STORM ?? 3000);
 const CONCURRENCY = 4;
 const root = mkdtempSync(join(tmpdir(), 'strata-bench-agent-'));
-
-function emit(metric: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ metric, value: Number(value.toFixed(3)), unit })}\n`);
-}
 
 async function makeFiles(dir: string, count: number): Promise<string[]> {
   mkdirSync(dir, { recursive: true });

@@ -6,6 +6,8 @@
 // libsodium here), a plain copy through the unfiltered stack, and the crypt filter with its crypto inline
 // (no worker threads).
 // Where FUSE and Debian's gocryptfs are present, the same file goes through a gocryptfs mount too.
+// Every figure is measured in each of BENCH_ROUNDS rounds (5): one line per figure per round ({round}), then
+// the medians ({median_of_rounds}); a ratio's median is the median of its rounds' ratios.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,14 +23,12 @@ import { CryptoPool } from '../filters/crypt/crypto-pool.js';
 import { HeapChunkCipher } from '../filters/crypt/heap-cipher.js';
 import { registerCryptFilter } from '../filters/crypt/index.js';
 import { KeyRing } from '../filters/crypt/key-ring.js';
+import { emit, median } from './report.js';
 
 const MB = 1 << 20;
 const SIZE = Number(process.env.BENCH_MB ?? 256) * MB;
 const IO_SIZE = 4 * MB;
-
-function emit(metric: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ metric, value: Math.round(value * 100) / 100, unit })}\n`);
-}
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 function mbPerSecond(bytes: number, started: bigint): number {
   return bytes / MB / (Number(process.hrtime.bigint() - started) / 1e9);
@@ -136,9 +136,10 @@ async function throughStack(folder: string, data: Uint8Array, crypt: { sodium: S
 /** The same file through a gocryptfs mount, when the Debian package and FUSE are there; null otherwise. */
 async function gocryptfs(root: string, data: Uint8Array): Promise<{ write: number; read: number } | null> {
   if (spawnSync('gocryptfs', ['-version']).status !== 0 || !existsSync('/dev/fuse')) return null;
-  const cipher = join(root, 'gocryptfs-cipher');
-  const plain = join(root, 'gocryptfs-plain');
-  const passfile = join(root, 'gocryptfs-pass');
+  const dir = await mkdtemp(join(root, 'gocryptfs-'));
+  const cipher = join(dir, 'cipher');
+  const plain = join(dir, 'plain');
+  const passfile = join(dir, 'pass');
   await mkdir(cipher);
   await mkdir(plain);
   await writeFile(passfile, 'bench passphrase\n');
@@ -161,50 +162,63 @@ async function gocryptfs(root: string, data: Uint8Array): Promise<{ write: numbe
     return { write, read };
   } finally {
     spawnSync('fusermount', ['-u', plain]);
+    await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Every figure of one round, measured back to back: speeds in MB/s and the ratios between them. */
+async function measureRound(root: string, data: Uint8Array, threads: number): Promise<Map<string, number>> {
+  const figures = new Map<string, number>();
+  const raw = rawSodium(sodium, data);
+  figures.set('sodium_raw_mb_s', raw);
+  const rawHeap = rawHeapSodium(sodium, data);
+  figures.set('sodium_raw_heap_mb_s', rawHeap);
+  const allCores = await allCoresSodium(threads, data.length / threads);
+  figures.set('sodium_all_cores_mb_s', allCores);
+  const plain = await throughStack(join(root, 'plain'), data, null);
+  figures.set('plain_write_mb_s', plain.write).set('plain_read_mb_s', plain.read);
+  const inline = await throughStack(join(root, 'inline'), data, { sodium, threads: 0 });
+  figures.set('crypt_write_mb_s_inline', inline.write).set('crypt_read_mb_s_inline', inline.read);
+  const pooled = await throughStack(join(root, 'pooled'), data, { sodium, threads });
+  figures.set('crypt_write_mb_s', pooled.write).set('crypt_read_mb_s', pooled.read);
+  const against = (name: string, baseline: { write: number; read: number } | number) => {
+    figures.set(`crypt_write_vs_${name}`, pooled.write / (typeof baseline === 'number' ? baseline : baseline.write));
+    figures.set(`crypt_read_vs_${name}`, pooled.read / (typeof baseline === 'number' ? baseline : baseline.read));
+  };
+  against('raw', raw);
+  against('raw_heap', rawHeap);
+  against('all_cores', allCores);
+  against('plain_copy', plain);
+  figures.set('worker_speedup_write', pooled.write / inline.write).set('worker_speedup_read', pooled.read / inline.read);
+  const peer = await gocryptfs(root, data);
+  if (peer !== null) {
+    figures.set('gocryptfs_write_mb_s', peer.write).set('gocryptfs_read_mb_s', peer.read);
+    against('gocryptfs', peer);
+    // Above 1, no design on libsodium could keep up with gocryptfs in this run, however little else it did.
+    figures.set('gocryptfs_read_vs_all_cores', peer.read / allCores).set('gocryptfs_write_vs_all_cores', peer.write / allCores);
+  }
+  return figures;
+}
+
+const unitOf = (metric: string) => (metric.endsWith('_mb_s') || metric.endsWith('_inline') ? 'MB/s' : 'ratio');
 
 const sodium = await loadSodium();
 const root = await mkdtemp(join(tmpdir(), 'strata-bench-crypt-'));
 try {
   // node:crypto for the test data: libsodium's randombytes_buf takes a minute for 16 MiB in WebAssembly.
   const data = new Uint8Array(randomBytes(SIZE));
-  const raw = rawSodium(sodium, data);
-  emit('sodium_raw_mb_s', raw, 'MB/s');
-  const rawHeap = rawHeapSodium(sodium, data);
-  emit('sodium_raw_heap_mb_s', rawHeap, 'MB/s');
   const threads = availableParallelism();
-  const allCores = await allCoresSodium(threads, SIZE / threads);
-  emit('sodium_all_cores_mb_s', allCores, 'MB/s');
-  const plain = await throughStack(join(root, 'plain'), data, null);
-  emit('plain_write_mb_s', plain.write, 'MB/s');
-  emit('plain_read_mb_s', plain.read, 'MB/s');
-  const inline = await throughStack(join(root, 'inline'), data, { sodium, threads: 0 });
-  emit('crypt_write_mb_s_inline', inline.write, 'MB/s');
-  emit('crypt_read_mb_s_inline', inline.read, 'MB/s');
-  const pooled = await throughStack(join(root, 'pooled'), data, { sodium, threads });
   emit('crypt_workers', threads, 'threads');
-  emit('crypt_write_mb_s', pooled.write, 'MB/s');
-  emit('crypt_read_mb_s', pooled.read, 'MB/s');
-  emit('crypt_write_vs_raw', pooled.write / raw, 'ratio');
-  emit('crypt_read_vs_raw', pooled.read / raw, 'ratio');
-  emit('crypt_write_vs_raw_heap', pooled.write / rawHeap, 'ratio');
-  emit('crypt_read_vs_raw_heap', pooled.read / rawHeap, 'ratio');
-  emit('crypt_write_vs_all_cores', pooled.write / allCores, 'ratio');
-  emit('crypt_read_vs_all_cores', pooled.read / allCores, 'ratio');
-  emit('crypt_write_vs_plain_copy', pooled.write / plain.write, 'ratio');
-  emit('crypt_read_vs_plain_copy', pooled.read / plain.read, 'ratio');
-  emit('worker_speedup_write', pooled.write / inline.write, 'ratio');
-  emit('worker_speedup_read', pooled.read / inline.read, 'ratio');
-  const peer = await gocryptfs(root, data);
-  if (peer !== null) {
-    emit('gocryptfs_write_mb_s', peer.write, 'MB/s');
-    emit('gocryptfs_read_mb_s', peer.read, 'MB/s');
-    emit('crypt_write_vs_gocryptfs', pooled.write / peer.write, 'ratio');
-    emit('crypt_read_vs_gocryptfs', pooled.read / peer.read, 'ratio');
-    // Above 1, no design on libsodium could keep up with gocryptfs in this run, however little else it did.
-    emit('gocryptfs_read_vs_all_cores', peer.read / allCores, 'ratio');
-    emit('gocryptfs_write_vs_all_cores', peer.write / allCores, 'ratio');
+  // The host's speed drifts within a run, so every figure is measured in each of several rounds, each ratio is
+  // taken within its round (its two sides measured seconds apart), and the medians are reported last.
+  const rounds: Map<string, number>[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const figures = await measureRound(root, data, threads);
+    for (const [metric, value] of figures) emit(metric, value, unitOf(metric), { round });
+    rounds.push(figures);
+  }
+  for (const metric of rounds[0]!.keys()) {
+    emit(metric, median(rounds.map((figures) => figures.get(metric)!)), unitOf(metric), { median_of_rounds: ROUNDS });
   }
 } finally {
   await rm(root, { recursive: true, force: true });

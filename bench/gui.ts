@@ -12,16 +12,11 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startAgent, type RunningAgent } from '../main/agent/agent-service.js';
 import { createHttpClient, openEventStream } from '../main/api/index.js';
+import { emit, median } from './report.js';
 
 const BURST = Number(process.env.BENCH_EVENTS ?? 500);
 const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 40);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-
-function emit(metric: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ metric, value: Number(value.toFixed(3)), unit })}\n`);
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** One burst: ms until a WebSocket client got the last event, and until the page showed it. */
 async function liveBurst(agent: RunningAgent, page: Page, round: number): Promise<{ socket: number; gui: number }> {

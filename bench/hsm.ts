@@ -35,6 +35,7 @@ import { encodeStub } from '../filters/hsm/stub/stub-format.js';
 import { loadOrCreateStubKey } from '../filters/hsm/stub/stub-key.js';
 import { addTier } from '../filters/hsm/tier/tier-config.js';
 import { LocalTier } from '../filters/hsm/tier/local-tier.js';
+import { emit, median } from './report.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const RECALL_MIB = Number(process.env.BENCH_RECALL_MIB ?? 256);
@@ -42,15 +43,6 @@ const LIST_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const RECALL_ROUNDS = Number(process.env.BENCH_RECALL_ROUNDS ?? 5);
 const FILE_SIZE = 2000;
 const OLD = new Date('2020-01-01T00:00:00Z');
-
-function emit(metric: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ metric, value: Number(value.toPrecision(4)), unit })}\n`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function session(dataDir: string, folder: string): Promise<HsmSession> {
   return openHsmFolder({ dataDir, folder, verifier: false, openStack: openFolderStack });

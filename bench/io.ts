@@ -7,6 +7,7 @@ import { FILE_OPEN_IF, IoManager, NtFileApi, type FileHandle } from '../main/io/
 import { FilterManager } from '../main/fltmgr/index.js';
 import { registerPassthroughStack } from '../filters/passthrough/index.js';
 import { createStorageDevice, registerVolumeFileSystems } from '../main/volumes/index.js';
+import { emit, median } from './report.js';
 
 const LAYERS = [0, 1, 3, 8];
 const READ_SIZE = 4096;
@@ -43,11 +44,6 @@ async function timeReads(rig: Rig): Promise<number> {
   return Number(process.hrtime.bigint() - start) / ITERATIONS;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /** Least-squares slope of y over x. */
 function slope(xs: number[], ys: number[]): number {
   const n = xs.length;
@@ -60,10 +56,6 @@ function slope(xs: number[], ys: number[]): number {
     den += (xs[i]! - mx) ** 2;
   }
   return num / den;
-}
-
-function emit(metric: string, value: number, unit: string): void {
-  console.log(JSON.stringify({ metric, value: Number(value.toFixed(3)), unit }));
 }
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ import { randomBodySignature, seededRandom, type PlantableSignature } from './sc
 import { CompiledDatabase } from '../filters/scan/engine/compiled-database.js';
 import { scanPaths } from '../filters/scan/ondemand/path-scan.js';
 import { loadSignatureDatabases } from '../filters/scan/signatures/load-databases.js';
+import { emit } from './report.js';
 
 const FILES = Number(process.env.STRATA_BENCH_FILES ?? 2000);
 const FILE_SIZE = 100 * 1024;
@@ -24,10 +25,6 @@ const HDB = 5000;
 const BODY_INFECTED_EVERY = 50;
 const HASH_INFECTED_EVERY = 100;
 const SEED = 20250401;
-
-function emit(metric: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ metric, value: Number(value.toFixed(4)), unit })}\n`);
-}
 
 interface Corpus {
   readonly files: string[];
