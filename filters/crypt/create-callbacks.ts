@@ -4,7 +4,7 @@
 // to is cancelled and fails: let through, it would read the ciphertext and write into the age header.
 
 import {
-  FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED, FLT_PREOP_PENDING,
+  FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_POSTOP_MORE_PROCESSING_REQUIRED,
   FLT_PREOP_COMPLETE, FLT_PREOP_SUCCESS_WITH_CALLBACK, FLT_SET_CONTEXT_KEEP_IF_EXISTS, type FltCallbackData,
   type FltFilter, type FltPostopStatus, type FltPreopStatus,
 } from '../../main/fltmgr/index.js';
@@ -37,10 +37,8 @@ export function preCreate(volume: CryptVolume, data: FltCallbackData): FltPreopS
   }
   const requested = overwriteAsOpen(data);
   // A file being saved is opened once the save is over (saves-in-progress.ts).
-  const saving = volume.saves.of(name);
-  if (saving === null) return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: requested };
-  void saving.then(() => volume.manager.completePendedPreOperation(data, FLT_PREOP_SUCCESS_WITH_CALLBACK, requested));
-  return FLT_PREOP_PENDING;
+  const resume = () => volume.manager.completePendedPreOperation(data, FLT_PREOP_SUCCESS_WITH_CALLBACK, requested);
+  return volume.saves.pendUntilSaved(data, name, resume) ?? { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: requested };
 }
 
 /**

@@ -29,7 +29,7 @@ export class CryptVolume implements CryptIo {
   readonly lockedWait: LockedWait;
   readonly writeBacklog: WriteBacklog;
   readonly probeCache = new Map<string, ProbedEntry>();
-  readonly saves = new SavesInProgress();
+  readonly saves: SavesInProgress;
   private readonly stopListening: () => void;
 
   constructor(
@@ -43,6 +43,7 @@ export class CryptVolume implements CryptIo {
     this.below = new Below(manager, instance);
     this.lockedWait = new LockedWait(manager, keyRing, lockedWaitMs);
     this.writeBacklog = new WriteBacklog(manager);
+    this.saves = new SavesInProgress(manager);
     this.stopListening = keyRing.onLock(() => this.wipeKeys());
   }
 
@@ -84,6 +85,7 @@ export class CryptVolume implements CryptIo {
     this.stopListening();
     this.lockedWait.drain();
     this.writeBacklog.drain();
+    this.saves.drain();
     for (const stream of [...this.streams]) this.forget(stream);
   }
 }

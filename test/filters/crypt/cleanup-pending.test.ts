@@ -2,13 +2,14 @@
 // (the file is never left held open), a save that waits for the locked vault's key in vain fails without
 // touching the old version, what the handle had waiting for the key is cancelled, and writes still held
 // in the write backlog are saved, as their success said. An open of a file while it is being saved waits
-// for the save: both closes succeed and both writes are kept.
+// for the save: both closes succeed and both writes are kept; cancelled while it waits, it fails with
+// STATUS_CANCELLED and the save goes on.
 
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, it } from 'node:test';
 import { X25519Identity } from '../../../main/age/index.js';
-import { FILE_OPEN, FILE_OVERWRITE_IF, statusName } from '../../../main/io/index.js';
+import { FILE_OPEN, FILE_OVERWRITE_IF, IRP_MJ_CREATE, IoCancelIrp, statusName } from '../../../main/io/index.js';
 import { bytes, openCryptRig, type CryptRig } from './crypt-rig.js';
 
 const MiB = 1 << 20;
@@ -99,5 +100,30 @@ describe('crypt filter: the last close with work still waiting', () => {
     expected.fill(2, 100, 110);
     assert.ok(Buffer.from(await rig.get('s.bin')).equals(Buffer.from(expected)));
     assert.deepEqual(await readdir(rig.folder), ['s.bin']);
+  });
+
+  it('an open waiting for a save can be cancelled: it completes once with STATUS_CANCELLED and the save goes on', async () => {
+    rig = await openCryptRig({ lockedWaitMs: 10_000 });
+    const old = bytes(200_000, 8);
+    await rig.put('q.bin', old);
+    const first = await rig.open('q.bin', FILE_OPEN);
+    await rig.stack.api.write(first, new Uint8Array(10).fill(3), 0);
+    rig.keyRing.lock();
+    const firstClosed = rig.stack.api.close(first); // its save waits for the key
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const opening = rig.stack.api.createFile(rig.stack.pathOf('q.bin'), { disposition: FILE_OPEN });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const create = [...rig.stack.io.liveIrps].find((irp) => irp.stack[0]?.majorFunction === IRP_MJ_CREATE);
+    assert.ok(create !== undefined, 'the open waits for the save');
+    assert.ok(IoCancelIrp(create));
+    const opened = await opening;
+    assert.equal(statusName(opened.status), 'STATUS_CANCELLED');
+    assert.equal(opened.handle, null);
+    unlock();
+    assert.equal(statusName((await firstClosed).status), 'STATUS_SUCCESS');
+    const expected = old.slice();
+    expected.fill(3, 0, 10);
+    assert.deepEqual(await rig.get('q.bin'), expected);
+    assert.deepEqual(await readdir(rig.folder), ['q.bin']);
   });
 });
