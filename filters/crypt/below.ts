@@ -126,8 +126,9 @@ export class Below {
     return result.handle!;
   }
 
+  /** Closes the filter's own handle; a second close waits for the first (and its status is of no use here). */
   async close(handle: FileHandle): Promise<void> {
-    if (!handle.closed) await this.api.close(handle);
+    await this.api.close(handle);
   }
 }
 

@@ -193,6 +193,11 @@ function verifyCompletionCall(io: IoManager, view: Irp): void {
   if (irp.ioStatus.status === STATUS_PENDING) {
     io.fail('complete-with-pending', `${describeIrp(irp)} completed with STATUS_PENDING as its final status`);
   }
+  if (irp.irpCount > 0) {
+    // The I/O manager completes a master when its last associated IRP does; completing it before would
+    // free it under the associated IRPs still out, and their completion would complete it a second time.
+    io.fail('complete-master-with-associated-irps', `${describeIrp(irp)} completed by a driver while ${irp.irpCount} associated IRP(s) are still outstanding`);
+  }
   if (token !== undefined) irp.vCompleters!.push(token);
 }
 
@@ -229,6 +234,14 @@ export function walkCompletion(io: IoManager, irp: Irp): void {
       }
       const result = routine(device, target, context);
       if (result === STATUS_MORE_PROCESSING_REQUIRED) return;
+      if (irp.completed || irp.currentIndex !== k - 1) {
+        // The routine completed (or passed on) the IRP again and let this walk go on: the nested walk has
+        // run the routines above and finished it, so going on would run them and finish it a second time.
+        if (verifier) {
+          io.fail('double-completion', `a completion routine ${irp.completed ? 'completed' : 'completed or passed on'} ${describeIrp(irp)} again inside the routine but returned ${statusName(result)} instead of STATUS_MORE_PROCESSING_REQUIRED`);
+        }
+        return;
+      }
       if (verifier) {
         if (irp.freed) io.fail('free-without-more-processing', `a completion routine freed ${describeIrp(irp)} but did not return STATUS_MORE_PROCESSING_REQUIRED`);
         irp.owner = OWNER_IO_MANAGER;
@@ -260,6 +273,12 @@ function finishIrp(io: IoManager, irp: Irp): void {
   const master = irp.masterIrp;
   if (master !== null) {
     releaseIrp(io, irp);
+    if (master.completed || master.freed) {
+      // A driver completed the master although this associated IRP was still out (the verifier stops that
+      // in IoCompleteRequest): the master is done, maybe freed, and is never walked a second time.
+      if (io.verifier) io.fail('double-completion', `master ${describeIrp(master)} was already ${master.freed ? 'completed and freed' : 'completed'} when its associated ${describeIrp(irp)} completed`);
+      return;
+    }
     if (--master.irpCount === 0) {
       if (io.verifier && master.ioStatus.status === STATUS_PENDING) {
         io.fail('complete-with-pending', `master ${describeIrp(master)} completed by its last associated IRP with STATUS_PENDING as its status`);

@@ -42,14 +42,18 @@ export function IoUnregisterFsRegistrationChange(driver: DriverObject, callback:
 
 /**
  * Mounts `storageDevice` if it is not mounted yet: each file system (most recently registered first, as
- * NT does) is offered the mount until one accepts. Concurrent calls share one mount.
+ * NT does) is offered the mount until one accepts. Concurrent calls share one mount, and a call while a
+ * mount is in progress waits for it even if the VPB is already marked mounted.
  */
 export function mountVolume(io: IoManager, storageDevice: DeviceObject): Promise<NTSTATUS> {
   const vpb = storageDevice.vpb;
   if (vpb === null) return Promise.resolve(STATUS_UNRECOGNIZED_VOLUME);
-  if ((vpb.flags & VPB_MOUNTED) !== 0) return Promise.resolve(STATUS_SUCCESS);
+  // A mount in progress first: the file system marks the VPB mounted in its mount routine, before the
+  // mount IRP completes and filters attach to the new volume in its completion routine; an open let
+  // through in between would reach the volume with none of them above it.
   const running = io.mountsInProgress.get(vpb);
   if (running) return running;
+  if ((vpb.flags & VPB_MOUNTED) !== 0) return Promise.resolve(STATUS_SUCCESS);
   const mount = offerMount(io, storageDevice).finally(() => io.mountsInProgress.delete(vpb));
   io.mountsInProgress.set(vpb, mount);
   return mount;

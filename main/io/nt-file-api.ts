@@ -4,6 +4,7 @@
 
 import { FileObject, type DeviceObject } from './device.js';
 import { IoGetRelatedDeviceObject } from './device-stack.js';
+import { dereferenceFileObject, referenceFileObject, whenFileObjectIdle } from './file-object-references.js';
 import type { FileBasicInformation, FileDirectoryInformation, FileStandardInformation } from './file-information.js';
 import { IoAllocateIrp } from './irp-alloc.js';
 import {
@@ -15,7 +16,7 @@ import type { CreateParameters, Irp, IoParameters } from './irp.js';
 import type { IoManager } from './io-manager.js';
 import { mountVolume } from './mount.js';
 import {
-  NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, type NTSTATUS,
+  NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_SUCCESS, type NTSTATUS,
 } from './ntstatus.js';
 import { parseObjectName } from './path-name.js';
 import { sendRequest, type RequestResult } from './send-request.js';
@@ -45,9 +46,38 @@ export interface CreateOptions extends Partial<CreateParameters> {
 
 /** An open file: the file object plus the device its requests go to. */
 export class FileHandle {
+  /**
+   * Set as soon as close() begins, before any IRP is sent: like NtClose, which takes the handle out of the
+   * handle table first, so a second close or a new request on the handle gets STATUS_INVALID_HANDLE.
+   */
   closed = false;
   constructor(readonly fileObject: FileObject) {}
 }
+
+/**
+ * The one IRP_MJ_CLEANUP and the one close of a file object (NT sends exactly one of each per file
+ * object). Set synchronously when the first caller starts them; later callers, on any handle of the same
+ * file object, wait for them and get STATUS_INVALID_HANDLE.
+ */
+interface Teardown {
+  cleanup: Promise<IoResult> | null;
+  close: Promise<IoResult> | null;
+}
+
+const teardowns = new WeakMap<FileObject, Teardown>();
+
+function teardownOf(fileObject: FileObject): Teardown {
+  let found = teardowns.get(fileObject);
+  if (found === undefined) {
+    found = { cleanup: null, close: null };
+    teardowns.set(fileObject, found);
+  }
+  return found;
+}
+
+const succeeded = (): IoResult => ({ status: STATUS_SUCCESS, information: 0 });
+const invalidHandle = (): IoResult => ({ status: STATUS_INVALID_HANDLE, information: 0 });
+const invalidParameter = (): ReadResult => ({ status: STATUS_INVALID_PARAMETER, information: 0, data: new Uint8Array(0) });
 
 const DEFAULT_CREATE: CreateParameters = { desiredAccess: 0, disposition: FILE_OPEN, options: 0, fileAttributes: 0, shareAccess: 7 };
 
@@ -76,7 +106,7 @@ export class NtFileApi {
   /** Reads up to `length` bytes at `byteOffset`, into `into` when given (it must hold `length` bytes). */
   async read(handle: FileHandle, length: number, byteOffset: number, into?: Uint8Array): Promise<ReadResult> {
     if (!validLength(length) || !Number.isInteger(byteOffset) || byteOffset < 0 || (into !== undefined && into.length < length)) {
-      return { status: STATUS_INVALID_PARAMETER, information: 0, data: new Uint8Array(0) };
+      return invalidParameter();
     }
     const buffer = into ?? new Uint8Array(length);
     const result = await this.sendOn(handle, IRP_MJ_READ, 0, { read: { length, byteOffset } }, (irp) => (irp.userBuffer = buffer));
@@ -115,6 +145,7 @@ export class NtFileApi {
   }
 
   async fsControl(handle: FileHandle, fsControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
+    if (!validControl(fsControlCode, input, outputLength)) return invalidParameter();
     const output = new Uint8Array(outputLength);
     const result = await this.sendOn(handle, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MN_USER_FS_REQUEST, {
       fileSystemControl: { fsControlCode, inputBufferLength: input?.length ?? 0, outputBufferLength: outputLength },
@@ -126,6 +157,7 @@ export class NtFileApi {
   }
 
   async deviceIoControl(handle: FileHandle, ioControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
+    if (!validControl(ioControlCode, input, outputLength)) return invalidParameter();
     const output = new Uint8Array(outputLength);
     const result = await this.sendOn(handle, IRP_MJ_DEVICE_CONTROL, 0, {
       deviceIoControl: { ioControlCode, inputBufferLength: input?.length ?? 0, outputBufferLength: outputLength },
@@ -136,22 +168,75 @@ export class NtFileApi {
     return { status: result.status, information: result.information, data: output.subarray(0, Math.min(result.information, outputLength)) };
   }
 
-  /** IRP_MJ_CLEANUP: the last handle is going away (share access, delete-on-close, final verdicts). */
+  /**
+   * IRP_MJ_CLEANUP: the last handle is going away (share access, delete-on-close, final verdicts). Sent
+   * once per file object: a call while it is under way waits for it, and any later call (or one on a
+   * closed handle) gets STATUS_INVALID_HANDLE.
+   */
   async cleanup(handle: FileHandle): Promise<IoResult> {
-    if (handle.fileObject.cleanupComplete) return { status: STATUS_INVALID_HANDLE, information: 0 };
-    const result = await this.sendOn(handle, IRP_MJ_CLEANUP, 0, {});
-    handle.fileObject.cleanupComplete = true;
-    return result;
+    const fileObject = handle.fileObject;
+    const teardown = teardownOf(fileObject);
+    if (teardown.cleanup !== null) {
+      await settled(teardown.cleanup);
+      return invalidHandle();
+    }
+    if (handle.closed || fileObject.cleanupComplete) return invalidHandle();
+    teardown.cleanup = this.sendCleanup(fileObject);
+    return teardown.cleanup;
   }
 
-  /** Cleanup (if not done) then IRP_MJ_CLOSE; returns the first failure, if any. */
-  async close(handle: FileHandle): Promise<IoResult> {
-    if (handle.closed) return { status: STATUS_INVALID_HANDLE, information: 0 };
-    const cleanup = handle.fileObject.cleanupComplete ? { status: 0, information: 0 } : await this.cleanup(handle);
+  /**
+   * Closes the handle: cleanup (if not done yet), then IRP_MJ_CLOSE once the file object's last request in
+   * flight has completed (each holds a reference on it, as in NT). Resolves when the cleanup is done and,
+   * if nothing else was in flight, the close too; otherwise the close follows the last request (as NtClose
+   * returns before the file object's last reference goes). Returns the first failure, if any. The handle is
+   * closed from the call on: a concurrent or later close gets STATUS_INVALID_HANDLE once the first is done.
+   */
+  close(handle: FileHandle): Promise<IoResult> {
+    const fileObject = handle.fileObject;
+    const teardown = teardownOf(fileObject);
+    if (handle.closed || teardown.close !== null) {
+      handle.closed = true;
+      return teardown.close === null ? Promise.resolve(invalidHandle()) : settled(teardown.close).then(invalidHandle);
+    }
     handle.closed = true;
-    const close = await this.send(handle.fileObject, IRP_MJ_CLOSE, 0, {});
-    handle.fileObject.closed = true;
+    teardown.close = this.closeFileObject(fileObject, teardown);
+    return teardown.close;
+  }
+
+  private async closeFileObject(fileObject: FileObject, teardown: Teardown): Promise<IoResult> {
+    let cleanup = succeeded();
+    if (teardown.cleanup !== null) {
+      // A cleanup() under way is its caller's: its status is reported there, not here.
+      await settled(teardown.cleanup);
+    } else if (!fileObject.cleanupComplete) {
+      teardown.cleanup = this.sendCleanup(fileObject);
+      cleanup = await teardown.cleanup;
+    }
+    const idle = whenFileObjectIdle(fileObject);
+    if (idle !== null) {
+      // Requests still in flight (a read a filter holds, say) keep the file object: the close follows them.
+      // It cannot fail but by a driver's bug (a verifier error); with no caller left to tell, that
+      // surfaces as an unhandled rejection rather than being swallowed.
+      void idle.then(() => this.sendClose(fileObject));
+      return cleanup;
+    }
+    const close = await this.sendClose(fileObject);
     return NT_SUCCESS(cleanup.status) ? close : cleanup;
+  }
+
+  private sendCleanup(fileObject: FileObject): Promise<IoResult> {
+    return this.send(fileObject, IRP_MJ_CLEANUP, 0, {}).then((result) => {
+      fileObject.cleanupComplete = true;
+      return statusOf(result);
+    });
+  }
+
+  private sendClose(fileObject: FileObject): Promise<IoResult> {
+    return this.send(fileObject, IRP_MJ_CLOSE, 0, {}).then((result) => {
+      fileObject.closed = true;
+      return statusOf(result);
+    });
   }
 
   private sendOn(handle: FileHandle, major: number, minor: number, parameters: IoParameters, prepare?: (irp: Irp) => void): Promise<RequestResult> {
@@ -172,12 +257,36 @@ export class NtFileApi {
     loc.fileObject = fileObject;
     loc.parameters = parameters;
     prepare?.(irp);
-    return sendRequest(device, irp);
+    // A create's file object has no handle yet (the only close during a create is FltCancelFileOpen's,
+    // which NT sends at once too), and the close is what waits: neither holds a reference.
+    if (major === IRP_MJ_CREATE || major === IRP_MJ_CLOSE) return sendRequest(device, irp);
+    referenceFileObject(fileObject);
+    return sendRequest(device, irp).then(
+      (result) => {
+        dereferenceFileObject(fileObject);
+        return result;
+      },
+      (error: unknown) => {
+        dereferenceFileObject(fileObject);
+        throw error;
+      },
+    );
   }
 }
 
 function validLength(length: number): boolean {
   return Number.isInteger(length) && length >= 0 && length <= 0x7fffffff;
+}
+
+/** A control code is a 32-bit value (signed or not: CTL_CODE with a device type >= 0x8000 is negative in JS). */
+function validControl(code: number, input: Uint8Array | null, outputLength: number): boolean {
+  return Number.isInteger(code) && code >= -0x80000000 && code <= 0xffffffff
+    && (input === null || input instanceof Uint8Array) && validLength(outputLength);
+}
+
+/** Resolves when `promise` settles, whichever way: a later caller only waits for the first one's work. */
+function settled(promise: Promise<unknown>): Promise<void> {
+  return promise.then(() => undefined, () => undefined);
 }
 
 function statusOf(result: RequestResult): IoResult {
