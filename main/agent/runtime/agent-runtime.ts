@@ -88,7 +88,11 @@ export class AgentRuntime implements RuntimeView {
         core.log.record({ action: 'error', result: 'failed', detail: `applying a policy change: ${(error as Error).message}` });
       });
     }));
-    for (const record of core.policy.store.listFolders()) this.folders.set(record.id, this.newLiveFolder(record));
+    // Read under the store's write lock: a CLI command that wrote in-process because it saw no agent
+    // lock file still holds that lock until it commits, so its change is read here; a later one sees
+    // the lock file and goes through this agent (in-process-guard.ts). startAgent takes the lock first.
+    const records = core.policy.store.transaction(() => core.policy.store.listFolders());
+    for (const record of records) this.folders.set(record.id, this.newLiveFolder(record));
     await Promise.all([...this.folders.values()].map((folder) => folder.start()));
     this.scheduler.add({
       name: 'look again for missing folders',

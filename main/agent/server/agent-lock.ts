@@ -1,10 +1,18 @@
 // One agent per data dir: a lock file holding the agent's PID (and, once it listens, its URL). A second
 // agent is refused with the first one's PID and address; a lock left by a dead agent is taken over.
+//
+// The lock file appears whole (written to a temporary file, then hard-linked into place, which fails if
+// the lock exists), so a lock that cannot be read is garbage, never one being written. Taking over a
+// dead agent's lock happens under a separate guard (takeover-guard.ts): the holder is read again there
+// and only a lock still stale is removed, so two starters cannot both take it over, nor can one remove
+// the fresh lock of the other.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writePrivateFileAtomic } from './private-file.js';
+import { withTakeoverGuard } from './takeover-guard.js';
 
 export const LOCK_FILE = 'agent.lock';
 
@@ -29,31 +37,19 @@ export interface AgentLock {
   release(): void;
 }
 
+/** A lock that keeps changing under us this many times in a row is an error, not a loop. */
+const MAX_ATTEMPTS = 5;
+
 export function acquireAgentLock(dataDir: string, pid = process.pid): AgentLock {
   const path = join(dataDir, LOCK_FILE);
   const info: AgentLockInfo = { pid, url: null, startedAt: new Date().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(info));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-      const holder = readLockFile(path);
-      if (holder !== null && isAlive(holder.pid)) throw new AgentAlreadyRunningError(holder, path);
-      // Stale: move it aside rather than delete, so two agents starting together cannot both take over.
-      try {
-        renameSync(path, `${path}.stale-${pid}`);
-        unlinkSync(`${path}.stale-${pid}`);
-      } catch {
-        // another starter moved it first; the next attempt decides
-      }
-    }
+  const content = JSON.stringify(info);
+  for (let attempt = 1; ; attempt++) {
+    if (createLockFile(path, content, pid)) break;
+    const holder = readLockFile(path);
+    if (holder !== null && isAlive(holder.pid)) throw new AgentAlreadyRunningError(holder, path);
+    if (takeOverStaleLock(path, content, pid)) break;
+    if (attempt === MAX_ATTEMPTS) throw new Error(`could not take ${path}: other starters kept taking and dropping it (${MAX_ATTEMPTS} tries)`);
   }
   return {
     path,
@@ -62,6 +58,47 @@ export function acquireAgentLock(dataDir: string, pid = process.pid): AgentLock 
       if (readLockFile(path)?.pid === pid) unlinkSync(path);
     },
   };
+}
+
+/**
+ * Under the takeover guard: if the lock is still stale (another starter may have taken it over
+ * meanwhile), removes it and creates ours. False when the lock was gone and taken by a starter that is
+ * gone too (the caller looks again); throws when a live agent holds it.
+ */
+function takeOverStaleLock(path: string, content: string, pid: number): boolean {
+  return withTakeoverGuard(`${path}.takeover`, () => {
+    const holder = readLockFile(path);
+    if (holder !== null && isAlive(holder.pid)) throw new AgentAlreadyRunningError(holder, path);
+    // Only takeovers remove a lock that is not their own, and they run one at a time: what was read
+    // stale just now is still what lies there.
+    rmSync(path, { force: true });
+    if (createLockFile(path, content, pid)) return true;
+    // A starter that found no lock at all created one between the removal and our create.
+    const winner = readLockFile(path);
+    if (winner !== null && isAlive(winner.pid)) throw new AgentAlreadyRunningError(winner, path);
+    return false;
+  });
+}
+
+/** Creates the lock file whole, owner-only; false if a lock file already exists. */
+function createLockFile(path: string, content: string, pid: number): boolean {
+  const temp = `${path}.${pid}-${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 /** The running agent of `dataDir`, or null when none runs (no lock, or a dead agent's lock). */
