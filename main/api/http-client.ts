@@ -17,23 +17,31 @@ export function createHttpClient(options: HttpClientOptions): StrataApi {
   const call = async <N extends OperationName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> => {
     const checked = operations[name].request.safeParse(request ?? {});
     if (!checked.success) throw invalidRequest(`the ${name} request`, checked.error);
+    // Serialized before the request goes out: a body that has no JSON form (nested too deep, a cycle)
+    // is the request's fault, never reported as an agent that did not answer.
+    let body: string;
+    try {
+      body = JSON.stringify(checked.data);
+    } catch (err) {
+      throw new ApiRequestError('invalid-request', `the ${name} request cannot be sent as JSON: ${(err as Error).message}`);
+    }
     let response: Response;
     try {
       response = await doFetch(`${base}/api/${name}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(checked.data),
+        body,
       });
     } catch (err) {
       throw new ApiRequestError('agent-unreachable', `the Strata agent at ${base} did not answer: ${(err as Error).message}`);
     }
-    const body: unknown = await response.json().catch(() => undefined);
+    const answer: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
-      const error = ApiErrorBody.safeParse(body);
+      const error = ApiErrorBody.safeParse(answer);
       if (error.success) throw ApiRequestError.fromBody(error.data);
       throw new ApiRequestError('internal', `the agent answered ${name} with HTTP ${response.status} and no error body`);
     }
-    const parsed = operations[name].response.safeParse(body);
+    const parsed = operations[name].response.safeParse(answer);
     if (!parsed.success) throw new ApiRequestError('internal', `the agent's answer to ${name} does not match the API: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return parsed.data as ResponseOf<N>;
   };

@@ -3,11 +3,13 @@
 // "signature" field, after a domain-separation line, so re-indenting a file keeps it valid and any
 // change of a value breaks it. Verification uses the key file the user trusts, never the embedded key.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadSodium } from '../../age/index.js';
 import { ApiRequestError, canonicalJson, invalidRequest, PolicySignature } from '../../api/index.js';
 import { writePrivateFileAtomic } from '../server/private-file.js';
+import { createPrivateFileExclusively, FileExistsError, nameTaken } from './new-private-file.js';
 
 const DOMAIN = 'strata-policy-signature-v1\n';
 
@@ -22,15 +24,48 @@ const PublicKeyFile = z.strictObject({
   publicKey: z.base64().refine((s) => Buffer.from(s, 'base64').length === 32, 'an Ed25519 public key is 32 bytes'),
 });
 
-/** Writes a new key pair: the secret key owner-only, the public key for whoever imports. */
-export async function generateSigningKeys(secretKeyPath: string, publicKeyPath: string): Promise<{ publicKey: string }> {
+export interface KeygenOptions {
+  /** Replace key files that already exist (`--force`); without it an existing file is refused, untouched. */
+  replace?: boolean;
+}
+
+/**
+ * Writes a new key pair: the secret key owner-only, the public key for whoever imports. Never replaces an
+ * existing key file unless asked: a signing key overwritten is lost for good, and every verifier holding
+ * its public key can no longer be served.
+ */
+export async function generateSigningKeys(secretKeyPath: string, publicKeyPath: string, options: KeygenOptions = {}): Promise<{ publicKey: string }> {
+  if (resolve(secretKeyPath) === resolve(publicKeyPath)) {
+    throw new ApiRequestError('invalid-request', `the secret and the public key cannot both be written to ${secretKeyPath}: name two files`);
+  }
+  const write = options.replace === true ? writePrivateFileAtomic : createPrivateFileExclusively;
+  if (options.replace !== true) {
+    for (const [path, what] of [[secretKeyPath, 'secret key'], [publicKeyPath, 'public key']] as const) {
+      if (nameTaken(path)) throw keyFileExists(path, what);
+    }
+  }
   const sodium = await loadSodium();
   const pair = sodium.crypto_sign_keypair();
   const publicKey = Buffer.from(pair.publicKey).toString('base64');
-  writePrivateFileAtomic(secretKeyPath, `${JSON.stringify({ type: 'strata-policy-signing-key', algorithm: 'ed25519', secretKey: Buffer.from(pair.privateKey).toString('base64') }, null, 2)}\n`);
-  sodium.memzero(pair.privateKey);
-  writePrivateFileAtomic(publicKeyPath, `${JSON.stringify({ type: 'strata-policy-verify-key', algorithm: 'ed25519', publicKey }, null, 2)}\n`);
+  try {
+    write(secretKeyPath, `${JSON.stringify({ type: 'strata-policy-signing-key', algorithm: 'ed25519', secretKey: Buffer.from(pair.privateKey).toString('base64') }, null, 2)}\n`);
+  } catch (error) {
+    throw error instanceof FileExistsError ? keyFileExists(secretKeyPath, 'secret key') : error;
+  } finally {
+    sodium.memzero(pair.privateKey);
+  }
+  try {
+    write(publicKeyPath, `${JSON.stringify({ type: 'strata-policy-verify-key', algorithm: 'ed25519', publicKey }, null, 2)}\n`);
+  } catch (error) {
+    // Half a pair is no use: the secret key just made goes again (it was new, nothing else has it).
+    if (options.replace !== true) unlinkSync(secretKeyPath);
+    throw error instanceof FileExistsError ? keyFileExists(publicKeyPath, 'public key') : error;
+  }
   return { publicKey };
+}
+
+function keyFileExists(path: string, what: string): ApiRequestError {
+  return new ApiRequestError('conflict', `the ${what} file ${path} already exists; keygen does not replace a key (a replaced signing key is lost for good): name another file, or pass --force to replace it`);
 }
 
 /** The document with a "signature" field added (any previous signature is replaced). */

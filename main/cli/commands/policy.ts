@@ -7,7 +7,7 @@ import { UsageError } from '../cli-error.js';
 import type { GroupCommand, LeafCommand } from '../command.js';
 import { withApi } from './agent-session.js';
 import { formatImport } from './policy-diff-format.js';
-import { readPolicyFile, writePolicyFile } from './policy-file.js';
+import { aboutPolicyFile, readPolicyFile, writePolicyFile } from './policy-file.js';
 
 const exportCommand: LeafCommand = {
   name: 'export',
@@ -41,7 +41,7 @@ const importCommand: LeafCommand = {
       const document = readPolicyFile(file);
       if (typeof options.verify === 'string') await verifyPolicyDocument(document, resolve(options.verify), file);
       const mode = options.replace === true ? 'replace' : 'merge';
-      const result = await api.importPolicy({ document, mode, dryRun: options.dryRun === true });
+      const result = await aboutPolicyFile(file, () => api.importPolicy({ document, mode, dryRun: options.dryRun === true }));
       return { data: result, text: formatImport(result, mode) };
     }),
 };
@@ -49,10 +49,14 @@ const importCommand: LeafCommand = {
 const keygen: LeafCommand = {
   name: 'keygen',
   summary: 'make an Ed25519 key pair for signing policy files',
-  define: (cmd) => cmd.argument('<secret-key-file>', 'written owner-only').argument('<public-key-file>', 'give this one to whoever imports'),
-  run: async (_ctx, { args }) => {
+  define: (cmd) =>
+    cmd
+      .argument('<secret-key-file>', 'written owner-only; never replaced unless --force')
+      .argument('<public-key-file>', 'give this one to whoever imports')
+      .option('--force', 'replace key files that already exist (the old secret key is lost)'),
+  run: async (_ctx, { args, options }) => {
     const [secret, pub] = [resolve(String(args[0])), resolve(String(args[1]))];
-    const { publicKey } = await generateSigningKeys(secret, pub);
+    const { publicKey } = await generateSigningKeys(secret, pub, { replace: options.force === true });
     return { data: { secretKeyFile: secret, publicKeyFile: pub, publicKey }, text: `secret key: ${secret} (keep it private)\npublic key: ${pub}\n  ${publicKey}` };
   },
 };

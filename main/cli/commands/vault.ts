@@ -21,6 +21,17 @@ function workFactorOf(value: unknown): number | undefined {
   return n;
 }
 
+// The session keeps the key on disk while it lasts: up to a week, the longest a key should lie there.
+const MAX_SESSION_MINUTES = 7 * 24 * 60;
+
+function sessionMinutesOf(value: unknown): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_SESSION_MINUTES) {
+    throw new UsageError(`--minutes takes a number of minutes greater than 0 and at most ${MAX_SESSION_MINUTES} (a week), got '${String(value)}'`);
+  }
+  return minutes;
+}
+
 async function newPassphrase(file: unknown): Promise<string> {
   if (typeof file === 'string') return passphraseFrom(file, '');
   const first = await passphraseFrom(undefined, 'New passphrase: ');
@@ -51,13 +62,17 @@ const unlock: LeafCommand = {
     cmd.option('--minutes <n>', 'how long the session lasts', String(DEFAULT_SESSION_MINUTES));
   },
   async run(ctx, { args, options }) {
+    // Flags are checked before the key is unwrapped, and the key is wiped whatever happens after.
+    const minutes = sessionMinutesOf(options.minutes);
     const folder = await resolveFolder(args[0]);
-    const minutes = Number(options.minutes);
-    if (!Number.isFinite(minutes) || minutes <= 0) throw new UsageError(`--minutes must be a positive number, got '${String(options.minutes)}'`);
     const sodium = await loadSodium();
     const identity = await unlockVault(sodium, folder, await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `));
-    const expires = await saveSession(ctx.dataDir, folder, identity.toString(), minutes);
-    identity.wipe();
+    let expires: Date;
+    try {
+      expires = await saveSession(ctx.dataDir, folder, identity.toString(), minutes);
+    } finally {
+      identity.wipe();
+    }
     return { data: { folder, expires: expires.toISOString() }, text: `Unlocked ${folder} until ${expires.toISOString()} (strata vault lock ${folder} ends it)` };
   },
 };
