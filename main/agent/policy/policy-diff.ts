@@ -1,23 +1,25 @@
-// What a policy import would change: items matched by key (folders by path, tiers and signature sets by
-// name), then field by field inside a changed item, each change with its JSON path.
+// What a policy import would change: items matched by key (folders by exact path, tiers and signature
+// sets by name in any case), then field by field inside a changed item, each change with its JSON path.
 
 import { formatJsonPath, type PolicyChange } from '../../api/index.js';
 
 type What = PolicyChange['what'];
 
-export function diffItems<T>(what: What, before: readonly T[], after: readonly T[], keyOf: (item: T) => string, comparable: (item: T) => unknown = (item) => item): PolicyChange[] {
+/** Keys match in any case (names) unless `caseless` is false (folder paths: /a and /A are two folders). */
+export function diffItems<T>(what: What, before: readonly T[], after: readonly T[], keyOf: (item: T) => string, comparable: (item: T) => unknown = (item) => item, options: { caseless?: boolean } = {}): PolicyChange[] {
+  const fold = options.caseless === false ? (key: string) => key : (key: string) => key.toLowerCase();
   const changes: PolicyChange[] = [];
-  const old = new Map(before.map((item) => [keyOf(item).toLowerCase(), item]));
+  const old = new Map(before.map((item) => [fold(keyOf(item)), item]));
   const seen = new Set<string>();
   for (const item of after) {
     const key = keyOf(item);
-    seen.add(key.toLowerCase());
-    const previous = old.get(key.toLowerCase());
+    seen.add(fold(key));
+    const previous = old.get(fold(key));
     if (previous === undefined) changes.push({ op: 'add', what, key, field: null, before: null, after: comparable(item) });
     else changes.push(...diffFields(what, key, comparable(previous), comparable(item)));
   }
   for (const item of before) {
-    if (!seen.has(keyOf(item).toLowerCase())) changes.push({ op: 'remove', what, key: keyOf(item), field: null, before: comparable(item), after: null });
+    if (!seen.has(fold(keyOf(item)))) changes.push({ op: 'remove', what, key: keyOf(item), field: null, before: comparable(item), after: null });
   }
   return changes;
 }

@@ -1,5 +1,8 @@
 // Policy import: validate the whole document first (every problem with its JSON path), plan the target
-// state (merge or replace), diff it against the store, and apply the plan inside one transaction.
+// state (merge or replace), diff it against the store; import-writes.ts applies the plan inside the
+// same transaction. Folder paths are taken resolved (symlinks followed, as addFolder stores them; for a folder that does
+// not exist yet, the path its existing ancestors resolve to), so a link to a protected folder is that
+// folder and a link into one is nesting.
 
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -8,15 +11,25 @@ import {
   type PolicyChange, type SignatureSet, type Tier,
 } from '../../api/index.js';
 import type { ProviderRegistry } from '../protections/provider.js';
-import { checkFolderPath } from './folder-path.js';
+import { checkFolderPath, checkPlannedFolderPath, plannedRealPath } from './folder-path.js';
+import { folderNameProblem } from './folder-ref.js';
 import { diffFields, diffItems } from './policy-diff.js';
-import type { FolderRecord, PolicySnapshot, PolicyStore } from './policy-store.js';
+import type { FolderRecord, PolicySnapshot } from './policy-store.js';
 import { assertAvailable } from './stored-policy.js';
+import { tierDataDirProblem, tierFolderProblem } from './tier-place.js';
 
 export function parsePolicyDocument(raw: unknown): PolicyDocument {
   const parsed = PolicyDocument.safeParse(raw);
   if (!parsed.success) throw invalidRequest('the policy document', parsed.error);
   return parsed.data;
+}
+
+export interface ImportContext {
+  providers: ProviderRegistry;
+  dataDir: string;
+  now: string;
+  /** Why the HSM's cold copies forbid putting this tier at its path (hsm-tier-binding.ts), or null. */
+  tierMoveProblem: (tier: Tier) => string | null;
 }
 
 export interface ImportPlan {
@@ -26,15 +39,23 @@ export interface ImportPlan {
   added: FolderRecord[];
   changed: FolderRecord[];
   removed: FolderRecord[];
+  /** The document's JSON path of each added or changed folder, by folder id (for errors while writing). */
+  fieldOf: Map<string, string>;
+}
+
+interface PlaceProblem extends ApiProblem {
+  code: 'invalid-request' | 'conflict';
 }
 
 /** Everything the import would do, checked; nothing is written. */
-export function planImport(current: PolicySnapshot, doc: PolicyDocument, mode: ImportMode, context: { providers: ProviderRegistry; dataDir: string; now: string }): ImportPlan {
+export function planImport(current: PolicySnapshot, doc: PolicyDocument, mode: ImportMode, context: ImportContext): ImportPlan {
   const warnings: ApiProblem[] = [];
-  doc.folders.forEach((folder, i) => {
+  const paths = doc.folders.map((folder, i) => {
+    const field = formatJsonPath(['folders', i, 'path']);
     assertAvailable(folder.policy, context.providers, ['folders', i, 'policy']);
-    if (existsSync(folder.path)) checkFolderPath(folder.path, context.dataDir, formatJsonPath(['folders', i, 'path']));
-    else warnings.push({ path: formatJsonPath(['folders', i, 'path']), message: `there is no folder at ${folder.path} on this machine; it is protected once it exists` });
+    if (existsSync(folder.path)) return checkFolderPath(folder.path, context.dataDir, field);
+    warnings.push({ path: field, message: `there is no folder at ${folder.path} on this machine; it is protected once it exists` });
+    return checkPlannedFolderPath(folder.path, context.dataDir, field);
   });
   doc.tiers.forEach((tier, i) => {
     if (!existsSync(tier.path)) warnings.push({ path: formatJsonPath(['tiers', i, 'path']), message: `tier '${tier.name}': ${tier.path} does not exist on this machine` });
@@ -43,55 +64,52 @@ export function planImport(current: PolicySnapshot, doc: PolicyDocument, mode: I
     if (!existsSync(path)) warnings.push({ path: formatJsonPath(['signatureSets', i, 'paths', k]), message: `signature set '${set.name}': ${path} does not exist on this machine` });
   }));
 
-  const byPath = new Map(current.folders.map((f) => [f.path, f]));
-  const docFolders: FolderRecord[] = doc.folders.map((f) => {
-    const existing = byPath.get(f.path);
+  // A stored folder is matched by its path, or by where its path leads (one stored before paths were resolved).
+  const byPath = new Map<string, FolderRecord>();
+  for (const folder of current.folders) {
+    byPath.set(folder.path, folder);
+    const real = plannedRealPath(folder.path);
+    if (!byPath.has(real)) byPath.set(real, folder);
+  }
+  const matched = doc.folders.map((_, i) => byPath.get(paths[i]!));
+  const docFolders: FolderRecord[] = doc.folders.map((f, i) => {
+    const existing = matched[i];
+    // A matched folder keeps its stored path: the running agent watches it there.
     return existing === undefined
-      ? { id: randomUUID(), name: f.name, path: f.path, policy: f.policy, createdAt: context.now, updatedAt: context.now }
+      ? { id: randomUUID(), name: f.name, path: paths[i]!, policy: f.policy, createdAt: context.now, updatedAt: context.now }
       : { ...existing, name: f.name, policy: f.policy };
   });
-  const inDoc = new Set(doc.folders.map((f) => f.path));
-  const kept = mode === 'merge' ? current.folders.filter((f) => !inDoc.has(f.path)) : [];
+  const matchedIds = new Set(matched.flatMap((f) => (f === undefined ? [] : [f.id])));
+  const kept = mode === 'merge' ? current.folders.filter((f) => !matchedIds.has(f.id)) : [];
   const target: PolicySnapshot = {
     folders: [...docFolders, ...kept],
     tiers: unionByName(doc.tiers, mode === 'merge' ? current.tiers : []),
     signatureSets: unionByName(doc.signatureSets, mode === 'merge' ? current.signatureSets : []),
     media: doc.media,
   };
-  assertConsistent(target, { folders: doc.folders.length, tiers: doc.tiers.length, signatureSets: doc.signatureSets.length });
+  const docCounts = { folders: doc.folders.length, tiers: doc.tiers.length, signatureSets: doc.signatureSets.length };
+  assertConsistent(target, docCounts);
+  assertPlaces(current, target, doc, matched, context);
 
   const comparable = (f: FolderRecord) => ({ name: f.name, path: f.path, policy: f.policy });
   const changes = [
-    ...diffItems('folder', current.folders, target.folders, (f) => f.path, comparable),
+    ...diffItems('folder', current.folders, target.folders, (f) => f.path, comparable, { caseless: false }),
     ...diffItems('tier', current.tiers, target.tiers, (t) => t.name),
     ...diffItems('signature-set', current.signatureSets, target.signatureSets, (s) => s.name),
     ...diffFields('media', 'media', current.media, target.media),
   ];
   const targetIds = new Set(target.folders.map((f) => f.id));
-  const changedPaths = new Set(changes.filter((c) => c.what === 'folder' && c.op === 'change').map((c) => c.key));
+  const differs = (f: FolderRecord, i: number) => JSON.stringify(comparable(matched[i]!)) !== JSON.stringify(comparable(f));
+  const fieldOf = new Map(docFolders.map((f, i) => [f.id, formatJsonPath(['folders', i])]));
   return {
     target,
     changes,
     warnings,
-    added: docFolders.filter((f) => !byPath.has(f.path)),
-    changed: docFolders.filter((f) => byPath.has(f.path) && changedPaths.has(f.path)).map((f) => ({ ...f, updatedAt: context.now })),
+    added: docFolders.filter((_, i) => matched[i] === undefined),
+    changed: docFolders.filter((f, i) => matched[i] !== undefined && differs(f, i)).map((f) => ({ ...f, updatedAt: context.now })),
     removed: current.folders.filter((f) => !targetIds.has(f.id)),
+    fieldOf,
   };
-}
-
-/** Writes the plan; call inside the same transaction that read `current`. */
-export function applyImportPlan(store: PolicyStore, current: PolicySnapshot, plan: ImportPlan): void {
-  for (const folder of plan.removed) store.deleteFolder(folder.id);
-  const keepTiers = new Set(plan.target.tiers.map((t) => t.name.toLowerCase()));
-  const keepSets = new Set(plan.target.signatureSets.map((s) => s.name.toLowerCase()));
-  // Tiers and sets first: folders refer to them.
-  for (const tier of plan.target.tiers) store.setTier(tier);
-  for (const set of plan.target.signatureSets) store.setSignatureSet(set);
-  store.setMedia(plan.target.media);
-  for (const folder of plan.changed) store.updateFolder(folder);
-  for (const folder of plan.added) store.insertFolder(folder);
-  for (const tier of current.tiers) if (!keepTiers.has(tier.name.toLowerCase())) store.deleteTier(tier.name);
-  for (const set of current.signatureSets) if (!keepSets.has(set.name.toLowerCase())) store.deleteSignatureSet(set.name);
 }
 
 /** Problems of the target state, reported at the document's paths (an item of the store is named instead). */
@@ -103,10 +121,47 @@ function assertConsistent(target: PolicySnapshot, docCounts: Record<'folders' | 
     const suffix = path === p.path ? '' : ' (with what this Strata already has)';
     return { path: formatJsonPath(path), message: `${p.message}${suffix}` };
   });
-  if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    throw new ApiRequestError('invalid-request', `the policy document cannot be applied at ${problems[0]!.path}: ${problems[0]!.message}${more}`, problems[0]!.path, problems);
-  }
+  throwProblems(problems.map((p) => ({ ...p, code: 'invalid-request' })));
+}
+
+/**
+ * What needs this machine: folder names that read as paths (new or renamed ones), tiers moved away from
+ * the HSM's cold copies, tiers in the data dir, tiers and protected folders nested (paths resolved).
+ * Only what the import adds or changes is judged (a tier or folder kept as stored is not its doing), and
+ * a clash is reported at the item the import adds or changes.
+ */
+function assertPlaces(current: PolicySnapshot, target: PolicySnapshot, doc: PolicyDocument, matched: ReadonlyArray<FolderRecord | undefined>, context: ImportContext): void {
+  const problems: PlaceProblem[] = [];
+  doc.folders.forEach((folder, i) => {
+    const problem = matched[i]?.name === folder.name ? null : folderNameProblem(folder.name);
+    if (problem !== null) problems.push({ code: 'invalid-request', path: formatJsonPath(['folders', i, 'name']), message: problem });
+  });
+  const storedTier = (tier: Tier) => current.tiers.some((t) => t.name.toLowerCase() === tier.name.toLowerCase() && t.path === tier.path);
+  target.tiers.forEach((tier, i) => {
+    const tierField = formatJsonPath(['tiers', i, 'path']);
+    const tierIsNew = i < doc.tiers.length && !storedTier(tier);
+    if (tierIsNew) {
+      const moved = context.tierMoveProblem(tier);
+      if (moved !== null) problems.push({ code: 'conflict', path: tierField, message: moved });
+      const data = tierDataDirProblem(tier, context.dataDir);
+      if (data !== null) problems.push({ ...data, path: tierField });
+    }
+    const resolved = { ...tier, real: plannedRealPath(tier.path) };
+    target.folders.forEach((folder, j) => {
+      const folderIsNew = j < doc.folders.length && matched[j] === undefined;
+      if (!tierIsNew && !folderIsNew) return;
+      const clash = tierFolderProblem(resolved, folder);
+      if (clash !== null) problems.push({ ...clash, path: folderIsNew ? formatJsonPath(['folders', j, 'path']) : tierField });
+    });
+  });
+  throwProblems(problems);
+}
+
+function throwProblems(problems: readonly PlaceProblem[]): void {
+  if (problems.length === 0) return;
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  throw new ApiRequestError(first.code, `the policy document cannot be applied at ${first.path}: ${first.message}${more}`, first.path, problems.map(({ path, message }) => ({ path, message })));
 }
 
 function unionByName<T extends Tier | SignatureSet>(first: readonly T[], rest: readonly T[]): T[] {

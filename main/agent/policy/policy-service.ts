@@ -12,10 +12,14 @@ import {
 import type { EventLog, NewEvent } from '../events/event-log.js';
 import type { ProviderRegistry } from '../protections/provider.js';
 import { randomUUID } from 'node:crypto';
-import { checkFolderPath } from './folder-path.js';
-import { applyImportPlan, parsePolicyDocument, planImport } from './policy-import.js';
+import { tierMoveProblem } from '../protections/hsm-tier-binding.js';
+import { checkFolderPath, plannedRealPath } from './folder-path.js';
+import { folderNameProblem, isPathReference } from './folder-ref.js';
+import { applyImportPlan } from './import-writes.js';
+import { parsePolicyDocument, planImport } from './policy-import.js';
 import type { FolderRecord, PolicyStore } from './policy-store.js';
 import { assertAvailable, assertPolicyFits, withDefaultAltitudes } from './stored-policy.js';
+import { tierDataDirProblem, tierFolderProblem, type PlaceProblem } from './tier-place.js';
 
 export type PolicyUpdate =
   | { type: 'folder'; folder: FolderRecord }
@@ -51,20 +55,26 @@ export class PolicyService {
     return () => this.listeners.delete(listener);
   }
 
-  /** A folder by id, name or path; 'not-found' otherwise. */
+  /** A folder by id, name or path (an absolute path is only ever a path); 'not-found' otherwise. */
   folder(ref: string, field = '$.folder'): FolderRecord {
     const found = this.store.findFolder(ref);
-    if (found === undefined) throw new ApiRequestError('not-found', `no protected folder is called '${ref}' (give its id, name or path)`, field);
-    return found;
+    if (found !== undefined) return found;
+    const named = isPathReference(ref) ? this.store.folderIdBy('name', ref) : undefined;
+    if (named !== undefined) {
+      throw new ApiRequestError('not-found', `no protected folder is at ${ref}; a folder is named '${ref}', but a path names a folder by where it is: give that folder's id (${named})`, field);
+    }
+    throw new ApiRequestError('not-found', `no protected folder is called '${ref}' (give its id, name or path)`, field);
   }
 
   addFolder(request: z.output<typeof AddFolderRequest>): FolderRecord {
     const path = checkFolderPath(request.path, this.options.dataDir);
     const name = request.name ?? (basename(path) || path);
+    assertFolderName(name);
     const policy = withDefaultAltitudes(request.policy, this.options.providers);
     assertAvailable(policy, this.options.providers, ['policy']);
     return this.change((scope) => {
       this.assertPlaceFree(path, name, null);
+      for (const tier of this.store.listTiers()) throwPlaceProblem(tierFolderProblem(tier, { name, path }), '$.path');
       assertPolicyFits(policy, this.shared(), ['policy']);
       const time = this.now().toISOString();
       const folder: FolderRecord = { id: randomUUID(), name, path, policy, createdAt: time, updatedAt: time };
@@ -81,6 +91,7 @@ export class PolicyService {
       const policy = request.policy === undefined ? current.policy : withDefaultAltitudes(request.policy, this.options.providers);
       assertAvailable(policy, this.options.providers, ['policy']);
       const name = request.name ?? current.name;
+      if (name !== current.name) assertFolderName(name);
       this.assertPlaceFree(current.path, name, current.id);
       assertPolicyFits(policy, this.shared(), ['policy']);
       const folder: FolderRecord = { ...current, name, policy, updatedAt: this.now().toISOString() };
@@ -101,8 +112,14 @@ export class PolicyService {
     });
   }
 
+  /** Adds or moves a tier; refused where its objects would be files of a protected folder, or away from its cold copies. */
   setTier(tier: Tier): Tier {
     return this.changeShared('tier-changed', () => {
+      const moved = tierMoveProblem(this.store.db, tier);
+      if (moved !== null) throw new ApiRequestError('conflict', moved, '$.path');
+      throwPlaceProblem(tierDataDirProblem(tier, this.options.dataDir), '$.path');
+      const resolved = { ...tier, real: plannedRealPath(tier.path) };
+      for (const folder of this.store.listFolderPlaces()) throwPlaceProblem(tierFolderProblem(resolved, folder), '$.path');
       this.store.setTier(tier);
       return { value: tier, detail: `${tier.name} → ${tier.path}` };
     });
@@ -155,7 +172,12 @@ export class PolicyService {
   /** Validates everything, then (unless a dry run) applies it all in one transaction. */
   importDocument(request: z.output<typeof ImportPolicyRequest>): ImportPolicyResult {
     const doc = parsePolicyDocument(request.document);
-    const context = { providers: this.options.providers, dataDir: this.options.dataDir, now: this.now().toISOString() };
+    const context = {
+      providers: this.options.providers,
+      dataDir: this.options.dataDir,
+      now: this.now().toISOString(),
+      tierMoveProblem: (tier: Tier) => tierMoveProblem(this.store.db, tier),
+    };
     if (request.dryRun) {
       const plan = this.store.transaction(() => planImport(this.store.snapshot(), doc, request.mode, context));
       return { applied: false, changes: plan.changes, warnings: plan.warnings };
@@ -223,6 +245,15 @@ export class PolicyService {
     for (const update of updates) for (const listener of this.listeners) listener(update);
     return result;
   }
+}
+
+function assertFolderName(name: string): void {
+  const problem = folderNameProblem(name);
+  if (problem !== null) throw new ApiRequestError('invalid-request', problem, '$.name');
+}
+
+function throwPlaceProblem(problem: PlaceProblem | null, field: string): void {
+  if (problem !== null) throw new ApiRequestError(problem.code, problem.message, field);
 }
 
 function describePolicy(folder: FolderRecord): string {

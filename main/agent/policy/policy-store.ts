@@ -7,6 +7,7 @@ import {
   DEFAULT_MEDIA_POLICY, FolderPolicy, MediaPolicy, PROTECTION_KINDS, type PolicyState, type ProtectionKind,
   type SignatureSet, type Tier,
 } from '../../api/index.js';
+import { findFolderByRef } from './folder-ref.js';
 
 export interface FolderRecord {
   id: string;
@@ -51,8 +52,18 @@ export class PolicyStore {
 
   listFolders(): FolderRecord[] {
     const rows = this.db.prepare('SELECT * FROM agent_folders ORDER BY created_at, rowid').all() as FolderRow[];
-    const protections = this.db.prepare('SELECT * FROM agent_protections').all() as ProtectionRow[];
-    return rows.map((row) => toRecord(row, protections.filter((p) => p.folder_id === row.id)));
+    const protections = new Map<string, ProtectionRow[]>();
+    for (const p of this.db.prepare('SELECT * FROM agent_protections').all() as ProtectionRow[]) {
+      const list = protections.get(p.folder_id);
+      if (list === undefined) protections.set(p.folder_id, [p]);
+      else list.push(p);
+    }
+    return rows.map((row) => toRecord(row, protections.get(row.id) ?? []));
+  }
+
+  /** Every folder's id, name and path only (cheap: no policies parsed). */
+  listFolderPlaces(): Array<{ id: string; name: string; path: string }> {
+    return this.db.prepare('SELECT id, name, path FROM agent_folders ORDER BY created_at, rowid').all() as Array<{ id: string; name: string; path: string }>;
   }
 
   getFolder(id: string): FolderRecord | undefined {
@@ -61,12 +72,15 @@ export class PolicyStore {
     return toRecord(row, this.db.prepare('SELECT * FROM agent_protections WHERE folder_id = ?').all(id) as ProtectionRow[]);
   }
 
-  /** A folder by id, then name (any case), then exact path. */
+  /** A folder by id or name (any case), or by path when `ref` is an absolute path (folder-ref.ts). */
   findFolder(ref: string): FolderRecord | undefined {
-    const row = this.db
-      .prepare('SELECT id FROM agent_folders WHERE id = @ref OR name = @ref OR path = @ref ORDER BY (id = @ref) DESC, (name = @ref) DESC LIMIT 1')
-      .get({ ref }) as { id: string } | undefined;
-    return row === undefined ? undefined : this.getFolder(row.id);
+    return findFolderByRef(this, ref);
+  }
+
+  /** The id of the folder whose `column` is `value` (names compare in any case: the column is NOCASE). */
+  folderIdBy(column: 'id' | 'name' | 'path', value: string): string | undefined {
+    const row = this.db.prepare(`SELECT id FROM agent_folders WHERE ${column} = ?`).get(value) as { id: string } | undefined;
+    return row?.id;
   }
 
   insertFolder(record: FolderRecord): void {
@@ -80,6 +94,10 @@ export class PolicyStore {
     this.db.prepare('UPDATE agent_folders SET name = ?, path = ?, updated_at = ? WHERE id = ?').run(record.name, record.path, record.updatedAt, record.id);
     this.db.prepare('DELETE FROM agent_protections WHERE folder_id = ?').run(record.id);
     this.writeProtections(record.id, record.policy);
+  }
+
+  renameFolder(id: string, name: string): void {
+    this.db.prepare('UPDATE agent_folders SET name = ? WHERE id = ?').run(name, id);
   }
 
   deleteFolder(id: string): void {

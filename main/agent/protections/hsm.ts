@@ -1,6 +1,7 @@
 // The tiering protection: filters/hsm on a folder. The policy's tier is made known to the HSM's own tier
 // table (created on first use; a tier the HSM knows at another place is an error, never a silent move),
-// the folder's HSM policy is written from the agent's, and migration runs on the policy's schedule.
+// the folder's HSM policy is written from the agent's under the HSM's own (exact-case) name for the
+// tier, and migration runs on the policy's schedule.
 
 import { statusName, type NTSTATUS } from '../../io/index.js';
 import { mountFolderStack } from '../folder-stack.js';
@@ -9,9 +10,10 @@ import { HSM_ALTITUDE, registerHsmFilter, type HsmEvent } from '../../../filters
 import { setFolderPolicy } from '../../../filters/hsm/catalog/folder-policy.js';
 import { migrateFolder } from '../../../filters/hsm/engine/migrate-folder.js';
 import { loadOrCreateStubKey } from '../../../filters/hsm/stub/stub-key.js';
-import { addTier, findTier } from '../../../filters/hsm/tier/tier-config.js';
+import { addTier } from '../../../filters/hsm/tier/tier-config.js';
 import type { Store } from '../../store/index.js';
 import { coldStorageControl } from './cold-storage-control.js';
+import { bindingFor, movedTierMessage } from './hsm-tier-binding.js';
 import { folderRelative, type ProtectionContext, type ProtectionProvider } from './provider.js';
 
 const DAY_SECONDS = 24 * 3600;
@@ -24,8 +26,9 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
   unavailableReason: null,
   ingests: false,
   async attach(context, protection) {
-    const { settings } = protection;
-    await ensureTier(context.store, settings.tier, context.tier(settings.tier)?.path);
+    // The folder may name its tier in any case; the HSM (its stubs, its tier marker) knows one exact name.
+    const tier = await ensureTier(context.store, protection.settings.tier, context.tier(protection.settings.tier));
+    const settings = { ...protection.settings, tier };
     const folder = setFolderPolicy(context.store.db, context.folder.path, {
       tier: settings.tier,
       minAgeSeconds: settings.minAgeDays * DAY_SECONDS,
@@ -100,13 +103,23 @@ async function runMigration(context: ProtectionContext, settings: HsmSettings, v
   context.record({ action: 'job-run', result: summary.failed > 0 ? 'failed' : 'ok', detail: `HSM migration: ${summary.examined} examined, ${summary.released} released (${summary.bytesReleased} bytes), ${summary.skipped} skipped, ${summary.failed} failed${summary.cancelled ? ', cancelled' : ''}` });
 }
 
-/** The HSM keeps its own tier table; the agent's policy says where each tier is. */
-async function ensureTier(store: Store, name: string, path: string | undefined): Promise<void> {
-  if (path === undefined) throw new Error(`the tier '${name}' is not defined`);
-  const known = findTier(store.db, name);
-  if (known === null) await addTier(store.db, name, path);
-  else if (known.location !== path) {
-    throw new Error(`tier '${name}' holds its cold copies in ${known.location}, but the policy puts it at ${path}; move the objects or give the tier another name`);
+/**
+ * The HSM keeps its own tier table; the agent's policy says where each tier is. Answers the HSM's name
+ * for the tier: the one it already knows at that place (in whatever case), or the policy's, added now.
+ */
+async function ensureTier(store: Store, reference: string, tier: { name: string; path: string } | undefined): Promise<string> {
+  if (tier === undefined) throw new Error(`the tier '${reference}' is not defined`);
+  const { here, elsewhere } = bindingFor(store.db, tier);
+  if (here !== undefined) return here.name;
+  // The policy service refuses such a move; this is the last guard (a store changed by an older version).
+  if (elsewhere !== undefined) throw new Error(movedTierMessage(elsewhere, tier.path));
+  try {
+    return (await addTier(store.db, tier.name, tier.path)).name;
+  } catch (error) {
+    // Another folder's protection attaching at the same time may have added it first.
+    const again = bindingFor(store.db, tier).here;
+    if (again !== undefined) return again.name;
+    throw error;
   }
 }
 

@@ -1,13 +1,15 @@
 // One protected folder in the running agent: its filter stack (the write tracker at the bottom, one
 // minifilter per enabled protection above it), its watcher feeding the ingest queue, and its jobs.
-// Policy changes attach and detach protections live; detaching drains the filter's in-flight I/O.
+// Policy changes attach and detach protections live; detaching drains the filter's in-flight I/O. A folder
+// is mounted only where a protected folder may be (checked again at each start: it may have appeared
+// since the policy named it, or lead elsewhere through a symlink).
 
 import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FolderFile, FolderRuntime, JobProgress, Protection, ProtectionKind, ProtectionRuntime } from '../../api/index.js';
-import { ApiRequestError, PROTECTION_KINDS } from '../../api/index.js';
+import { ApiRequestError, PROTECTION_KINDS, isInside } from '../../api/index.js';
 import type { AgentCore } from '../agent-core.js';
 import { mountFolderStack, openFolderStack, type FolderStack } from '../folder-stack.js';
 import { stampOf } from '../ingest/file-stamp.js';
@@ -17,6 +19,7 @@ import { IngestLedger } from '../ingest/ingest-ledger.js';
 import { HoldJudge } from '../ingest/original-hold.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerWriteTracker } from '../ingest/write-tracker.js';
+import { checkFolderPath } from '../policy/folder-path.js';
 import type { FolderRecord } from '../policy/policy-store.js';
 import type { ActiveProtection, ColdStorageControl, ProtectionContext } from '../protections/provider.js';
 import { AllowedThreats } from '../quarantine/allowed-threats.js';
@@ -167,6 +170,16 @@ export class LiveFolder {
       this.setState('missing', `there is no folder at ${path}`);
       return;
     }
+    // Stored paths were checked when the folder did not exist yet, or may lead elsewhere since (a symlink):
+    // where it really is must still be a place a protected folder may be.
+    const refusal = this.placeRefusal();
+    if (refusal !== null) {
+      if (this.state !== 'failed' || this.message !== refusal) {
+        this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'folder-mounted', result: 'failed', detail: refusal });
+      }
+      this.setState('failed', refusal);
+      return;
+    }
     try {
       this.stack = await openFolderStack(path, {
         verifier: this.deps.verifier,
@@ -189,6 +202,18 @@ export class LiveFolder {
       this.setState('failed', (error as Error).message);
       this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'folder-mounted', result: 'failed', detail: (error as Error).message });
     }
+  }
+
+  /** Why the folder cannot be protected where it really is (in or around the data dir, nested with another), or null. */
+  private placeRefusal(): string | null {
+    let real: string;
+    try {
+      real = checkFolderPath(this.record.path, this.deps.core.dataDir);
+    } catch (error) {
+      return `${(error as Error).message}; not protected`;
+    }
+    const other = this.deps.core.policy.store.listFolderPlaces().find((f) => f.id !== this.id && (isInside(real, f.path) || isInside(f.path, real)));
+    return other === undefined ? null : `${this.record.path} leads to ${real}, which nests with the protected folder ${other.path} ('${other.name}'); not protected`;
   }
 
   /** The GUI shows ingest (the first encryption of a folder's files) as it goes: counts go out at a human pace. */
