@@ -15,6 +15,7 @@ export * from './cancel.js';
 export * from './cancel-safe-queue.js';
 export * from './mount.js';
 export * from './send-request.js';
+export { dereferenceFileObject, referenceFileObject } from './file-object-references.js';
 export * from './path-name.js';
 export * from './nt-file-api.js';
 export * from './aligned-memory.js';

@@ -1,11 +1,12 @@
 // FltFsControlFile for the HSM's own I/O: a file-system control sent on a file object opened below the
 // instance, as a kernel-mode request (IoAllocateIrp's requestor mode). The upper edge (NtFileApi) marks
 // everything it sends user-mode, and the volume honours Strata's host-copy controls only for kernel-mode
-// requestors, so this is the one way in for them.
+// requestors, so this is the one way in for them. The request holds a reference on the file object, as
+// the upper edge's do: the file object's close waits for it.
 
 import {
   IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MN_USER_FS_REQUEST, IoAllocateIrp, IoGetRelatedDeviceObject, STATUS_INVALID_HANDLE,
-  sendRequest, type FileHandle, type IoManager, type IoResult,
+  dereferenceFileObject, referenceFileObject, sendRequest, type FileHandle, type IoManager, type IoResult,
 } from '../../../main/io/index.js';
 
 export async function kernelFsControl(io: IoManager, handle: FileHandle, fsControlCode: number, input: Uint8Array): Promise<IoResult> {
@@ -20,6 +21,11 @@ export async function kernelFsControl(io: IoManager, handle: FileHandle, fsContr
   loc.minorFunction = IRP_MN_USER_FS_REQUEST;
   loc.fileObject = fileObject;
   loc.parameters = { fileSystemControl: { fsControlCode, inputBufferLength: input.length, outputBufferLength: 0 } };
-  const result = await sendRequest(device, irp);
-  return { status: result.status, information: result.information };
+  referenceFileObject(fileObject);
+  try {
+    const result = await sendRequest(device, irp);
+    return { status: result.status, information: result.information };
+  } finally {
+    dereferenceFileObject(fileObject);
+  }
 }

@@ -15,10 +15,9 @@ import type { Store } from '../../store/index.js';
 import { coldStorageControl } from './cold-storage-control.js';
 import { bindingFor, movedTierMessage } from './hsm-tier-binding.js';
 import { folderRelative, type ProtectionContext, type ProtectionProvider } from './provider.js';
+import { STRATA_NAME_GLOBS } from '../ingest/strata-names.js';
 
 const DAY_SECONDS = 24 * 3600;
-// The vault and filters' files, and ingest's copies and holds on originals (see ingest/strata-names.ts).
-const STRATA_GLOBS = ['.strata*', '**/.strata*/**', '.*.strata-ingest-*', '.*.strata-orig-*'];
 
 export const hsmProvider: ProtectionProvider<'hsm'> = {
   kind: 'hsm',
@@ -38,7 +37,7 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
       minSize: settings.minSizeBytes,
       include: settings.include,
       // Strata's own files (a vault's key, temporary copies) never go to a tier.
-      exclude: [...settings.exclude, ...STRATA_GLOBS],
+      exclude: [...settings.exclude, ...STRATA_NAME_GLOBS],
     });
     const stubKey = await loadOrCreateStubKey(context.dataDir);
     const { stack } = context;
