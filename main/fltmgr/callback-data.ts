@@ -1,5 +1,8 @@
 // FLT_CALLBACK_DATA: one operation as minifilters see it. It wraps the IRP held by the filter manager,
-// so parameter and buffer changes made in a pre-callback travel down to the file system.
+// so parameter and buffer changes made in a pre-callback travel down to the file system. What names the
+// operation (major and minor function, parameters, file object) is taken from the filter manager's stack
+// location once, when the operation enters: a post-callback drained while the IRP is below (owned by the
+// file system) can still read it without touching the IRP. Results and buffers come from the IRP itself.
 
 import {
   IoGetCurrentIrpStackLocation, type FileObject, type IoParameters, type IoStatusBlock, type Irp,
@@ -13,22 +16,24 @@ export class FltCallbackData {
     return (this.stateMap ??= new Map());
   }
 
-  /** @param operation the filter manager's record of this operation (opaque to minifilters). */
-  constructor(readonly irp: Irp, readonly operation: unknown) {}
+  readonly majorFunction: number;
+  readonly minorFunction: number;
+  /** The operation's parameters (the filter manager's stack location's), by NT member name. */
+  readonly parameters: IoParameters;
+  readonly fileObject: FileObject | null;
 
-  get majorFunction(): number {
-    return IoGetCurrentIrpStackLocation(this.irp).majorFunction;
+  /**
+   * @param irp the IRP as the filter manager's dispatch routine received it (it owns it now).
+   * @param operation the filter manager's record of this operation (opaque to minifilters).
+   */
+  constructor(readonly irp: Irp, readonly operation: unknown) {
+    const location = IoGetCurrentIrpStackLocation(irp);
+    this.majorFunction = location.majorFunction;
+    this.minorFunction = location.minorFunction;
+    this.parameters = location.parameters;
+    this.fileObject = location.fileObject;
   }
-  get minorFunction(): number {
-    return IoGetCurrentIrpStackLocation(this.irp).minorFunction;
-  }
-  /** The operation's parameters (the current stack location's), by NT member name. */
-  get parameters(): IoParameters {
-    return IoGetCurrentIrpStackLocation(this.irp).parameters;
-  }
-  get fileObject(): FileObject | null {
-    return IoGetCurrentIrpStackLocation(this.irp).fileObject;
-  }
+
   get ioStatus(): IoStatusBlock {
     return this.irp.ioStatus;
   }

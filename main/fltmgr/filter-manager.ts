@@ -1,5 +1,7 @@
 // The filter manager: one legacy filter driver that intercepts mounts (attaching its device to every
 // new volume in the mount IRP's completion routine) and hosts minifilter instances on each volume.
+// When a volume is dismounted, its device leaves the stack at once but is deleted only once the
+// operations its instances still pend or hold have ended (instance-teardown.ts).
 
 import {
   FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CLOSE, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_MAXIMUM_FUNCTION,
@@ -7,18 +9,21 @@ import {
   IoCreateDevice, IoDeleteDevice, IoDetachDevice, IoGetCurrentIrpStackLocation, IoMarkIrpPending,
   IoRegisterFsRegistrationChange, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, NT_SUCCESS,
   NtStatusError, STATUS_FLT_DO_NOT_ATTACH, STATUS_FLT_DO_NOT_DETACH, STATUS_FLT_INSTANCE_ALTITUDE_COLLISION,
-  STATUS_FLT_INSTANCE_NOT_FOUND, STATUS_FLT_NAME_COLLISION, STATUS_SUCCESS, type DeviceObject, type DriverObject,
+  STATUS_FLT_DELETING_OBJECT, STATUS_FLT_INSTANCE_NOT_FOUND, STATUS_FLT_NAME_COLLISION, STATUS_OBJECT_NAME_INVALID,
+  STATUS_SUCCESS, STATUS_VOLUME_DISMOUNTED, parseObjectName, type DeviceObject, type DriverObject,
   FileHandle, NtFileApi, type CreateOptions, type CreateResult, type FileObject, type IoManager, type Irp, type NTSTATUS,
   type Vpb,
 } from '../io/index.js';
 import { compareAltitudes, parseAltitude } from './altitude.js';
 import type { FltCallbackData } from './callback-data.js';
+import { reportFailure } from './callback-failure.js';
 import {
   FLTFL_INSTANCE_TEARDOWN_FILTER_UNLOAD, FLTFL_INSTANCE_TEARDOWN_MANUAL, FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT,
   type FltPreopStatus,
 } from './flt-constants.js';
 import { FltFilter } from './filter.js';
 import { FltInstance, InstanceState } from './instance.js';
+import { tearDownInstance } from './instance-teardown.js';
 import { Operation, operationOf } from './operation.js';
 import type { FltRegistration } from './registration.js';
 import { FltVolume } from './volume-frame.js';
@@ -50,13 +55,16 @@ export class FilterManager {
     });
   }
 
-  /** FltRegisterFilter. Names are unique; the altitude must be a decimal string. */
+  /**
+   * FltRegisterFilter. Names are unique; the altitude must be a decimal string; a malformed registration
+   * table is refused with STATUS_INVALID_PARAMETER naming the entry (registration-check.ts).
+   */
   registerFilter(registration: FltRegistration): FltFilter {
-    parseAltitude(registration.altitude);
-    if (this.filters.some((filter) => filter.name.toLowerCase() === registration.name.toLowerCase())) {
-      throw new NtStatusError(STATUS_FLT_NAME_COLLISION, `a minifilter named '${registration.name}' is already registered`);
-    }
     const filter = new FltFilter(this, registration);
+    parseAltitude(registration.altitude);
+    if (this.filters.some((other) => other.name.toLowerCase() === filter.name.toLowerCase())) {
+      throw new NtStatusError(STATUS_FLT_NAME_COLLISION, `a minifilter named '${filter.name}' is already registered`);
+    }
     this.filters.push(filter);
     return filter;
   }
@@ -66,21 +74,44 @@ export class FilterManager {
     for (const volume of this.volumes) this.attachInstance(filter, volume);
   }
 
+  /** Tears down every instance (a failing callback does not stop the others), then forgets the filter. */
   async unregisterFilter(filter: FltFilter): Promise<void> {
     filter.filtering = false;
-    for (const instance of [...filter.instances]) await this.teardown(instance, FLTFL_INSTANCE_TEARDOWN_FILTER_UNLOAD);
+    let failure: Error | null = null;
+    for (const instance of [...filter.instances]) {
+      const failed = await tearDownInstance(this.io, instance, FLTFL_INSTANCE_TEARDOWN_FILTER_UNLOAD);
+      failure ??= failed;
+    }
     filter.unregistered = true;
     const index = this.filters.indexOf(filter);
     if (index >= 0) this.filters.splice(index, 1);
+    reportFailure(this.io, failure, true);
   }
 
   /**
-   * FltCreateFile: opens `relativeName` ("\dir\file") on the instance's volume for the instance's own
-   * I/O. Every request on the returned handle (through `this.api`) enters the stack below the
-   * instance and is flagged internal, so neither this filter nor those above see it.
+   * FltCreateFile: opens `relativeName` ("\dir\file", or '' for the root) on the instance's volume for the
+   * instance's own I/O. Every request on the returned handle (through `this.api`) enters the stack below
+   * the instance and is flagged internal, so neither this filter nor those above see it. A name that is
+   * not volume-relative (it could reach another device) fails with STATUS_OBJECT_NAME_INVALID; an
+   * instance torn down, or whose volume is gone, gets STATUS_FLT_DELETING_OBJECT / STATUS_VOLUME_DISMOUNTED.
    */
   createFileBelow(instance: FltInstance, relativeName: string, options: CreateOptions = {}): Promise<CreateResult> {
+    const refusal = this.refuseBelow(instance, relativeName);
+    if (refusal !== null) return Promise.resolve({ status: refusal.status, information: 0, handle: null, reason: refusal.reason });
     return this.api.createFile(`${instance.volume.name}${relativeName}`, { ...options, internal: true, startBelow: instance });
+  }
+
+  private refuseBelow(instance: FltInstance, relativeName: string): { status: NTSTATUS; reason: string } | null {
+    const where = `createFileBelow on ${instance.volume.name} for minifilter '${instance.name}'`;
+    if (instance.state === InstanceState.Detached) return { status: STATUS_FLT_DELETING_OBJECT, reason: `${where}: the instance is detached` };
+    if (instance.volume.dismounted) return { status: STATUS_VOLUME_DISMOUNTED, reason: `${where}: the volume is dismounted` };
+    if (typeof relativeName !== 'string' || (relativeName !== '' && !relativeName.startsWith('\\'))) {
+      return { status: STATUS_OBJECT_NAME_INVALID, reason: `${where}: '${String(relativeName)}' is not volume-relative (it must be '' or start with a backslash)` };
+    }
+    // The object manager takes the longest device name: the whole name must still resolve to this volume.
+    const parsed = parseObjectName(this.io, `${instance.volume.name}${relativeName}`);
+    if ('device' in parsed && parsed.device === instance.volume.storageDevice) return null;
+    return { status: STATUS_OBJECT_NAME_INVALID, reason: `${where}: '${relativeName}' names another device` };
   }
 
   /**
@@ -120,13 +151,16 @@ export class FilterManager {
     return STATUS_SUCCESS;
   }
 
-  /** FltDetachVolume: asks InstanceQueryTeardown, then tears the instance down, draining its operations. */
+  /**
+   * FltDetachVolume: asks InstanceQueryTeardown, then tears the instance down (instance-teardown.ts),
+   * resolving once TeardownComplete has run. A teardown callback's failure is thrown with the verifier on.
+   */
   async detachInstance(filter: FltFilter, volume: FltVolume): Promise<NTSTATUS> {
     const instance = volume.instances.find((candidate) => candidate.filter === filter);
     if (instance === undefined || instance.state !== InstanceState.Attached) return STATUS_FLT_INSTANCE_NOT_FOUND;
     const answer = filter.registration.instanceQueryTeardown?.(instance.objects) ?? STATUS_SUCCESS;
     if (answer === STATUS_FLT_DO_NOT_DETACH || !NT_SUCCESS(answer)) return STATUS_FLT_DO_NOT_DETACH;
-    await this.teardown(instance, FLTFL_INSTANCE_TEARDOWN_MANUAL);
+    reportFailure(this.io, await tearDownInstance(this.io, instance, FLTFL_INSTANCE_TEARDOWN_MANUAL), true);
     return STATUS_SUCCESS;
   }
 
@@ -138,41 +172,6 @@ export class FilterManager {
   /** FltCompletePendedPostOperation. */
   completePendedPostOperation(data: FltCallbackData): void {
     operationOf(data).resumePost();
-  }
-
-  /**
-   * Teardown: no new operations reach the instance; TeardownStart lets the filter finish what it
-   * pended; outstanding post-callbacks are called now with the draining flag; then contexts go and
-   * TeardownComplete runs. Awaits operations held in the filter's own callbacks.
-   */
-  private async teardown(instance: FltInstance, reason: number): Promise<void> {
-    this.beginTeardown(instance, reason);
-    await instance.waitIdle();
-    this.drainOutstanding(instance);
-    this.finishTeardown(instance, reason);
-  }
-
-  private beginTeardown(instance: FltInstance, reason: number): void {
-    if (instance.state !== InstanceState.Attached) return;
-    instance.state = InstanceState.TearingDown;
-    instance.volume.rebuild();
-    instance.filter.registration.instanceTeardownStart?.(instance.objects, reason);
-    this.drainOutstanding(instance);
-  }
-
-  private drainOutstanding(instance: FltInstance): void {
-    for (const operation of instance.volume.inflight()) {
-      for (const entry of operation.owedTo(instance)) operation.drain(entry);
-    }
-  }
-
-  private finishTeardown(instance: FltInstance, reason: number): void {
-    if (instance.state === InstanceState.Detached) return;
-    instance.releaseAllContexts();
-    instance.filter.registration.instanceTeardownComplete?.(instance.objects, reason);
-    instance.state = InstanceState.Detached;
-    instance.filter.instances.delete(instance);
-    instance.volume.remove(instance);
   }
 
   // ---- the legacy filter driver ----
@@ -210,20 +209,37 @@ export class FilterManager {
     for (const filter of this.filters) if (filter.filtering) this.attachInstance(filter, volume);
   }
 
-  /** The forced-detach cascade: the device below is being deleted (dismount, FS unload). */
+  /**
+   * The forced-detach cascade: the device below is being deleted (dismount, FS unload). Instances are
+   * torn down for VOLUME_DISMOUNT; the device leaves the stack now. It is deleted now too when no
+   * operation is pended in or held by an instance; otherwise once the last of those has ended (an
+   * operation resumed after the dismount fails with STATUS_VOLUME_DISMOUNTED), since a device with IRPs
+   * still outstanding must not be deleted. The dismount itself does not wait.
+   */
   private detachFromDeletedDevice = (source: DeviceObject, target: DeviceObject): void => {
     const extension = source.extension as FltDeviceExtension;
-    if (extension.role === 'volume' && extension.volume !== null) {
-      const volume = extension.volume;
-      for (const instance of [...volume.instances]) {
-        this.beginTeardown(instance, FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT);
-        this.finishTeardown(instance, FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT);
-      }
-      this.volumes.delete(volume);
+    if (extension.role !== 'volume' || extension.volume === null) {
+      IoDetachDevice(target);
+      IoDeleteDevice(source);
+      return;
+    }
+    const volume = extension.volume;
+    volume.dismounted = true;
+    this.volumes.delete(volume);
+    const instances = [...volume.instances];
+    for (const instance of instances) {
+      // Nobody awaits a dismount's teardown: a callback's failure is raised on its own (verifier on).
+      void tearDownInstance(this.io, instance, FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT).then((failure) => reportFailure(this.io, failure, false));
     }
     IoDetachDevice(target);
-    IoDeleteDevice(source);
+    if (instances.every((instance) => instance.state === InstanceState.Detached)) IoDeleteDevice(source);
+    else void this.deleteWhenTornDown(source, instances);
   };
+
+  private async deleteWhenTornDown(device: DeviceObject, instances: readonly FltInstance[]): Promise<void> {
+    for (const instance of instances) await instance.teardown;
+    IoDeleteDevice(device);
+  }
 
   private dispatch = (device: DeviceObject, irp: Irp): NTSTATUS => {
     const extension = device.extension as FltDeviceExtension;
@@ -246,7 +262,7 @@ export class FilterManager {
       IoSkipCurrentIrpStackLocation(irp);
       return IoCallDriver(volume.lower, irp);
     }
-    const operation = new Operation(volume, irp, major, instances);
+    const operation = new Operation(volume, irp, major, instances, this);
     if (stream !== null) operation.onPostsDone = () => this.releaseStreamIfGone(volume, stream);
     return operation.dispatch();
   };

@@ -1,8 +1,9 @@
-// A minifilter instance: one filter attached to one volume. It tracks the operations that still owe it
-// a post-callback (so teardown can drain them) and holds its instance and stream contexts.
+// A minifilter instance: one filter attached to one volume. It counts the operations pended in or held
+// by its callbacks (so teardown can wait for them) and holds its instance and stream contexts, which can
+// only be set while it is attached (a context set later would never be cleaned up).
 
 import type { FileObject } from '../io/index.js';
-import { STATUS_NOT_FOUND, STATUS_SUCCESS, type NTSTATUS } from '../io/index.js';
+import { STATUS_FLT_DELETING_OBJECT, STATUS_NOT_FOUND, STATUS_SUCCESS, type NTSTATUS } from '../io/index.js';
 import { FltContext, setContextSlot, type SetContextResult } from './context.js';
 import type { FltFilter } from './filter.js';
 import type { FltOperationRegistration, FltRelatedObjects } from './registration.js';
@@ -14,6 +15,9 @@ export const enum InstanceState {
   Detached = 2,
 }
 
+/** The refusal of a context set on an instance being torn down: the caller keeps its reference. */
+const DELETING: SetContextResult<never> = Object.freeze({ status: STATUS_FLT_DELETING_OBJECT, oldContext: null });
+
 export class FltInstance {
   state = InstanceState.Attached;
   /** Operations this instance pended in its pre-callback and has not resumed yet. */
@@ -21,6 +25,8 @@ export class FltInstance {
   /** Outstanding operations whose post-callback returned MORE_PROCESSING_REQUIRED and is not resumed. */
   heldPosts = 0;
   readonly objects: FltRelatedObjects;
+  /** The teardown in progress or done, shared by every caller that asks for one. */
+  teardown: Promise<void> | null = null;
   private instanceContext: FltContext | null = null;
   private readonly streamContexts = new Map<object, FltContext>();
   private idleWaiters: (() => void)[] = [];
@@ -37,10 +43,12 @@ export class FltInstance {
   }
 
   callbacksFor(major: number): FltOperationRegistration | undefined {
-    return this.filter.registration.operations[major];
+    return this.filter.callbacksFor(major);
   }
 
+  /** FltSetInstanceContext; STATUS_FLT_DELETING_OBJECT once teardown has begun. */
   setInstanceContext<T>(operation: number, context: FltContext<T>): SetContextResult<T> {
+    if (this.state !== InstanceState.Attached) return DELETING;
     return setContextSlot(this.instanceContext as FltContext<T> | null, operation, context, (installed) => {
       this.instanceContext = installed;
       if (installed) installed.attachedTo = { instance: this, stream: null };
@@ -52,8 +60,12 @@ export class FltInstance {
     return (this.instanceContext?.reference() as FltContext<T> | undefined) ?? null;
   }
 
-  /** Stream contexts are keyed by the stream (the file system's fsContext), shared by all its opens. */
+  /**
+   * FltSetStreamContext. Stream contexts are keyed by the stream (the file system's fsContext), shared by
+   * all its opens. STATUS_FLT_DELETING_OBJECT once teardown has begun.
+   */
   setStreamContext<T>(fileObject: FileObject, operation: number, context: FltContext<T>): SetContextResult<T> {
+    if (this.state !== InstanceState.Attached) return DELETING;
     const stream = fileObject.fsContext;
     if (stream === null) return { status: STATUS_NOT_FOUND, oldContext: null };
     const current = (this.streamContexts.get(stream) ?? null) as FltContext<T> | null;
@@ -88,15 +100,24 @@ export class FltInstance {
     return STATUS_SUCCESS;
   }
 
-  /** Drops every context this instance owns (teardown). */
+  /** Drops every context this instance owns (teardown); a cleanup that throws does not stop the others. */
   releaseAllContexts(): void {
-    for (const stream of [...this.streamContexts.keys()]) this.deleteStreamContext(stream);
+    let failure: { error: unknown } | null = null;
+    const release = (drop: () => void): void => {
+      try {
+        drop();
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    for (const stream of [...this.streamContexts.keys()]) release(() => this.deleteStreamContext(stream));
     const context = this.instanceContext;
     this.instanceContext = null;
     if (context !== null) {
       context.attachedTo = null;
-      context.release();
+      release(() => context.release());
     }
+    if (failure !== null) throw (failure as { error: unknown }).error;
   }
 
   get busy(): boolean {

@@ -34,6 +34,11 @@ export class FltVolume {
     for (let operation = this.inflightHead; operation !== null; operation = operation.nextInflight) list.push(operation);
     return list;
   }
+  /**
+   * The volume was dismounted (its file system's device is gone): operations still pended in an instance
+   * when that happened fail with STATUS_VOLUME_DISMOUNTED instead of going down.
+   */
+  dismounted = false;
   /** Attached instances, highest altitude first. */
   readonly instances: FltInstance[] = [];
   private byMajor: (readonly FltInstance[])[] = [];
@@ -84,9 +89,7 @@ export class FltVolume {
     const byMajor: FltInstance[][] = [];
     for (const instance of this.instances) {
       if (instance.state !== InstanceState.Attached) continue;
-      for (const key of Object.keys(instance.filter.registration.operations)) {
-        (byMajor[Number(key)] ??= []).push(instance);
-      }
+      for (const major of instance.filter.majors) (byMajor[major] ??= []).push(instance);
     }
     this.byMajor = byMajor;
   }
