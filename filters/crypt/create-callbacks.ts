@@ -115,6 +115,12 @@ async function attachStream(filter: FltFilter, volume: CryptVolume, fileObject: 
   stream.handle.set(opened.handle);
   const context = filter.allocateContext('stream', stream);
   const result = volume.instance.setStreamContext(fileObject, FLT_SET_CONTEXT_KEEP_IF_EXISTS, context);
+  if (!NT_SUCCESS(result.status) && result.oldContext === null) {
+    // The instance is being torn down (STATUS_FLT_DELETING_OBJECT): the open fails rather than run unfiltered.
+    context.release();
+    await volume.below.close(opened.handle);
+    return result.status;
+  }
   if (result.oldContext !== null) {
     // Another open of the same stream won the race: join it (and overwrite it, as this open asked).
     joinStream(result.oldContext.value, replaced);

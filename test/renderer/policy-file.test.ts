@@ -1,4 +1,4 @@
-// Policy files in the GUI: a syntax error names the file, line and column; the export gets a dated name;
+// Policy files in the GUI: a syntax error names the file, line and column; a hostile nesting is refused; the export gets a dated name;
 // each diff line of an import preview reads as words with the field's name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,13 @@ test('a file that is not JSON is refused with its name, line and column', () => 
   const empty = parsePolicyFile('', 'empty.json');
   assert.match(!empty.ok ? empty.message : '', /empty\.json is not valid JSON/);
   assert.deepEqual(parsePolicyFile('{"a":1}', 'ok.json'), { ok: true, document: { a: 1 } });
+});
+
+test('a file nested deeper than any policy document is refused with its name and the place', () => {
+  const deep = `{"junk":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+  const parsed = parsePolicyFile(deep, 'deep.json');
+  assert.equal(parsed.ok, false);
+  assert.match(!parsed.ok ? parsed.message : '', /^deep\.json is not a policy file: nested deeper than 32 at \$\.junk(\[0\])+$/);
 });
 
 test('the export file is named by its date', () => {

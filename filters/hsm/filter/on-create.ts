@@ -97,6 +97,11 @@ async function attachStubStream(host: HsmHost, volume: HsmVolume, instance: FltI
   const result = instance.setStreamContext(data.fileObject!, FLT_SET_CONTEXT_KEEP_IF_EXISTS, context);
   result.oldContext?.release();
   context.release();
+  if (NT_SUCCESS(result.status) || result.oldContext !== null) return;
+  // The instance is being torn down (STATUS_FLT_DELETING_OBJECT): the open fails rather than read the stub as content.
+  data.ioStatus.status = result.status;
+  data.ioStatus.information = 0;
+  await volume.manager.cancelFileOpen(instance, data.fileObject!);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Policy files as the user hands them over: read with a size limit, parsed with the line and column of
-// a syntax error, and named by date on export.
+// a syntax error, refused when nested deeper than any policy document, and named by date on export.
 
 import { canonicalJson, type PolicyChange } from '../../../main/api/index.js';
+import { POLICY_FILE_MAX_DEPTH, tooDeepAt } from '../../../main/api/json-depth.js';
 import { fieldLabel } from '../words/field-labels.js';
 
 /** The agent takes request bodies up to 1 MiB; the document travels inside one. */
@@ -11,7 +12,10 @@ export type ParsedPolicyFile = { ok: true; document: unknown } | { ok: false; me
 
 export function parsePolicyFile(text: string, fileName: string): ParsedPolicyFile {
   try {
-    return { ok: true, document: JSON.parse(text) as unknown };
+    const document = JSON.parse(text) as unknown;
+    const tooDeep = tooDeepAt(document, POLICY_FILE_MAX_DEPTH);
+    if (tooDeep !== null) return { ok: false, message: `${fileName} is not a policy file: nested deeper than ${POLICY_FILE_MAX_DEPTH} at ${tooDeep}` };
+    return { ok: true, document };
   } catch (error) {
     const where = syntaxErrorPlace(text, (error as Error).message);
     return { ok: false, message: `${fileName} is not valid JSON${where}: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}` };
