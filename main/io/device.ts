@@ -84,6 +84,8 @@ export class FileObject {
   deletePending = false;
   cleanupComplete = false;
   closed = false;
+  /** The references requests hold on it: sent and not completed yet (file-object-references.ts). */
+  requestsInFlight = 0;
   /** Opened by Strata itself (for example a filter re-reading a file): filters may skip their own I/O. */
   internal = false;
   /**

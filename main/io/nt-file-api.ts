@@ -261,16 +261,7 @@ export class NtFileApi {
     // which NT sends at once too), and the close is what waits: neither holds a reference.
     if (major === IRP_MJ_CREATE || major === IRP_MJ_CLOSE) return sendRequest(device, irp);
     referenceFileObject(fileObject);
-    return sendRequest(device, irp).then(
-      (result) => {
-        dereferenceFileObject(fileObject);
-        return result;
-      },
-      (error: unknown) => {
-        dereferenceFileObject(fileObject);
-        throw error;
-      },
-    );
+    return sendRequest(device, irp, () => dereferenceFileObject(fileObject));
   }
 }
 

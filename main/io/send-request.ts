@@ -17,11 +17,18 @@ export interface RequestResult {
 /**
  * Passes `irp` to `device` and resolves with its final status and buffers. A rule break the verifier
  * reports after a synchronous completion (IoCallDriver throwing once the IRP is already done) rejects.
+ * `finished`, when given, runs once when the IRP is done or the send has failed, before the promise settles.
  */
-export function sendRequest(device: DeviceObject, irp: Irp): Promise<RequestResult> {
+export function sendRequest(device: DeviceObject, irp: Irp, finished?: () => void): Promise<RequestResult> {
   return new Promise<RequestResult>((resolve, reject) => {
     let result: RequestResult | null = null;
     let dispatched = false;
+    let finish = finished;
+    const finishOnce = () => {
+      const run = finish;
+      finish = undefined;
+      run?.();
+    };
     irp.disposal = IrpDisposal.ManagerFrees;
     irp.onFinal = (done) => {
       result = {
@@ -31,11 +38,13 @@ export function sendRequest(device: DeviceObject, irp: Irp): Promise<RequestResu
         userBuffer: done.userBuffer,
         outputBuffer: done.outputBuffer,
       };
+      finishOnce();
       if (dispatched) resolve(result);
     };
     try {
       IoCallDriver(device, irp);
     } catch (error) {
+      finishOnce();
       reject(error);
       return;
     }

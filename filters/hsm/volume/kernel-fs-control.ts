@@ -22,10 +22,6 @@ export async function kernelFsControl(io: IoManager, handle: FileHandle, fsContr
   loc.fileObject = fileObject;
   loc.parameters = { fileSystemControl: { fsControlCode, inputBufferLength: input.length, outputBufferLength: 0 } };
   referenceFileObject(fileObject);
-  try {
-    const result = await sendRequest(device, irp);
-    return { status: result.status, information: result.information };
-  } finally {
-    dereferenceFileObject(fileObject);
-  }
+  const result = await sendRequest(device, irp, () => dereferenceFileObject(fileObject));
+  return { status: result.status, information: result.information };
 }
