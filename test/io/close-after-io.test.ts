@@ -6,21 +6,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FileHandle, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_READ, IRP_MJ_WRITE, NtFileApi,
+  FileHandle, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_READ, IRP_MJ_WRITE,
   STATUS_SUCCESS, statusName,
 } from '../../main/io/index.js';
-import { HeldDevice, settle } from './held-device.js';
-import { assertStatus, newIo } from './helpers.js';
-
-async function openHeld() {
-  const io = newIo();
-  const disk = new HeldDevice(io, '\\Device\\Held');
-  const api = new NtFileApi(io);
-  const opened = await api.createFile('\\Device\\Held\\f');
-  assertStatus(opened.status, STATUS_SUCCESS);
-  disk.log.length = 0;
-  return { io, disk, api, handle: opened.handle! };
-}
+import { openHeld, settle } from './held-device.js';
+import { assertStatus } from './helpers.js';
 
 describe('IRP_MJ_CLOSE after the requests in flight', () => {
   it('a read held by the driver keeps the file object: cleanup goes now, the close after the read completes', async () => {

@@ -6,20 +6,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FileHandle, IRP_MJ_CLEANUP, NtFileApi, STATUS_INVALID_HANDLE, STATUS_SUCCESS, statusName,
+  FileHandle, IRP_MJ_CLEANUP, STATUS_INVALID_HANDLE, STATUS_SUCCESS, statusName,
 } from '../../main/io/index.js';
-import { HeldDevice, settle } from './held-device.js';
-import { assertStatus, newIo } from './helpers.js';
-
-async function openHeld() {
-  const io = newIo();
-  const disk = new HeldDevice(io, '\\Device\\Held');
-  const api = new NtFileApi(io);
-  const opened = await api.createFile('\\Device\\Held\\f');
-  assertStatus(opened.status, STATUS_SUCCESS);
-  disk.log.length = 0;
-  return { io, disk, api, handle: opened.handle! };
-}
+import { openHeld, settle } from './held-device.js';
+import { assertStatus } from './helpers.js';
 
 describe('closing a file object once', () => {
   it('two concurrent close() calls send one cleanup and one close; the second waits for the first and gets STATUS_INVALID_HANDLE', async () => {

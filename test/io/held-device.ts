@@ -4,10 +4,10 @@
 
 import assert from 'node:assert/strict';
 import {
-  FILE_OPENED, IRP_MJ_CREATE, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, STATUS_PENDING,
-  STATUS_SUCCESS, majorFunctionName, type DeviceObject, type Irp, type IoManager, type NTSTATUS,
+  FILE_OPENED, IRP_MJ_CREATE, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoMarkIrpPending, NtFileApi, STATUS_PENDING,
+  STATUS_SUCCESS, majorFunctionName, type DeviceObject, type FileHandle, type Irp, type IoManager, type NTSTATUS,
 } from '../../main/io/index.js';
-import { createDevice, createDriver } from './helpers.js';
+import { assertStatus, createDevice, createDriver, newIo } from './helpers.js';
 
 export class HeldDevice {
   readonly log: string[] = [];
@@ -45,4 +45,15 @@ export class HeldDevice {
 /** Lets every promise reaction queued so far run (setImmediate comes after all of them). */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A fresh I/O manager with a HeldDevice at \Device\Held, and one file opened on it (its log emptied). */
+export async function openHeld(): Promise<{ io: IoManager; disk: HeldDevice; api: NtFileApi; handle: FileHandle }> {
+  const io = newIo();
+  const disk = new HeldDevice(io, '\\Device\\Held');
+  const api = new NtFileApi(io);
+  const opened = await api.createFile('\\Device\\Held\\f');
+  assertStatus(opened.status, STATUS_SUCCESS);
+  disk.log.length = 0;
+  return { io, disk, api, handle: opened.handle! };
 }

@@ -2,10 +2,9 @@
 // (0600, fsynced), which is then hard-linked to the name — a link never replaces an existing file, so an
 // existing key is refused rather than destroyed, and a crash leaves the whole file or none of it.
 
-import { closeSync, fsyncSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDirectory } from '../server/private-file.js';
+import { fsyncDirectory, linkNewPrivateFile } from '../server/private-file.js';
 
 /** Raised when the file to create is already there (the caller names what it is). */
 export class FileExistsError extends Error {
@@ -28,22 +27,6 @@ export function nameTaken(path: string): boolean {
 
 /** Writes `content` to `path`, owner-only; throws FileExistsError when `path` exists, leaving it untouched. */
 export function createPrivateFileExclusively(path: string, content: string): void {
-  if (nameTaken(path)) throw new FileExistsError(path);
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    linkSync(temp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(path);
-    throw error;
-  } finally {
-    unlinkSync(temp);
-  }
+  if (nameTaken(path) || !linkNewPrivateFile(path, content)) throw new FileExistsError(path);
   fsyncDirectory(dirname(path));
 }

@@ -7,11 +7,10 @@
 // and only a lock still stale is removed, so two starters cannot both take it over, nor can one remove
 // the fresh lock of the other.
 
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writePrivateFileAtomic } from './private-file.js';
+import { linkNewPrivateFile, writePrivateFileAtomic } from './private-file.js';
 import { withTakeoverGuard } from './takeover-guard.js';
 
 export const LOCK_FILE = 'agent.lock';
@@ -45,7 +44,7 @@ export function acquireAgentLock(dataDir: string, pid = process.pid): AgentLock 
   const info: AgentLockInfo = { pid, url: null, startedAt: new Date().toISOString() };
   const content = JSON.stringify(info);
   for (let attempt = 1; ; attempt++) {
-    if (createLockFile(path, content, pid)) break;
+    if (linkNewPrivateFile(path, content)) break;
     const holder = readLockFile(path);
     if (holder !== null && isAlive(holder.pid)) throw new AgentAlreadyRunningError(holder, path);
     if (takeOverStaleLock(path, content, pid)) break;
@@ -72,7 +71,7 @@ function takeOverStaleLock(path: string, content: string, pid: number): boolean 
     // Only takeovers remove a lock that is not their own, and they run one at a time: what was read
     // stale just now is still what lies there.
     rmSync(path, { force: true });
-    if (createLockFile(path, content, pid)) return true;
+    if (linkNewPrivateFile(path, content)) return true;
     // A starter that found no lock at all created one between the removal and our create.
     const winner = readLockFile(path);
     if (winner !== null && isAlive(winner.pid)) throw new AgentAlreadyRunningError(winner, path);
@@ -80,26 +79,6 @@ function takeOverStaleLock(path: string, content: string, pid: number): boolean 
   });
 }
 
-/** Creates the lock file whole, owner-only; false if a lock file already exists. */
-function createLockFile(path: string, content: string, pid: number): boolean {
-  const temp = `${path}.${pid}-${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    linkSync(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    rmSync(temp, { force: true });
-  }
-}
 
 /** The running agent of `dataDir`, or null when none runs (no lock, or a dead agent's lock). */
 export function readAgentLock(dataDir: string): AgentLockInfo | null {

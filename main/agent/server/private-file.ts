@@ -1,7 +1,8 @@
-// Writes a small owner-only file atomically: temp file created 0600, written, fsynced, renamed over the
-// target, then the folder fsynced, so a crash leaves either the old file or the new one, never a torn one.
+// Writes a small owner-only file atomically: temp file created 0600, written, fsynced, then renamed over
+// the target (or hard-linked to a name that must not exist yet), then the folder fsynced, so a crash
+// leaves either the old file or the new one, never a torn one.
 
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
@@ -19,6 +20,31 @@ export function writePrivateFileAtomic(path: string, content: string): void {
   closeSync(fd);
   renameSync(temp, path);
   fsyncDirectory(dirname(path));
+}
+
+/**
+ * Creates `path` whole with `content`, owner-only, only if no file has that name: the content goes to a
+ * fsynced temp file that is hard-linked to the name (a link never replaces a file). False when the name
+ * was taken; the caller fsyncs the folder if it needs the name durable.
+ */
+export function linkNewPrivateFile(path: string, content: string): boolean {
+  const temp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 export function fsyncDirectory(dir: string): void {
