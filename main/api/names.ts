@@ -11,10 +11,13 @@ export const DisplayName = z
   .refine((s) => s.trim() === s, 'a name cannot start or end with spaces')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a name cannot contain control characters');
 
-/** A reference name (tier, signature set): letters, digits, dot, dash, underscore. */
+/**
+ * A reference name (tier, signature set): letters, digits, dot, dash, underscore; at most 63 characters,
+ * the HSM's limit for the tier names it records (a longer tier name was accepted here, then failed to attach).
+ */
 export const RefName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "-" or "_", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use 1-63 letters, digits, ".", "-" or "_", starting with a letter or digit');
 
 const POSIX_ABSOLUTE = /^\//;
 const WINDOWS_ABSOLUTE = /^(?:[A-Za-z]:[\\/]|\\\\[^\\/]+[\\/][^\\/]+)/;

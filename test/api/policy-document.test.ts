@@ -13,6 +13,15 @@ describe('policy document', () => {
     assert.deepEqual(PolicyDocument.parse(doc), doc);
   });
 
+  it('a tier name of 63 characters, the most the HSM records, passes', () => {
+    const doc = validDocument();
+    const name = 'a'.repeat(63);
+    doc.tiers[0]!.name = name;
+    for (const folder of doc.folders) if (folder.policy.hsm) folder.policy.hsm.settings.tier = name;
+    const parsed = PolicyDocument.safeParse(doc);
+    assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
+  });
+
   it('every field made wrong in turn is refused at its JSON path', () => {
     const mutations = fieldMutations();
     assert.ok(mutations.length >= 30, `only ${mutations.length} mutations`);

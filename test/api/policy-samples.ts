@@ -71,6 +71,7 @@ export function fieldMutations(): Mutation[] {
     set('$.folders[0].policy.hsm.settings.exclude[0]', 'glob with ..', (d) => (hsm(d).settings.exclude = ['../*'])),
     set('$.folders[0].policy.hsm.settings.everyMinutes', 'zero interval', (d) => (hsm(d).settings.everyMinutes = 0)),
     set('$.tiers[0].name', 'tier name with a space', (d) => (d.tiers[0]!.name = 'cold storage')),
+    set('$.tiers[0].name', 'tier name longer than the HSM records', (d) => (d.tiers[0]!.name = 'a'.repeat(64))),
     set('$.tiers[0].path', 'relative tier path', (d) => (d.tiers[0]!.path = 'cold')),
     set('$.signatureSets[0].name', 'a set named builtin', (d) => (d.signatureSets[0]!.name = 'builtin')),
     set('$.signatureSets[0].paths', 'a set with no files', (d) => (d.signatureSets[0]!.paths = [])),
