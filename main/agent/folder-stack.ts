@@ -16,6 +16,8 @@ export interface FolderStackOptions {
   setup?: (manager: FilterManager, io: IoManager) => void | Promise<void>;
   /** The medium is removable (media scans on mount). */
   removable?: boolean;
+  /** Told of a minifilter's failure the stack survived with the verifier off (io-manager.ts). */
+  onDriverFailure?: (error: Error) => void;
 }
 
 export interface FolderStack {
@@ -36,7 +38,7 @@ let nextVolume = 1;
 
 export async function openFolderStack(folder: string, options: FolderStackOptions = {}): Promise<FolderStack> {
   const root = resolve(folder);
-  const io = new IoManager({ verifier: options.verifier ?? false });
+  const io = new IoManager({ verifier: options.verifier ?? false, onDriverFailure: options.onDriverFailure });
   const manager = new FilterManager(io);
   registerVolumeFileSystems(io);
   await options.setup?.(manager, io);

@@ -1,7 +1,8 @@
 // A minifilter callback that throws or returns an illegal result must not strand its operation or stop
 // a teardown: the filter manager ends the operation with STATUS_INTERNAL_ERROR (or finishes the
 // teardown) and, with the verifier on, reports the break as a VerifierError ('minifilter-callback-failed')
-// naming the filter, the callback and the operation. With the verifier off the status is the report.
+// naming the filter, the callback and the operation. With the verifier off the status is the caller's
+// report, and the error goes to the I/O manager's onDriverFailure (the agent logs it).
 
 import { VerifierError, majorFunctionName, type IoManager } from '../io/index.js';
 
@@ -24,13 +25,17 @@ export function callbackFailure(io: IoManager, filterName: string, where: string
 }
 
 /**
- * Reports `error` with the verifier on. `toCaller` throws it to the caller that drove the work (dispatch's
+ * Reports `error`: with the verifier off, to io.onDriverFailure; with it on, `toCaller` throws it to the caller that drove the work (dispatch's
  * caller, completePendedPreOperation's, detachInstance's); otherwise it is raised on a fresh microtask,
  * because throwing into the code that completed the IRP below (a file system) or into the cascade of a
  * device deletion would break that code's own bookkeeping.
  */
 export function reportFailure(io: IoManager, error: Error | null, toCaller: boolean): void {
-  if (error === null || !io.verifier) return;
+  if (error === null) return;
+  if (!io.verifier) {
+    io.onDriverFailure?.(error);
+    return;
+  }
   if (toCaller) throw error;
   queueMicrotask(() => {
     throw error;

@@ -9,6 +9,11 @@ import { VerifierError, describeIrp, rawIrp, viewToken } from './verifier.js';
 export interface IoManagerOptions {
   /** Turn rule breaks into VerifierErrors (on in every test). Default: on. */
   verifier?: boolean;
+  /**
+   * Told of a driver's failure the I/O manager survived with the verifier off (a minifilter callback that
+   * threw: its operation ended with STATUS_INTERNAL_ERROR), so that it reaches a log. Default: none.
+   */
+  onDriverFailure?: (error: Error) => void;
 }
 
 export type FsRegistrationCallback = (fileSystemDevice: DeviceObject, active: boolean) => void;
@@ -19,6 +24,7 @@ export const OWNER_FREED: object = Object.freeze({ owner: 'freed' });
 
 export class IoManager {
   readonly verifier: boolean;
+  readonly onDriverFailure: ((error: Error) => void) | null;
   private nextIrpId = 1;
   /** IRPs allocated and not yet freed (verifier only). */
   readonly liveIrps = new Set<Irp>();
@@ -34,6 +40,7 @@ export class IoManager {
 
   constructor(options: IoManagerOptions = {}) {
     this.verifier = options.verifier ?? true;
+    this.onDriverFailure = options.onDriverFailure ?? null;
   }
 
   createDriver(driverName: string): DriverObject {

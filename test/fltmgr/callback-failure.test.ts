@@ -2,7 +2,8 @@
 // its operation: the IRP completes with STATUS_INTERNAL_ERROR (the posts above still run and see it; the
 // instances below never see an operation failed in a pre-callback), and with the verifier on the call
 // that drove the operation gets a VerifierError ('minifilter-callback-failed') naming the filter, the
-// callback and the operation. A failed post-create also undoes the open the file system had done.
+// callback and the operation; with it off, the failure goes to the I/O manager's onDriverFailure. A failed
+// post-create also undoes the open the file system had done.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -147,12 +148,13 @@ describe('operation callbacks that fail', () => {
 });
 
 describe('with the verifier off (production)', () => {
-  it('a post-callback that throws while a local volume completes the read later: STATUS_INTERNAL_ERROR, nothing stranded', async () => {
+  it('a post-callback that throws while a local volume completes the read later: STATUS_INTERNAL_ERROR, nothing stranded, the failure reported to onDriverFailure', async () => {
     // With the verifier on, no call is driving the operation here: the failure would be raised on its own.
     const root = mkdtempSync(join(tmpdir(), 'strata-fltmgr-failure-'));
     try {
       writeFileSync(join(root, 'a.txt'), 'hello');
-      const io = new IoManager({ verifier: false });
+      const reported: Error[] = [];
+      const io = new IoManager({ verifier: false, onDriverFailure: (error) => reported.push(error) });
       const manager = new FilterManager(io);
       registerVolumeFileSystems(io);
       createStorageDevice(io, { name: '\\Device\\FltFailureLocal', source: { kind: 'local', root } });
@@ -166,6 +168,8 @@ describe('with the verifier off (production)', () => {
       const { handle } = await api.createFile('\\Device\\FltFailureLocal\\a.txt', { disposition: FILE_OPEN });
       const read = await api.read(handle!, 5, 0);
       assert.equal(read.status, STATUS_INTERNAL_ERROR);
+      assert.equal(reported.length, 1, 'the verifier is off: the failure goes to onDriverFailure, once');
+      assert.match(reported[0]!.message, /minifilter 'Faulty', post-operation callback for IRP_MJ_READ: threw Error: late failure/);
       assert.deepEqual(manager.getVolume('\\Device\\FltFailureLocal')!.inflight(), []);
       assert.equal((await api.close(handle!)).status, STATUS_SUCCESS);
     } finally {

@@ -183,6 +183,7 @@ export class LiveFolder {
     try {
       this.stack = await openFolderStack(path, {
         verifier: this.deps.verifier,
+        onDriverFailure: (error) => this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'error', result: 'failed', detail: error.message }),
         setup: (manager) => void registerWriteTracker(manager, {
           begin: (stream, relativePath) => this.ledger.beginWrite(stream, relativePath),
           end: (stream, relativePath) => void stat(join(path, relativePath)).then(
