@@ -54,25 +54,37 @@ const entryOf = (row: Row): JournalEntry => ({
   stub: row.stub === null ? null : new Uint8Array(row.stub),
 });
 
+/** The columns and values of the fields given (undefined ones left out). */
+function columnsOf(fields: JournalFields): { columns: string[]; values: unknown[] } {
+  const keys = (Object.keys(fields) as (keyof JournalFields)[]).filter((key) => fields[key] !== undefined);
+  return {
+    columns: keys.map((key) => COLUMNS[key]),
+    values: keys.map((key) => {
+      const value = fields[key];
+      return value instanceof Uint8Array ? Buffer.from(value) : value;
+    }),
+  };
+}
+
 export class Journal {
   constructor(private readonly db: Database, private readonly folderId: number) {}
 
+  /**
+   * One INSERT with everything the first step recorded: a crash can never leave an entry without the
+   * fields its recovery needs (a recall's stub bytes above all).
+   */
   begin(kind: JournalKind, path: string, tier: string, step: JournalStep, fields: JournalFields = {}): number {
     const now = new Date().toISOString();
-    const id = Number(this.db.prepare(`INSERT INTO hsm_journal (folder_id, kind, path, step, tier, started_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(this.folderId, kind, path, step, tier, now, now).lastInsertRowid);
-    this.advance(id, step, fields);
-    return id;
+    const { columns, values } = columnsOf(fields);
+    const names = ['folder_id', 'kind', 'path', 'step', 'tier', 'started_at', 'updated_at', ...columns];
+    return Number(this.db.prepare(`INSERT INTO hsm_journal (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      .run(this.folderId, kind, path, step, tier, now, now, ...values).lastInsertRowid);
   }
 
   /** Records that entry `id` reached `step`, with what that step learnt. */
   advance(id: number, step: JournalStep, fields: JournalFields = {}): void {
-    const keys = (Object.keys(fields) as (keyof JournalFields)[]).filter((key) => fields[key] !== undefined);
-    const sets = ['step = ?', 'updated_at = ?', ...keys.map((key) => `${COLUMNS[key]} = ?`)];
-    const values = keys.map((key) => {
-      const value = fields[key];
-      return value instanceof Uint8Array ? Buffer.from(value) : value;
-    });
+    const { columns, values } = columnsOf(fields);
+    const sets = ['step = ?', 'updated_at = ?', ...columns.map((column) => `${column} = ?`)];
     this.db.prepare(`UPDATE hsm_journal SET ${sets.join(', ')} WHERE id = ?`).run(step, new Date().toISOString(), ...values, id);
   }
 

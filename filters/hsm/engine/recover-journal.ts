@@ -25,11 +25,18 @@ export interface RecoveryAction {
 
 export async function recoverJournal(volume: HsmVolume): Promise<RecoveryAction[]> {
   const actions: RecoveryAction[] = [];
+  const failures: string[] = [];
   for (const entry of volume.journal.pending()) {
-    const action = entry.kind === 'migrate' ? await recoverMigration(volume, entry) : await recoverRecall(volume, entry);
-    actions.push(action);
-    volume.emit({ kind: 'recovered', ...action });
+    // One entry that cannot be recovered now (a tier out of reach) does not hold back the others.
+    try {
+      const action = entry.kind === 'migrate' ? await recoverMigration(volume, entry) : await recoverRecall(volume, entry);
+      actions.push(action);
+      volume.emit({ kind: 'recovered', ...action });
+    } catch (error) {
+      failures.push(`${entry.kind} of ${entry.path}: ${(error as Error).message}`);
+    }
   }
+  if (failures.length > 0) throw new Error(failures.join('; '));
   return actions;
 }
 
@@ -70,8 +77,14 @@ async function findUnrecordedCopy(volume: HsmVolume, entry: JournalEntry): Promi
 
 async function recoverRecall(volume: HsmVolume, entry: JournalEntry): Promise<RecoveryAction> {
   const done = (action: RecoveryAction['action'], detail: string): RecoveryAction => ({ path: entry.path, journal: 'recall', action, detail });
-  const fields: StubFields = { size: entry.size!, mtime: entry.mtime!, atime: entry.atime!, sha256: entry.sha256!, tier: entry.tier, object: entry.object! };
-  const stubBytes = entry.stub!;
+  if (entry.stub === null || entry.size === null || entry.mtime === null || entry.atime === null || entry.sha256 === null || entry.object === null) {
+    // Begun without its fields (an earlier build wrote them in a second statement, and a crash could
+    // fall between): the recall opens the file only after they are recorded, so it never touched it.
+    volume.journal.finish(entry.id);
+    return done('rolled back', 'the recall had not begun; the file was not touched');
+  }
+  const fields: StubFields = { size: entry.size, mtime: entry.mtime, atime: entry.atime, sha256: entry.sha256, tier: entry.tier, object: entry.object };
+  const stubBytes = entry.stub;
   const file = await volume.io.openIfExists(entry.path);
   if (file === null) {
     volume.journal.finish(entry.id);
