@@ -216,13 +216,21 @@ export class NtFileApi {
     const idle = whenFileObjectIdle(fileObject);
     if (idle !== null) {
       // Requests still in flight (a read a filter holds, say) keep the file object: the close follows them.
-      // It cannot fail but by a driver's bug (a verifier error); with no caller left to tell, that
-      // surfaces as an unhandled rejection rather than being swallowed.
-      void idle.then(() => this.sendClose(fileObject));
+      // It cannot fail but by a driver's bug; with no caller left to tell, the failure goes where the
+      // I/O manager reports what it survived (onDriverFailure), or, with the verifier on, is raised.
+      void idle.then(() => this.sendClose(fileObject)).catch((problem: unknown) => this.reportDeferredCloseFailure(fileObject, problem));
       return cleanup;
     }
     const close = await this.sendClose(fileObject);
     return NT_SUCCESS(cleanup.status) ? close : cleanup;
+  }
+
+  private reportDeferredCloseFailure(fileObject: FileObject, problem: unknown): void {
+    const what = problem instanceof Error ? problem.message : String(problem);
+    const error = new Error(`the IRP_MJ_CLOSE of '${fileObject.fileName}', sent once its last request completed, failed: ${what}`, { cause: problem });
+    // An unhandled rejection would end the process (the agent with it): only the verifier (tests) wants that.
+    if (!this.io.verifier && this.io.onDriverFailure !== null) this.io.onDriverFailure(error);
+    else if (this.io.verifier) throw error;
   }
 
   private sendCleanup(fileObject: FileObject): Promise<IoResult> {

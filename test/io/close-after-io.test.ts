@@ -6,11 +6,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FileHandle, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_READ, IRP_MJ_WRITE,
-  STATUS_SUCCESS, statusName,
+  FILE_OPENED, FileHandle, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_QUERY_INFORMATION, IRP_MJ_READ,
+  IRP_MJ_WRITE, IoCompleteRequest, IoGetCurrentIrpStackLocation, IoManager, IoMarkIrpPending, NtFileApi, STATUS_PENDING, STATUS_SUCCESS,
+  statusName, type Irp,
 } from '../../main/io/index.js';
 import { openHeld, settle } from './held-device.js';
-import { assertStatus } from './helpers.js';
+import { assertStatus, createDevice, createDriver } from './helpers.js';
 
 describe('IRP_MJ_CLOSE after the requests in flight', () => {
   it('a read held by the driver keeps the file object: cleanup goes now, the close after the read completes', async () => {
@@ -73,5 +74,38 @@ describe('IRP_MJ_CLOSE after the requests in flight', () => {
     assert.deepEqual(disk.log, ["IRP_MJ_READ '\\f'", "IRP_MJ_CLEANUP '\\f'", "IRP_MJ_CLOSE '\\f'"]);
     assert.equal(handle.fileObject.closed, true);
     io.assertNoLeakedIrps();
+  });
+});
+
+describe('a close that follows the last request and fails', () => {
+  it('with the verifier off, goes to onDriverFailure naming the file (not an unhandled rejection, which would end the agent)', async () => {
+    const failures: Error[] = [];
+    const io = new IoManager({ verifier: false, onDriverFailure: (error) => failures.push(error) });
+    const held: Irp[] = [];
+    createDevice(createDriver(io, 'breaks-on-close', (_device, irp) => {
+      const major = IoGetCurrentIrpStackLocation(irp).majorFunction;
+      if (major === IRP_MJ_CLOSE) throw new Error('the file system lost its CCB');
+      if (major === IRP_MJ_READ) {
+        IoMarkIrpPending(irp);
+        held.push(irp);
+        return STATUS_PENDING;
+      }
+      irp.ioStatus.status = STATUS_SUCCESS;
+      irp.ioStatus.information = major === IRP_MJ_CREATE ? FILE_OPENED : 0;
+      IoCompleteRequest(irp);
+      return STATUS_SUCCESS;
+    }), '\\Device\\Broken');
+    const api = new NtFileApi(io);
+    const { handle } = await api.createFile('\\Device\\Broken\\notes.txt');
+    const reading = api.read(handle!, 1, 0);
+    await settle();
+    assertStatus((await api.close(handle!)).status, STATUS_SUCCESS);
+    assert.equal(failures.length, 0, 'nothing failed yet: the close waits for the read');
+    held[0]!.ioStatus.status = STATUS_SUCCESS;
+    IoCompleteRequest(held[0]!);
+    assertStatus((await reading).status, STATUS_SUCCESS);
+    await settle();
+    assert.equal(failures.length, 1);
+    assert.match(failures[0]!.message, /IRP_MJ_CLOSE of '\\notes\.txt'.*the file system lost its CCB/);
   });
 });
