@@ -1,14 +1,19 @@
 // The API token: 32 random bytes, new at every agent start, kept owner-only (0600) in the data dir
-// for local clients, and compared in constant time on every request.
+// for local clients, and compared in constant time on every request. Only the agent holding the data
+// dir's lock writes it, so every temp file of it found then is a crash's leftover (holding an old token)
+// and is removed first.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateFileAtomic } from './private-file.js';
+import { sweepTempLeftovers } from './temp-files.js';
 
 export const TOKEN_FILE = 'agent.token';
 
+/** Called by the agent holding `dataDir`'s lock (agent-lock.ts). */
 export function issueApiToken(dataDir: string): string {
+  sweepTempLeftovers(dataDir, { target: TOKEN_FILE, noOtherWriter: true });
   const token = randomBytes(32).toString('base64url');
   writePrivateFileAtomic(join(dataDir, TOKEN_FILE), `${token}\n`);
   return token;

@@ -1,13 +1,14 @@
 // Writes a small owner-only file atomically: temp file created 0600, written, fsynced, then renamed over
 // the target (or hard-linked to a name that must not exist yet), then the folder fsynced, so a crash
-// leaves either the old file or the new one, never a torn one.
+// leaves either the old file or the new one, never a torn one. A crash can leave the temp file, which
+// names its writer's PID: its owner sweeps such leftovers (temp-files.ts).
 
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
+import { tempPathFor } from './temp-files.js';
 
 export function writePrivateFileAtomic(path: string, content: string): void {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = tempPathFor(path);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, content);
@@ -18,7 +19,12 @@ export function writePrivateFileAtomic(path: string, content: string): void {
     throw error;
   }
   closeSync(fd);
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   fsyncDirectory(dirname(path));
 }
 
@@ -28,7 +34,7 @@ export function writePrivateFileAtomic(path: string, content: string): void {
  * was taken; the caller fsyncs the folder if it needs the name durable.
  */
 export function linkNewPrivateFile(path: string, content: string): boolean {
-  const temp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  const temp = tempPathFor(path);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     try {

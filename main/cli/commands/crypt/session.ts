@@ -2,11 +2,15 @@
 // in the data dir (folder 0700, file 0600, written atomically) with an expiry; later commands read it, and
 // `strata vault lock` (or the expiry) ends it. The trade-off: while the session lasts the key is on disk,
 // readable by the same user (and root), as an ssh-agent socket would be; see filters/crypt/README.md.
+// The write goes through a temp file naming its writer's PID; one left by a command killed mid-write
+// holds the key too, so every session command first sweeps the leftovers of writers that are gone
+// (main/agent/server/temp-files.ts).
 
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileDurably } from '../../../store/index.js';
+import { writePrivateFileAtomic } from '../../../agent/server/private-file.js';
+import { sweepTempLeftovers } from '../../../agent/server/temp-files.js';
 
 export const DEFAULT_SESSION_MINUTES = 15;
 
@@ -16,23 +20,34 @@ interface SessionFile {
   expires: string;
 }
 
+function sessionsDir(dataDir: string): string {
+  return join(dataDir, 'crypt-sessions');
+}
+
 function sessionPath(dataDir: string, folder: string): string {
   const id = createHash('sha256').update(folder).digest('hex').slice(0, 32);
-  return join(dataDir, 'crypt-sessions', `${id}.json`);
+  return join(sessionsDir(dataDir), `${id}.json`);
+}
+
+/** Removes the temp files (each holding a key) that session writers killed mid-write left behind. */
+function sweepLeftovers(dataDir: string): void {
+  sweepTempLeftovers(sessionsDir(dataDir));
 }
 
 export async function saveSession(dataDir: string, folder: string, identity: string, minutes: number): Promise<Date> {
   const path = sessionPath(dataDir, folder);
-  await mkdir(join(dataDir, 'crypt-sessions'), { recursive: true, mode: 0o700 });
-  await chmod(join(dataDir, 'crypt-sessions'), 0o700);
+  await mkdir(sessionsDir(dataDir), { recursive: true, mode: 0o700 });
+  await chmod(sessionsDir(dataDir), 0o700);
+  sweepLeftovers(dataDir);
   const expires = new Date(Date.now() + minutes * 60_000);
   const session: SessionFile = { folder, identity, expires: expires.toISOString() };
-  await writeFileDurably(path, JSON.stringify(session));
+  writePrivateFileAtomic(path, JSON.stringify(session));
   return expires;
 }
 
 /** The session's identity, or null when there is none, it expired (it is then removed) or it is unsafe. */
 export async function loadSession(dataDir: string, folder: string): Promise<string | null> {
+  sweepLeftovers(dataDir);
   const path = sessionPath(dataDir, folder);
   let text: string;
   try {
@@ -54,6 +69,7 @@ export async function loadSession(dataDir: string, folder: string): Promise<stri
 
 /** Overwrites the session file before removing it; true when there was one. */
 export async function endSession(dataDir: string, folder: string): Promise<boolean> {
+  sweepLeftovers(dataDir);
   const path = sessionPath(dataDir, folder);
   try {
     const handle = await open(path, 'r+');
