@@ -1,8 +1,11 @@
 // The step journal (hsm_journal): every migration and recall writes down what it is about to do before
 // doing it, so that after a crash the next start can tell, for each unfinished entry, whether to roll
-// it back (the original is intact) or forward (the step that mattered happened).
+// it back (the original is intact) or forward (the step that mattered happened). Every write of the
+// journal is durable (synced) before it returns: the step after it may be an fsync'd file-system change
+// that a power cut must not outlive the journal entry describing it.
 
 import type { Database } from 'better-sqlite3';
+import { durableTransaction } from './durable-transaction.js';
 
 export type JournalKind = 'migrate' | 'recall';
 
@@ -77,19 +80,21 @@ export class Journal {
     const now = new Date().toISOString();
     const { columns, values } = columnsOf(fields);
     const names = ['folder_id', 'kind', 'path', 'step', 'tier', 'started_at', 'updated_at', ...columns];
-    return Number(this.db.prepare(`INSERT INTO hsm_journal (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-      .run(this.folderId, kind, path, step, tier, now, now, ...values).lastInsertRowid);
+    const insert = this.db.prepare(`INSERT INTO hsm_journal (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
+    return Number(durableTransaction(this.db, () => insert.run(this.folderId, kind, path, step, tier, now, now, ...values)).lastInsertRowid);
   }
 
   /** Records that entry `id` reached `step`, with what that step learnt. */
   advance(id: number, step: JournalStep, fields: JournalFields = {}): void {
     const { columns, values } = columnsOf(fields);
     const sets = ['step = ?', 'updated_at = ?', ...columns.map((column) => `${column} = ?`)];
-    this.db.prepare(`UPDATE hsm_journal SET ${sets.join(', ')} WHERE id = ?`).run(step, new Date().toISOString(), ...values, id);
+    const update = this.db.prepare(`UPDATE hsm_journal SET ${sets.join(', ')} WHERE id = ?`);
+    durableTransaction(this.db, () => update.run(step, new Date().toISOString(), ...values, id));
   }
 
   finish(id: number): void {
-    this.db.prepare('DELETE FROM hsm_journal WHERE id = ?').run(id);
+    const remove = this.db.prepare('DELETE FROM hsm_journal WHERE id = ?');
+    durableTransaction(this.db, () => remove.run(id));
   }
 
   get(id: number): JournalEntry | null {

@@ -109,14 +109,18 @@ export class StubCatalog {
     this.db.transaction(() => {
       const target = this.remove(to);
       if (target !== null) replaced.push(target);
-      const moving = (this.db.prepare(`SELECT * FROM hsm_stubs WHERE folder_id = ? AND (path = ? OR substr(path, 1, ?) = ?)`)
-        .all(this.folderId, from, from.length + 1, `${from}\\`) as Row[]).map(rowOf);
-      for (const row of moving) {
+      for (const row of this.atOrBelow(from)) {
         this.db.prepare('DELETE FROM hsm_stubs WHERE folder_id = ? AND path = ?').run(this.folderId, row.path);
-        this.put({ ...row, path: row.path === from ? to : childOf(to, row.path.slice(from.length + 1)) });
+        this.put({ ...row, path: renamedPath(row.path, from, to) });
       }
     })();
     return replaced;
+  }
+
+  /** The rows at `path` or below it: a file's row, or the stubs inside a directory. */
+  atOrBelow(path: string): StubRow[] {
+    return (this.db.prepare('SELECT * FROM hsm_stubs WHERE folder_id = ? AND (path = ? OR substr(path, 1, ?) = ?)')
+      .all(this.folderId, path, path.length + 1, `${path}\\`) as Row[]).map(rowOf);
   }
 
   /** How many stubs of any folder, and unfinished journal entries (but `exceptJournalId`), still use the object. */
@@ -125,4 +129,9 @@ export class StubCatalog {
     const journal = this.db.prepare('SELECT count(*) FROM hsm_journal WHERE tier = ? AND object_id = ? AND id != ?').pluck().get(tier, objectId, exceptJournalId) as number;
     return stubs + journal;
   }
+}
+
+/** Where `path`, at or below `from`, is once `from` is renamed to `to`. */
+export function renamedPath(path: string, from: string, to: string): string {
+  return path === from ? to : childOf(to, path.slice(from.length + 1));
 }

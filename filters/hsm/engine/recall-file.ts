@@ -6,6 +6,7 @@
 // meanwhile (its new content is the user's); after a crash, recovery finishes or undoes the recall.
 
 import { NtStatusError, STATUS_FILE_CORRUPT_ERROR, type FileBasicInformation } from '../../../main/io/index.js';
+import { durableTransaction } from '../catalog/durable-transaction.js';
 import type { StubFields } from '../stub/stub-format.js';
 import type { OpenFile } from '../volume/below-io.js';
 import type { RecallCopy } from '../volume/hsm-events.js';
@@ -93,11 +94,12 @@ export async function finishRecall(volume: HsmVolume, journalId: number, path: s
   await releaseTierCopy(volume, journalId, path, fields);
 }
 
+/** Synced before the file is handed back: once users may write it, a power cut must not make it a stub again. */
 function uncatalog(volume: HsmVolume, journalId: number, path: string): void {
-  volume.db.transaction(() => {
+  durableTransaction(volume.db, () => {
     volume.catalog.remove(path);
     volume.journal.advance(journalId, 'written');
-  })();
+  });
   crashPoint('recall-uncataloged');
 }
 

@@ -7,6 +7,7 @@
 // on-set-information.ts), and the swap first waits for those already under way (noteRename).
 
 import { FILE_CREATE, NtStatusError, STATUS_FILE_CORRUPT_ERROR } from '../../../main/io/index.js';
+import { durableTransaction } from '../catalog/durable-transaction.js';
 import { childOf, parentOf } from '../catalog/volume-path.js';
 import { STUB_MAX_SIZE, encodeStub, looksLikeStub, type StubFields } from '../stub/stub-format.js';
 import { openHandles, type OpenFile } from '../volume/below-io.js';
@@ -146,11 +147,12 @@ async function replaceByStub(volume: HsmVolume, path: string, journalId: number,
     const stub = encodeStub(fields, volume.stubKey);
     const temp = tempStubName(path, journalId);
     // The row goes in before the rename: a row whose file is not (yet) a stub is harmless, since every
-    // open checks the stub itself, while a stub without its row would be served as plain bytes.
-    volume.db.transaction(() => {
+    // open checks the stub itself, while a stub without its row would be served as plain bytes. Synced
+    // before the temporary stub is made: a power cut must not keep the rename and lose this commit.
+    durableTransaction(volume.db, () => {
       volume.journal.advance(journalId, 'stub-temp', { tempName: temp });
       volume.catalog.put({ path, ...fields, stubSize: stub.length });
-    })();
+    });
     const lost = await swapInStub(volume, path, temp, stub, fields, journalId);
     if (lost !== null) return { path, result: 'skipped', reason: lost };
     crashPoint('renamed');

@@ -1,5 +1,6 @@
 // Tiers are configured by name in SQLite (hsm_tiers): add, list, remove, and open by name. A tier still
-// used by a folder policy or by a stub cannot be removed: its objects are the only copy of those files.
+// used by a folder policy, by a stub or by an unfinished journal entry cannot be removed: its objects are
+// the only copy of those files.
 
 import { isAbsolute, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -44,14 +45,20 @@ export function findTier(db: Database, name: string): TierConfig | null {
   return row === undefined ? null : configOf(row);
 }
 
-/** Removes a tier's configuration (never its objects); refused while folders or stubs use it. */
+/** Removes a tier's configuration (never its objects); refused while folders, stubs or journal entries use it. */
 export function removeTier(db: Database, name: string): void {
   if (findTier(db, name) === null) throw new TierError(name, STATUS_BAD_NETWORK_NAME, 'no tier with this name is configured');
   const folders = db.prepare('SELECT path FROM hsm_folders WHERE tier = ? ORDER BY path').pluck().all(name) as string[];
   const stubs = db.prepare('SELECT count(*) FROM hsm_stubs WHERE tier = ?').pluck().get(name) as number;
-  if (folders.length > 0 || stubs > 0) {
-    const users = [...(folders.length > 0 ? [`folder policies: ${folders.join(', ')}`] : []), ...(stubs > 0 ? [`${stubs} stub(s) whose only copy is there`] : [])];
-    throw new TierError(name, STATUS_INVALID_PARAMETER, `still in use (${users.join('; ')}); recall those files or change the policies first`);
+  // An unfinished migration or recall (left by a crash) may hold the only copy there, or need it to finish.
+  const steps = db.prepare('SELECT count(*) FROM hsm_journal WHERE tier = ?').pluck().get(name) as number;
+  if (folders.length > 0 || stubs > 0 || steps > 0) {
+    const users = [
+      ...(folders.length > 0 ? [`folder policies: ${folders.join(', ')}`] : []),
+      ...(stubs > 0 ? [`${stubs} stub(s) whose only copy is there`] : []),
+      ...(steps > 0 ? [`${steps} unfinished migration or recall step(s), finished when their folder is next opened`] : []),
+    ];
+    throw new TierError(name, STATUS_INVALID_PARAMETER, `still in use (${users.join('; ')}); recall those files, change the policies or open those folders first`);
   }
   db.prepare('DELETE FROM hsm_tiers WHERE name = ?').run(name);
 }

@@ -15,6 +15,7 @@ import { LocalTier, initializeLocalTier } from '../../../filters/hsm/tier/local-
 import { TierError, readObject } from '../../../filters/hsm/tier/tier.js';
 import { isTierUnreachable } from '../../../filters/hsm/tier/tier-status.js';
 import { TierRegistry, addTier, listTiers, removeTier } from '../../../filters/hsm/tier/tier-config.js';
+import { Journal } from '../../../filters/hsm/catalog/journal.js';
 import { tempDir } from './temp-dir.js';
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
@@ -169,5 +170,19 @@ describe('tiers configured by name', () => {
       VALUES ('/some/folder', 'cold', 0, 'modification', 0, '[]', '[]')`).run();
     assert.throws(() => removeTier(store.db, 'cold'), /still in use \(folder policies: \/some\/folder/);
     assert.equal(listTiers(store.db).length, 1);
+  });
+
+  it('a tier named by an unfinished journal entry cannot be removed', async (t) => {
+    const dir = await tempDir(t, 'tiercfg');
+    const store = openStore(join(dir, 'data'));
+    t.after(() => store.close());
+    await addTier(store.db, 'cold', join(dir, 'cold'));
+    await addTier(store.db, 'warm', join(dir, 'warm'));
+    // The folder now uses another tier; a migration to 'cold' was left unfinished by a crash.
+    const folderId = Number(store.db.prepare(`INSERT INTO hsm_folders (path, tier, min_age_seconds, age_basis, min_size, include_globs, exclude_globs)
+      VALUES ('/some/folder', 'warm', 0, 'modification', 0, '[]', '[]')`).run().lastInsertRowid);
+    new Journal(store.db, folderId).begin('migrate', '\\doc.bin', 'cold', 'planned', { size: 10 });
+    assert.throws(() => removeTier(store.db, 'cold'), /still in use \(1 unfinished migration or recall step/);
+    assert.deepEqual(listTiers(store.db).map((tier) => tier.name), ['cold', 'warm']);
   });
 });
