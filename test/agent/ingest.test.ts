@@ -91,6 +91,19 @@ describe('ingest', () => {
     await eventually(() => readdirSync(rig.folder).length === 1, 'the last hold to be released');
   });
 
+  it('a file whose name takes all 255 bytes a name may have is taken in, its copy and hold named within that limit', async (t) => {
+    const rig = await ingestRig(t, { quietMs: 60_000 }); // this test drives ingestFile itself
+    const name = `${'資料'.repeat(42)}xyz`; // 84 three-byte characters and three bytes
+    assert.equal(Buffer.byteLength(name), 255);
+    await writeFile(join(rig.folder, name), 'a long-named file');
+    const outcome = await ingestFile({ root: rig.folder, stack: rig.stack, ledger: rig.ledger, protections: () => [] }, name, new AbortController().signal);
+    assert.equal(outcome.kind, 'ingested', JSON.stringify(outcome));
+    assert.equal(await readFile(join(rig.folder, name), 'utf8'), 'a long-named file');
+    if (outcome.kind === 'ingested') rig.holds.later(outcome.hold, join(rig.folder, name), () => undefined);
+    await rig.holds.flush();
+    assert.deepEqual(readdirSync(rig.folder), [name], 'the hold was released');
+  });
+
   it('names of Strata\'s own files are never ingested', async (t) => {
     const rig = await ingestRig(t, { quietMs: 60_000 });
     for (const name of ['.strata-vault/identity.age', 'a/.x.strata-ingest-0123456789ab', 'a/.x.strata-orig-0123456789ab', '.strata-tmp-1']) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EICAR, eventually } from '../e2e/agent-process.js';
 import { createHttpClient, type StrataApi } from '../../main/api/index.js';
 import { compileGlob, matchesAny } from '../../filters/hsm/policy/glob.js';
-import { ingestName, isStrataPath, STRATA_NAME_GLOBS } from '../../main/agent/ingest/strata-names.js';
+import { ingestName, isStrataPath, originalOfIngestTemp, parseIngestName, standsFor, STRATA_NAME_GLOBS } from '../../main/agent/ingest/strata-names.js';
 import { runningAgent } from './running-agent.js';
 
 const AGE_HEADER = 'age-encryption.org/v1\n';
@@ -24,8 +24,11 @@ const OWN = [
   'docs/.strata-hsm-4.tmp',
   'docs/.a.txt.strata-ingest-0123456789ab',
   'docs/.a.txt.strata-orig-0123456789ab',
+  'docs/.a.txt.strata-ingest-0123456789abcdef-0123456789ab',
+  'docs/.a.txt.strata-orig-0123456789abcdef-0123456789ab',
   ingestName('a.txt', 'copy'),
   ingestName('a.txt', 'original'),
+  ingestName(`${'é'.repeat(127)}x`, 'original'), // a name of 255 bytes: only its beginning fits
 ];
 const USERS = [
   '.strata',
@@ -38,12 +41,34 @@ const USERS = [
   '.strata-hsm-17.tmp.bak',
   'docs/.a.txt.strata-ingest-xyz',
   'docs/a.txt.strata-orig-0123456789ab',
+  'docs/.a.txt.strata-orig-0123456789abcde-0123456789ab',
   'strata/notes.txt',
 ];
 
 test("only the names Strata creates are Strata's own", () => {
   for (const path of OWN) assert.equal(isStrataPath(path), true, path);
   for (const path of USERS) assert.equal(isStrataPath(path), false, path);
+});
+
+test('an ingest name carries the whole name it stands for, or its beginning and a digest that picks it out', () => {
+  for (const name of ['a.txt', `report-${'x'.repeat(100)}.docx`, '.hidden', 'line\nbreak']) {
+    for (const kind of ['copy', 'original'] as const) {
+      const ingest = ingestName(name, kind);
+      assert.ok(Buffer.byteLength(ingest) <= 255, ingest);
+      assert.deepEqual(parseIngestName(ingest)?.kind, kind);
+      assert.equal(parseIngestName(ingest)?.base, name);
+      assert.equal(originalOfIngestTemp(`docs/${ingest}`), `docs/${name}`);
+    }
+  }
+  const longest = `${'é'.repeat(127)}x`;
+  const parts = parseIngestName(ingestName(longest, 'original'))!;
+  assert.equal(parts.base, null, 'a 255-byte name cannot be carried whole');
+  assert.ok(longest.startsWith(parts.prefix));
+  assert.equal(standsFor(parts, longest), true);
+  assert.equal(standsFor(parts, `${longest.slice(0, -1)}y`), false);
+  // An older build's name: cut at 100 characters, no digest; shorter ones are whole.
+  assert.equal(parseIngestName(`.${'n'.repeat(99)}.strata-orig-0123456789ab`)?.base, 'n'.repeat(99));
+  assert.equal(parseIngestName(`.${'n'.repeat(100)}.strata-orig-0123456789ab`)?.base, null);
 });
 
 test("the HSM's exclude globs cover the same names as isStrataPath", () => {

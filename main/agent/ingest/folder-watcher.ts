@@ -13,8 +13,8 @@ import { opendir, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { stampOf, type FileStamp } from './file-stamp.js';
 import { Settler } from './settler.js';
-import { recoverHold } from './original-hold.js';
-import { isStrataPath, parseIngestName } from './strata-names.js';
+import { recoverHold } from './hold-recovery.js';
+import { isStrataPath, parseIngestName, type IngestNameParts } from './strata-names.js';
 
 export interface FolderWatcherOptions {
   root: string;
@@ -85,7 +85,7 @@ export class FolderWatcher {
         if (leftover !== null) {
           if (options.recoverLeftovers !== true) continue;
           if (leftover.kind === 'copy') await unlink(path).catch(() => undefined);
-          else if ((await recoverHold(path, join(dir, leftover.base)).catch(() => null)) === 'restored') this.settler.touch(this.toRelative(join(dir, leftover.base)));
+          else await this.recoverLeftoverHold(dir, entry.name, leftover);
         } else if (isStrataPath(rel)) {
           continue;
         } else if (entry.isDirectory()) {
@@ -101,6 +101,22 @@ export class FolderWatcher {
     };
     await walk(this.options.root);
     return found;
+  }
+
+  /** A hold a crash left: judged; what comes back in place, or is kept beside it, is looked at again. */
+  private async recoverLeftoverHold(dir: string, name: string, parts: IngestNameParts): Promise<void> {
+    const holdPath = this.toRelative(join(dir, name));
+    try {
+      const recovery = await recoverHold(dir, name, parts);
+      if (recovery.kind === 'restored') this.settler.touch(this.toRelative(join(dir, recovery.original)));
+      if (recovery.kind === 'kept') {
+        const keptAs = this.toRelative(join(dir, recovery.keptAs));
+        this.settler.touch(keptAs);
+        this.options.onError(new Error(`the original ingest held at ${holdPath} when Strata stopped was kept as ${keptAs}: ${recovery.reason}`));
+      }
+    } catch (error) {
+      this.options.onError(new Error(`recovering the original ingest held at ${holdPath}: ${(error as Error).message}; it stays for the next start`));
+    }
   }
 
   async stop(): Promise<void> {

@@ -16,6 +16,7 @@ import {
 } from './stack-file.js';
 import { holdOriginal, type OriginalHold } from './original-hold.js';
 import { ingestName, isStrataPath } from './strata-names.js';
+import { STUB_MAX_SIZE, looksLikeStub } from '../../../filters/hsm/stub/stub-format.js';
 
 const CHUNK = 1024 * 1024;
 const HEAD_BYTES = 64;
@@ -75,6 +76,13 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
     const buffer = new Uint8Array(Math.min(CHUNK, Math.max(before.size, 1)));
     const first = await source.read(buffer, 0, Math.min(buffer.length, HEAD_BYTES), 0);
     const candidate: IngestCandidate = { relativePath, absolutePath, size: before.size, head: buffer.slice(0, first.bytesRead) };
+    // A stub stands for a file in cold storage: copied over itself through the stack, the rename would
+    // drop its catalog row and release its tier copy, the file's only copy. Whatever the ledger forgot
+    // (it is cleared when the ingesting protections change), a stub is never a user's new file.
+    if (isHsmStub(candidate)) {
+      target.ledger.record(relativePath, before);
+      return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'an HSM stub (its file is in cold storage)' } };
+    }
     const decisions = target.protections().map((p) => p.ingestDecision?.(candidate) ?? 'ingest');
     if (decisions.includes('skip')) {
       target.ledger.record(relativePath, before);
@@ -128,6 +136,11 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
 }
 
 class ChangedMeanwhile extends Error {}
+
+/** The raw file starts like an HSM stub (the rule filters/hsm itself uses to refuse releasing one). */
+function isHsmStub(candidate: IngestCandidate): boolean {
+  return candidate.size <= STUB_MAX_SIZE && looksLikeStub(candidate.head);
+}
 
 /** A protection (scan) deals with an original the stack refused; otherwise it is a plain failure. */
 async function refused(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, error: StackIoError): Promise<IngestOutcome> {

@@ -2,7 +2,7 @@
 // (a hard link to the same file). A program that still had it open and writes after the rename writes
 // into that held file, not into nothing: once the writer has been quiet for a while the hold is judged —
 // unchanged, it is released; changed, it is put back in place (its edit wins) and taken in again. A crash
-// leaves holds behind; the next start judges them the same way.
+// leaves holds behind; the next start judges them the same way (hold-recovery.ts).
 
 import { link, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,17 +35,6 @@ export async function judgeHold(hold: OriginalHold, originalPath: string): Promi
   }
   await rename(hold.path, originalPath);
   return 'restored';
-}
-
-/** After a crash: a hold newer than the file now in place is someone's later edit; else it is spare. */
-export async function recoverHold(holdPath: string, originalPath: string): Promise<'released' | 'restored'> {
-  const [held, current] = await Promise.all([stat(holdPath), stat(originalPath).catch(() => null)]);
-  if (current === null || (current.ino !== held.ino && held.mtimeMs > current.mtimeMs)) {
-    await rename(holdPath, originalPath);
-    return 'restored';
-  }
-  await unlink(holdPath);
-  return 'released';
 }
 
 /** Judges holds once their writer has had time to finish; all at once when the folder stops. */
