@@ -1,7 +1,8 @@
 // IRP_MJ_CREATE. Pre: an open of an existing file is scanned first when the policy asks (refused with
 // STATUS_VIRUS_INFECTED if infected); an open that overwrites or supersedes a file saves its current
-// content into an undo journal, since the file system truncates it before any write is seen. Post: a
-// stream the open created or emptied starts a sequential scan, remembering whether rollback deletes it.
+// content into an undo journal, since the file system truncates it before any write is seen. Opens wait
+// while a dead run's journals are recovered on the volume (journal-recovery.ts). Post: a stream the open
+// created or emptied starts a sequential scan, remembering whether rollback deletes it.
 
 import {
   FILE_CREATE, FILE_CREATED, FILE_DIRECTORY_FILE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF,
@@ -9,15 +10,15 @@ import {
 } from '../../../main/io/index.js';
 import {
   FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_PREOP_SUCCESS_NO_CALLBACK, FLT_PREOP_SUCCESS_WITH_CALLBACK,
-  type FltOperationRegistration,
+  type FltCallbackData, type FltInstance, type FltOperationRegistration, type FltPreopStatus,
 } from '../../../main/fltmgr/index.js';
 import { ScanSession } from '../engine/scan-session.js';
 import { withBelowFile } from './below-file.js';
 import { checkFile } from './file-check.js';
 import { requestedName } from './file-names.js';
-import { withStreamState, type ScanFilterContext } from './filter-context.js';
-import { completeWith, pendPreOperation } from './pend-operation.js';
-import { UndoJournal } from './undo-journal.js';
+import { newUndoJournal, withStreamState, type ScanFilterContext } from './filter-context.js';
+import { completeWith, pendPreOperation, type PreResult } from './pend-operation.js';
+import type { UndoJournal } from './undo-journal.js';
 
 /** Copy granularity when saving a file that an open is about to overwrite. */
 const COPY_CHUNK = 1 << 20;
@@ -29,23 +30,16 @@ interface CreateContext {
 export function createCallbacks(context: ScanFilterContext): FltOperationRegistration {
   return {
     pre(data, { instance }) {
-      const create = data.parameters.create;
-      const fileObject = data.fileObject;
-      if (data.isInternal || create === undefined || fileObject === null || (create.options & FILE_DIRECTORY_FILE) !== 0) return FLT_PREOP_SUCCESS_NO_CALLBACK;
-      const name = requestedName(fileObject);
-      const { disposition } = create;
-      const replaces = disposition === FILE_SUPERSEDE || disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF;
-      if (replaces && context.policy.scanOnWrite) {
-        return pendPreOperation(context.manager, data, async () => ({ status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: { journal: await saveWholeFile(context, instance, name) } }));
-      }
-      if ((disposition === FILE_OPEN || disposition === FILE_OPEN_IF) && context.policy.scanOnOpen) {
+      const step = preCreate(context, data, instance);
+      const recovery = data.isInternal ? undefined : context.recoveries.get(instance);
+      // A dead run's journals are being dealt with on this volume: no open may see a file before that is done.
+      if (recovery !== undefined) {
         return pendPreOperation(context.manager, data, async () => {
-          const check = await checkFile(context, instance, name, 'open');
-          if (check.signature !== null && context.policy.action !== 'report') return completeWith(data, STATUS_VIRUS_INFECTED);
-          return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: { journal: null } };
+          await recovery;
+          return typeof step === 'function' ? step() : { status: step };
         });
       }
-      return disposition === FILE_CREATE || disposition === FILE_OPEN_IF ? FLT_PREOP_SUCCESS_WITH_CALLBACK : FLT_PREOP_SUCCESS_NO_CALLBACK;
+      return typeof step === 'function' ? pendPreOperation(context.manager, data, step) : step;
     },
 
     post(data, { instance }, completionContext, flags) {
@@ -92,17 +86,40 @@ export function createCallbacks(context: ScanFilterContext): FltOperationRegistr
   };
 }
 
+/** What the pre-create does: a status now, or work to pend the open for. */
+function preCreate(context: ScanFilterContext, data: FltCallbackData, instance: FltInstance): FltPreopStatus | (() => Promise<PreResult>) {
+  const create = data.parameters.create;
+  const fileObject = data.fileObject;
+  if (data.isInternal || create === undefined || fileObject === null || (create.options & FILE_DIRECTORY_FILE) !== 0) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+  const name = requestedName(fileObject);
+  const { disposition } = create;
+  const replaces = disposition === FILE_SUPERSEDE || disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF;
+  if (replaces && context.policy.scanOnWrite) {
+    return async () => ({ status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: { journal: await saveWholeFile(context, instance, name) } });
+  }
+  if ((disposition === FILE_OPEN || disposition === FILE_OPEN_IF) && context.policy.scanOnOpen) {
+    return async () => {
+      const check = await checkFile(context, instance, name, 'open');
+      if (check.signature !== null && context.policy.action !== 'report') return completeWith(data, STATUS_VIRUS_INFECTED);
+      return { status: FLT_PREOP_SUCCESS_WITH_CALLBACK, context: { journal: null } };
+    };
+  }
+  return disposition === FILE_CREATE || disposition === FILE_OPEN_IF ? FLT_PREOP_SUCCESS_WITH_CALLBACK : FLT_PREOP_SUCCESS_NO_CALLBACK;
+}
+
 /** Saves the whole current content of `name` (if it exists and is not an HSM stub) before it is replaced. */
-async function saveWholeFile(context: ScanFilterContext, instance: Parameters<typeof checkFile>[1], name: string): Promise<UndoJournal | null> {
+async function saveWholeFile(context: ScanFilterContext, instance: FltInstance, name: string): Promise<UndoJournal | null> {
   return withBelowFile(context.manager, instance, name, async (file) => {
     const info = await file.info();
     // Reading a stub would recall it; the cold copy keeps the original of an offline file anyway.
     if (info.directory || (info.attributes & FILE_ATTRIBUTE_OFFLINE) !== 0) return null;
-    const journal = new UndoJournal(context.stagingDir, info.size);
+    const journal = newUndoJournal(context, instance, name, info.size);
     try {
       for (let offset = 0; offset < info.size; offset += COPY_CHUNK) {
         await journal.save(offset, await file.read(offset, Math.min(COPY_CHUNK, info.size - offset)));
       }
+      // Durable before the open truncates the file: a crash after it must still find the original.
+      await journal.commit();
     } catch (error) {
       await journal.discard();
       throw error;

@@ -9,6 +9,7 @@ import type { ScanEngine } from '../engine/scan-engine.js';
 import type { InfectionSink, ScanEvent } from './scan-events.js';
 import type { ScanPolicy } from './scan-policy.js';
 import { ScanStreamState } from './stream-state.js';
+import { UndoJournal } from './undo-journal.js';
 import { VerdictCache } from './verdict-cache.js';
 
 export interface ScanFilterContext {
@@ -19,8 +20,12 @@ export interface ScanFilterContext {
   readonly emit: (event: ScanEvent) => void;
   /** A detection the user allowed on this file (a restored quarantine item): treated as clean. */
   readonly isAllowed: (volume: string, path: string, signature: string) => boolean;
-  /** Where undo journals are kept (private temp files). */
+  /** Where undo journals are kept: a folder private to this user (staging-dir.ts). */
   readonly stagingDir: string;
+  /** A volume's name that stays the same across runs, recorded in its journals (ScanFilterOptions.volumeKey). */
+  readonly volumeKey: (volumeName: string) => string;
+  /** Recoveries of dead runs' journals still running, per instance: opens on that volume wait for them. */
+  readonly recoveries: Map<FltInstance, Promise<void>>;
   /** Set right after registration. */
   filter: FltFilter | null;
 }
@@ -62,4 +67,14 @@ export function verdictCacheOf(instance: FltInstance): VerdictCache {
   const cache = held.value;
   held.release();
   return cache;
+}
+
+/** A new (still empty) undo journal for `name` on `instance`'s volume, whose size before any change is `originalSize`. */
+export function newUndoJournal(context: ScanFilterContext, instance: FltInstance, name: string, originalSize: number): UndoJournal {
+  return new UndoJournal(context.stagingDir, originalSize, { volume: context.volumeKey(instance.volume.name), path: name });
+}
+
+/** Settles when no recovery of dead runs' journals runs on `instance` (at once, mostly). */
+export function afterRecovery(context: ScanFilterContext, instance: FltInstance): Promise<void> {
+  return context.recoveries.get(instance) ?? Promise.resolve();
 }

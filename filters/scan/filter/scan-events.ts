@@ -3,9 +3,13 @@
 
 import type { ByteSource } from '../source/byte-source.js';
 
-export type ScanEventKind = 'threat-found' | 'blocked' | 'quarantined' | 'scanned';
-/** Where the detection happened: a write, an open, the final verdict at cleanup, a medium scan, a folder scan on request. */
-export type ScanEventOrigin = 'write' | 'open' | 'cleanup' | 'media' | 'scan';
+/** 'error': something the filter could not do that the user should know of (an undo journal it had to keep). */
+export type ScanEventKind = 'threat-found' | 'blocked' | 'quarantined' | 'scanned' | 'error';
+/**
+ * Where the detection happened: a write, an open, the final verdict at cleanup, a medium scan, a folder
+ * scan on request, or the recovery of a write a dead run left unfinished (journal-recovery.ts).
+ */
+export type ScanEventOrigin = 'write' | 'open' | 'cleanup' | 'media' | 'scan' | 'recovery';
 
 export interface ScanEvent {
   readonly kind: ScanEventKind;

@@ -16,10 +16,9 @@ import { TYPE_PROBE_LENGTH } from '../archives/archive-type.js';
 import { ScanSession, type Detection } from '../engine/scan-session.js';
 import { withBelowFile } from './below-file.js';
 import { currentName } from './file-names.js';
-import { withStreamState, type ScanFilterContext } from './filter-context.js';
+import { newUndoJournal, withStreamState, type ScanFilterContext } from './filter-context.js';
 import { completeWith, pendPreOperation } from './pend-operation.js';
 import { StreamVerdict, type ScanStreamState } from './stream-state.js';
-import { UndoJournal } from './undo-journal.js';
 
 export function writeCallbacks(context: ScanFilterContext): FltOperationRegistration {
   return {
@@ -124,11 +123,14 @@ async function saveOriginal(context: ScanFilterContext, instance: FltInstance, f
   const name = await currentName(context.manager, fileObject);
   await withBelowFile(context.manager, instance, name, async (file) => {
     const size = (await file.info()).size;
-    state.journal ??= new UndoJournal(context.stagingDir, size);
+    state.journal ??= newUndoJournal(context, instance, name, size);
+    await state.journal.renamed(name);
     const start = from === FILE_WRITE_TO_END_OF_FILE ? size : from;
     const end = to === Infinity ? size : from === FILE_WRITE_TO_END_OF_FILE ? size + (to - from) : to;
     for (const [gapFrom, gapTo] of state.journal.unsaved(start, end)) {
       await state.journal.save(gapFrom, await file.read(gapFrom, gapTo - gapFrom));
     }
+    // Durable before the write or the cut goes down: a crash after it must still find the original.
+    await state.journal.commit();
   });
 }

@@ -15,10 +15,13 @@ import { isStrataPath, originalOfIngestTemp } from '../ingest/strata-names.js';
 import type { JobSpec } from '../scheduler/scheduler.js';
 import { folderRelative, type ProtectionProvider } from './provider.js';
 
-const EVENT_RESULT: Record<ScanEvent['kind'], EventResult> = { 'threat-found': 'infected', blocked: 'refused', quarantined: 'ok', scanned: 'ok' };
+const EVENT_RESULT: Record<ScanEvent['kind'], EventResult> = { 'threat-found': 'infected', blocked: 'refused', quarantined: 'ok', scanned: 'ok', error: 'failed' };
 const FOUND_BY: Record<ScanEvent['origin'], string> = {
   write: 'found on write', open: 'found on open', cleanup: 'found on cleanup', media: 'found on media', scan: 'found by a folder scan',
+  recovery: 'after an interrupted write',
 };
+/** The scan filter's undo journals (original content of files being overwritten): in the private data dir, never in a shared temp folder. */
+const UNDO_JOURNAL_DIR = 'scan-undo';
 
 export const scanProvider: ProtectionProvider<'scan'> = {
   kind: 'scan',
@@ -37,6 +40,9 @@ export const scanProvider: ProtectionProvider<'scan'> = {
     const scan = registerScanFilter(context.stack.manager, {
       engine,
       altitude: protection.altitude,
+      stagingDir: join(context.dataDir, UNDO_JOURNAL_DIR),
+      // Volume names change between runs; the folder's id does not, so a crashed run's journals find it again.
+      volumeKey: () => `folder:${context.folder.id}`,
       policy: { ...onAccess, action: settings.action, scanRemovableOnMount: false },
       isAllowed: (_volume, path, signature) => context.allowedThreat?.(folderRelative(path), signature) ?? false,
       sink: settings.action === 'quarantine' ? quarantineSink(quarantine, (_volume, path) => join(context.folder.path, userPath(path))) : null,

@@ -29,11 +29,14 @@ export interface ScanRig {
 export interface ScanRigOptions extends Omit<ScanFilterOptions, 'onEvent' | 'sink' | 'stagingDir'> {
   /** The quarantine refuses everything (a full disk, say). */
   readonly quarantineFails?: boolean;
+  /** An existing folder (and staging folder) to use instead of fresh temp ones: a run after another. */
+  readonly folder?: string;
+  readonly stagingDir?: string;
 }
 
 export async function openScanRig(t: { after(fn: () => Promise<void> | void): void }, options: ScanRigOptions = {}): Promise<ScanRig> {
-  const folder = tempDir(t, 'strata-scan-folder-');
-  const stagingDir = tempDir(t, 'strata-scan-staging-');
+  const folder = options.folder ?? tempDir(t, 'strata-scan-folder-');
+  const stagingDir = options.stagingDir ?? tempDir(t, 'strata-scan-staging-');
   const events: ScanEvent[] = [];
   const quarantined: QuarantinedItem[] = [];
   // The sink reads the infected bytes the filter hands over: what a quarantine store would encrypt.
@@ -48,7 +51,8 @@ export async function openScanRig(t: { after(fn: () => Promise<void> | void): vo
   const stack = await openFolderStack(folder, {
     verifier: true,
     setup: (manager) => {
-      scan = registerScanFilter(manager, { ...options, sink, stagingDir, onEvent: (event) => events.push(event) });
+      const { folder: _folder, quarantineFails: _fails, ...filterOptions } = options;
+      scan = registerScanFilter(manager, { ...filterOptions, sink, stagingDir, onEvent: (event) => events.push(event) });
     },
   });
   t.after(() => stack.close());
