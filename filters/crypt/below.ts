@@ -85,9 +85,11 @@ export class Below {
     check((await this.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName, replaceIfExists })).status, `rename to '${fileName}'`);
   }
 
-  async deleteAndClose(handle: FileHandle): Promise<void> {
-    await this.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
+  /** Marks the file for deletion and closes the handle; returns the status of the deletion. */
+  async deleteAndClose(handle: FileHandle): Promise<NTSTATUS> {
+    const { status } = await this.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
     await this.api.close(handle);
+    return status;
   }
 
   async flush(handle: FileHandle): Promise<void> {

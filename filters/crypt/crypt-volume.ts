@@ -1,6 +1,6 @@
 // The crypt filter's state on one volume (one instance): its own I/O below the instance, the streams it
-// tracks, the queues of operations waiting for the vault key or for a write-behind to catch up, and a small
-// cache of probed listing entries.
+// tracks, the queues of operations waiting for the vault key or for a write-behind to catch up, a small
+// cache of probed listing entries, and the sweep of leftover temporary files begun when it attached.
 
 import type { FilterManager, FltInstance } from '../../main/fltmgr/index.js';
 import { FILE_NON_DIRECTORY_FILE, FILE_NO_INTERMEDIATE_BUFFERING, type FileHandle } from '../../main/io/index.js';
@@ -12,6 +12,7 @@ import type { Base } from './file-probe.js';
 import type { KeyRing } from './key-ring.js';
 import { LockedWait } from './locked-wait.js';
 import { SavesInProgress } from './saves-in-progress.js';
+import { startTempSweep, type TempSweep } from './temp-sweep.js';
 import { WriteBacklog } from './write-backlog.js';
 import type { CryptIo } from './plaintext-reader.js';
 
@@ -30,6 +31,10 @@ export class CryptVolume implements CryptIo {
   readonly writeBacklog: WriteBacklog;
   readonly probeCache = new Map<string, ProbedEntry>();
   readonly saves: SavesInProgress;
+  /** The sweep of temporary files that crashed saves left (temp-sweep.ts), begun at attach. */
+  readonly tempSweep: Promise<TempSweep>;
+  /** Ends the sweep at its next entry (tempSweep then resolves with `stopped`). */
+  readonly stopTempSweep: () => void;
   private readonly stopListening: () => void;
 
   constructor(
@@ -45,6 +50,9 @@ export class CryptVolume implements CryptIo {
     this.writeBacklog = new WriteBacklog(manager);
     this.saves = new SavesInProgress(manager);
     this.stopListening = keyRing.onLock(() => this.wipeKeys());
+    const sweep = startTempSweep(this.below);
+    this.tempSweep = sweep.done;
+    this.stopTempSweep = sweep.stop;
   }
 
   handleOf(stream: CryptStream): Promise<FileHandle> {
@@ -81,7 +89,15 @@ export class CryptVolume implements CryptIo {
     void this.closeHandles(stream);
   }
 
+  /** Teardown begins: no more background work on the volume (the sweep stops at its next entry). */
+  stopBackgroundWork(): void {
+    this.stopTempSweep();
+    this.lockedWait.drain();
+    this.writeBacklog.drain();
+  }
+
   dispose(): void {
+    this.stopTempSweep();
     this.stopListening();
     this.lockedWait.drain();
     this.writeBacklog.drain();

@@ -2,6 +2,8 @@
 // recipient, streaming (batch by batch, never the whole file in memory), crash-safe per file (temporary
 // file, fsync, rename over, fsync folder: a crash leaves the plain or the encrypted version, complete),
 // resumable (files already in age format are skipped; the journal records the run), with progress and cancel.
+// Temporary files an interrupted run left are removed by the sweep the filter runs when it attaches to the
+// volume (temp-sweep.ts); the report lists them.
 
 import {
   FILE_ATTRIBUTE_DIRECTORY, NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, statusName,
@@ -11,7 +13,7 @@ import { statusOf } from './crypt-status.js';
 import type { CryptVolume } from './crypt-volume.js';
 import type { EncryptJournal } from './encrypt-journal.js';
 import { probe } from './file-probe.js';
-import { componentsOf, isHiddenEntry, isTempName, joinName } from './names.js';
+import { componentsOf, isHiddenEntry, joinName } from './names.js';
 
 export interface EncryptProgress {
   done: number;
@@ -34,7 +36,7 @@ export interface EncryptReport {
   /** Already age files (from an earlier run, or written through Strata). */
   skipped: string[];
   failed: { path: string; status: string }[];
-  /** Temporary files of an interrupted run, removed. */
+  /** Temporary files of an interrupted run (or save) whose writer is gone, removed by the volume's sweep. */
   cleaned: string[];
   cancelled: boolean;
 }
@@ -48,7 +50,7 @@ export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlac
   const report: EncryptReport = { encrypted: [], skipped: [], failed: [], cleaned: [], cancelled: false };
   const folderKey = options.folderKey ?? '';
   const journaled = options.journal?.begin(folderKey) ?? new Set<string>();
-  const files = await collect(volume, '', report);
+  const files = await collect(volume, '');
   const progress: EncryptProgress = { done: 0, total: files.length, bytes: 0, totalBytes: files.reduce((sum, file) => sum + file.size, 0) };
   for (const file of files) {
     if (options.signal?.aborted) {
@@ -77,26 +79,19 @@ export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlac
     progress.bytes += file.size;
     options.onProgress?.({ ...progress });
   }
+  report.cleaned.push(...(await volume.tempSweep).removed);
   options.journal?.finish(folderKey, report.cancelled || report.failed.length > 0 ? 'interrupted' : 'done');
   return report;
 }
 
-/** Every file of the folder, depth first; leftovers of an interrupted run are removed on the way. */
-async function collect(volume: CryptVolume, directory: string, report: EncryptReport): Promise<Candidate[]> {
+/** Every file of the folder, depth first (Strata's own files left out). */
+async function collect(volume: CryptVolume, directory: string): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const entries = (await volume.below.list(directory)).sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   for (const entry of entries) {
     const name = joinName([...componentsOf(directory), entry.fileName]);
-    if (isTempName(entry.fileName)) {
-      const opened = await volume.below.tryOpen(name);
-      if (opened.handle !== null) {
-        await volume.below.deleteAndClose(opened.handle);
-        report.cleaned.push(name);
-      }
-      continue;
-    }
     if (isHiddenEntry(directory, entry.fileName)) continue;
-    if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) out.push(...(await collect(volume, name, report)));
+    if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) out.push(...(await collect(volume, name)));
     else out.push({ name, size: entry.endOfFile });
   }
   return out;

@@ -17,6 +17,7 @@ import { CryptVolume } from './crypt-volume.js';
 import { preRead, preSetInformation, preWrite } from './data-callbacks.js';
 import { postDirectoryControl, postQueryInformation } from './info-callbacks.js';
 import type { KeyRing } from './key-ring.js';
+import type { TempSweep } from './temp-sweep.js';
 
 export const CRYPT_ALTITUDE = '141000';
 export const CRYPT_FILTER_NAME = 'StrataCrypt';
@@ -29,6 +30,11 @@ export interface CryptFilterOptions {
   pool: CryptoPool;
   lockedWaitMs?: number;
   altitude?: string;
+  /**
+   * Told, once per volume the filter attaches to, what the sweep of leftover temporary files (those of
+   * saves a crashed process never finished) removed, kept and could not remove.
+   */
+  onTempSweep?: (sweep: TempSweep, volumeName: string) => void;
 }
 
 export interface CryptFilter {
@@ -36,11 +42,19 @@ export interface CryptFilter {
   /** The filter's state on a volume it is attached to. */
   volumeOf(instance: FltInstance): CryptVolume | undefined;
   readonly volumes: ReadonlyMap<FltInstance, CryptVolume>;
+  /** Resolves once the background work begun at attach (the sweeps of leftover temporary files) is over. */
+  idle(): Promise<void>;
+  /**
+   * Stops that background work and resolves once none of its I/O is under way: call it before
+   * unregistering, so that no request of the filter's own is still out when the volume goes.
+   */
+  quiesce(): Promise<void>;
 }
 
 /** Registers the crypt filter and starts filtering (call before the folder's volume mounts). */
 export function registerCryptFilter(manager: FilterManager, options: CryptFilterOptions): CryptFilter {
   const volumes = new Map<FltInstance, CryptVolume>();
+  const sweeps = new Set<Promise<TempSweep>>();
   const volumeOf = (instance: FltInstance): CryptVolume => {
     const volume = volumes.get(instance);
     if (volume === undefined) throw new Error('crypt filter: callback on an instance it did not set up');
@@ -61,13 +75,18 @@ export function registerCryptFilter(manager: FilterManager, options: CryptFilter
         post: (data, objects, context, flags) => postCleanup(volumeOf(objects.instance), data, context, flags),
       },
     },
-    instanceSetup: ({ instance }) => {
-      volumes.set(instance, new CryptVolume(manager, instance, options.sodium, options.keyRing, options.pool, options.lockedWaitMs ?? DEFAULT_LOCKED_WAIT_MS));
+    instanceSetup: ({ instance, volume: fltVolume }) => {
+      const volume = new CryptVolume(manager, instance, options.sodium, options.keyRing, options.pool, options.lockedWaitMs ?? DEFAULT_LOCKED_WAIT_MS);
+      volumes.set(instance, volume);
+      sweeps.add(volume.tempSweep);
+      void volume.tempSweep.then((sweep) => {
+        sweeps.delete(volume.tempSweep);
+        options.onTempSweep?.(sweep, fltVolume.name);
+      });
       return STATUS_SUCCESS;
     },
     instanceTeardownStart: ({ instance }) => {
-      volumes.get(instance)?.lockedWait.drain();
-      volumes.get(instance)?.writeBacklog.drain();
+      volumes.get(instance)?.stopBackgroundWork();
     },
     instanceTeardownComplete: ({ instance }) => {
       volumes.get(instance)?.dispose();
@@ -79,5 +98,12 @@ export function registerCryptFilter(manager: FilterManager, options: CryptFilter
     },
   });
   filter.startFiltering();
-  return { filter, volumes, volumeOf: (instance) => volumes.get(instance) };
+  return {
+    filter, volumes, volumeOf: (instance) => volumes.get(instance),
+    idle: async () => void (await Promise.all(sweeps)),
+    quiesce: async () => {
+      for (const volume of volumes.values()) volume.stopTempSweep();
+      await Promise.all(sweeps);
+    },
+  };
 }

@@ -1,8 +1,10 @@
 // Name rules of a protected folder: the vault folder and the filter's temporary files are Strata's own,
 // hidden from listings and closed to opens through the stack; temporary names sit beside their target so
-// the final rename stays within one folder (atomic on every file system).
+// the final rename stays within one folder (atomic on every file system). A temporary name carries its
+// writer's tag (main/store/temp-owner.ts), so a sweep can tell a crashed save's leftover from a live save.
 
 import { randomBytes } from 'node:crypto';
+import { isLeftoverTemp, tempOwnerTag } from '../../main/store/temp-owner.js';
 import { VAULT_DIR } from './vault/vault-layout.js';
 
 export const TEMP_MARK = '.strata-tmp-';
@@ -33,11 +35,23 @@ export function isHiddenEntry(directoryName: string, entry: string): boolean {
   return componentsOf(directoryName).length === 0 && entry.toLowerCase() === VAULT_DIR;
 }
 
-/** A fresh temporary name beside `target` ("\dir\.file.strata-tmp-1a2b3c"). */
+/**
+ * The target's name as far as it goes into its temporary name: 48 code points (at most 192 bytes of UTF-8)
+ * keep the temporary name within the 255 bytes file systems allow, whatever the target's length.
+ */
+const TEMP_BASE_CODE_POINTS = 48;
+
+/** A fresh temporary name beside `target` ("\dir\.file.strata-tmp-<host>-<pid>-<run>-1a2b3c4d5e6f"). */
 export function tempNameFor(target: string): string {
   const parts = componentsOf(target);
-  const base = parts.pop() ?? 'file';
-  return joinName([...parts, `.${base}${TEMP_MARK}${randomBytes(6).toString('hex')}`]);
+  const base = Array.from(parts.pop() ?? 'file').slice(0, TEMP_BASE_CODE_POINTS).join('');
+  return joinName([...parts, `.${base}${TEMP_MARK}${tempOwnerTag()}-${randomBytes(6).toString('hex')}`]);
+}
+
+/** A temporary file (name component) no live save can be writing: its writer is gone (temp-owner.ts). */
+export function isLeftoverTempName(component: string, lastWriteMs: number): boolean {
+  const at = component.lastIndexOf(TEMP_MARK);
+  return at >= 0 && isLeftoverTemp(component.slice(at + TEMP_MARK.length), lastWriteMs);
 }
 
 export function parentOf(name: string): string {

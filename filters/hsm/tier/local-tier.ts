@@ -3,9 +3,10 @@
 // directory fsync'd, so a crash leaves either no object or a whole one. A marker file written when the
 // tier is added tells "this disk is unplugged" (marker missing: STATUS_DEVICE_NOT_READY) from "this object
 // is missing" (STATUS_OBJECT_NAME_NOT_FOUND); the tier never recreates its own root, so an unmounted
-// disk cannot silently fill the mount point.
+// disk cannot silently fill the mount point. The first connection sweeps tmp/ of the puts a killed process
+// left (tier-tmp-sweep.ts).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -16,6 +17,7 @@ import { syncDirectory } from '../../../main/store/index.js';
 import { TierError, isObjectId, type StoredObject, type Tier } from './tier.js';
 import { HashReadError, hashOnThread, warmHashThread } from './hash-thread.js';
 import { statusOfHostError } from './tier-status.js';
+import { sweepTierTmp, tierTempName, type TierTmpSweep } from './tier-tmp-sweep.js';
 
 export const TIER_MARKER = 'strata-tier.json';
 const MARKER_FORMAT = 'strata-hsm-tier';
@@ -40,7 +42,7 @@ export async function initializeLocalTier(name: string, root: string): Promise<v
     return;
   }
   const marker: TierMarker = { format: MARKER_FORMAT, version: 1, name };
-  const temp = join(root, `tmp/marker-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(root, 'tmp', tierTempName('marker'));
   await writeFile(temp, `${JSON.stringify(marker)}\n`, { flag: 'wx', flush: true });
   await rename(temp, join(root, TIER_MARKER));
   await syncDirectory(root);
@@ -53,6 +55,8 @@ async function readMarker(root: string): Promise<TierMarker> {
 }
 
 export class LocalTier implements Tier {
+  private firstSweep: Promise<TierTmpSweep> | null = null;
+
   constructor(readonly name: string, readonly location: string) {}
 
   async connect(): Promise<void> {
@@ -65,11 +69,26 @@ export class LocalTier implements Tier {
     if (marker.name !== this.name) {
       throw new TierError(this.name, STATUS_BAD_NETWORK_NAME, `${this.location} holds tier '${marker.name}', not '${this.name}'`);
     }
+    this.firstSweep ??= this.sweepLeftovers();
+    await this.firstSweep;
+  }
+
+  /** What the sweep of tmp/ at the first connection found (null before it); it never fails a connection. */
+  get leftoversSwept(): Promise<TierTmpSweep> | null {
+    return this.firstSweep;
+  }
+
+  /**
+   * Removes from tmp/ the partial copies of puts whose process is gone (puts under way, here or in another
+   * live process sharing the tier, are kept). Runs at the first connection; callable again (fsck).
+   */
+  sweepLeftovers(): Promise<TierTmpSweep> {
+    return sweepTierTmp(join(this.location, 'tmp'));
   }
 
   async put(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<StoredObject> {
     await this.connect();
-    const temp = join(this.location, 'tmp', `put-${randomBytes(8).toString('hex')}.tmp`);
+    const temp = join(this.location, 'tmp', tierTempName('put'));
     const hash = createHash('sha256');
     let size = 0;
     let file: FileHandle | null = null;

@@ -1,8 +1,9 @@
 // The signature databases imported into the data dir (`strata sigs import`): copies of ClamAV database
 // files in <data dir>/signatures, recorded in SQLite. An import is validated together with what is
-// already there before anything is moved in, so the library always loads completely.
+// already there before anything is moved in, so the library always loads completely. Opening the library
+// sweeps the staging folders of imports whose process was killed (import-staging.ts).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { SignatureError } from '../signatures/signature-error.js';
 import type { SignatureSet } from '../signatures/signature-set.js';
 import type { SignatureNotice } from '../signatures/signature-types.js';
 import { syncDirectory, writeNewFileSynced } from '../../../main/store/index.js';
+import { stagingNameFor, sweepStaging, type StagingSweep } from './import-staging.js';
 
 export const SIGNATURE_DIR = 'signatures';
 
@@ -41,9 +43,12 @@ interface Row {
 
 export class SignatureLibrary {
   readonly directory: string;
+  /** What opening the library swept: staging folders of imports a killed process left. */
+  readonly leftovers: StagingSweep;
 
   constructor(dataDir: string, private readonly db: Database) {
     this.directory = join(dataDir, SIGNATURE_DIR);
+    this.leftovers = sweepStaging(this.directory);
   }
 
   list(): ImportedDatabase[] {
@@ -61,7 +66,7 @@ export class SignatureLibrary {
   async import(source: string): Promise<ImportResult> {
     const files = await databaseFilesIn(source);
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const staging = join(this.directory, `.staging-${randomBytes(6).toString('hex')}`);
+    const staging = join(this.directory, stagingNameFor());
     await mkdir(staging, { mode: 0o700 });
     try {
       const contents = new Map<string, Uint8Array>();

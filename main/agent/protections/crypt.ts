@@ -72,6 +72,7 @@ export const cryptProvider: ProtectionProvider<'crypt'> = {
       lock: async () => keyRing.lock(),
       async detach() {
         keyRing.lock();
+        await crypt.quiesce();
         await crypt.filter.unregister();
         await release();
       },

@@ -13,7 +13,7 @@ import {
   type FileHandle, type NTSTATUS,
 } from '../../../main/io/index.js';
 import { CryptoPool } from '../../../filters/crypt/crypto-pool.js';
-import { registerCryptFilter, type CryptFilter } from '../../../filters/crypt/index.js';
+import { registerCryptFilter, type CryptFilter, type CryptFilterOptions } from '../../../filters/crypt/index.js';
 import { KeyRing } from '../../../filters/crypt/key-ring.js';
 import type { CryptVolume } from '../../../filters/crypt/crypt-volume.js';
 
@@ -44,6 +44,7 @@ export interface RigOptions {
   threads?: number;
   /** The vault key to use (default: a fresh one). */
   identity?: X25519Identity;
+  onTempSweep?: CryptFilterOptions['onTempSweep'];
 }
 
 export async function openCryptRig(options: RigOptions = {}): Promise<CryptRig> {
@@ -58,7 +59,7 @@ export async function openCryptRig(options: RigOptions = {}): Promise<CryptRig> 
   const stack = await openFolderStack(folder, {
     verifier: true,
     setup: (manager) => {
-      crypt = registerCryptFilter(manager, { sodium, keyRing, pool, lockedWaitMs: options.lockedWaitMs ?? 5000 });
+      crypt = registerCryptFilter(manager, { sodium, keyRing, pool, lockedWaitMs: options.lockedWaitMs ?? 5000, onTempSweep: options.onTempSweep });
     },
   });
   const open = async (path: string, disposition = FILE_OPEN_IF): Promise<FileHandle> => {
@@ -113,6 +114,8 @@ export async function openCryptRig(options: RigOptions = {}): Promise<CryptRig> 
       return [...crypt!.volumes.values()][0]!;
     },
     async close() {
+      // The sweep of leftover temporary files begun at mount does I/O of its own: let it end first.
+      await crypt!.idle();
       await stack.close();
       await pool.close();
       if (options.folder === undefined) await rm(folder, { recursive: true, force: true });
