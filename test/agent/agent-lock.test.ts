@@ -1,5 +1,6 @@
 // One agent per data dir: the lock file, its takeover when its agent died (also when its PID now names
-// another process, or this one), the sweep of temp files a killed writer left, and the token file's secrecy.
+// another process, or this one, or names a zombie), the sweep of temp files a killed writer left, and the
+// token file's secrecy.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,7 +11,8 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { acquireAgentLock, AgentAlreadyRunningError, LOCK_FILE, readAgentLock } from '../../main/agent/server/agent-lock.js';
 import { issueApiToken, readApiToken, tokensMatch } from '../../main/agent/server/api-token.js';
-import { currentBootId, processStartTime } from '../../main/agent/server/process-identity.js';
+import { currentBootId, processStartTime } from '../../main/store/process-identity.js';
+import { startZombie } from '../store/process-fixtures.js';
 import { tempDir } from './agent-fixtures.js';
 
 /** The boot id and start times come from /proc: Linux only. */
@@ -71,6 +73,16 @@ describe('agent lock and token', () => {
       acquireAgentLock(dir).release();
     });
   }
+
+  it('a lock whose agent has exited but is not reaped yet (a zombie) is stale and taken over', { skip: noProc }, async (t) => {
+    const dir = tempDir(t);
+    const zombie = await startZombie(t);
+    writeLock(dir, { pid: zombie, bootId: currentBootId()!, startTime: processStartTime(zombie)! });
+    assert.equal(readAgentLock(dir), null, 'clients see no agent');
+    const lock = acquireAgentLock(dir);
+    assert.equal(lockHolder(dir).pid, process.pid);
+    lock.release();
+  });
 
   it('a lock without boot id and start time (an older Strata) is judged by its pid alone', (t) => {
     const dir = tempDir(t);

@@ -1,23 +1,11 @@
 // Writer tags of temporary names: a leftover is told from a live writer's file by real processes' fate.
 // A tag names this host, a process id and the process's run; only a writer known to be gone makes a
-// leftover (another host's, or this run's, never do); an untagged name goes once untouched for a day.
+// leftover (another host's, or this run's, never do; a zombie is gone); an untagged name goes once untouched for a day.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { UNTAGGED_TEMP_AGE_MS, isLeftoverTemp, tempOwnerState, tempOwnerTag } from '../../main/store/temp-owner.js';
-
-/** A node process that runs until stopped; stop() resolves once it has exited. */
-async function startProcess(): Promise<{ pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30); process.stdout.write("up\\n")'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await new Promise((resolve) => child.stdout.once('data', resolve));
-  const stop = async (): Promise<void> => {
-    child.kill('SIGKILL');
-    await exited;
-  };
-  return { pid: child.pid!, stop };
-}
+import { startProcess, startZombie } from './process-fixtures.js';
 
 const [host, , run] = tempOwnerTag().split('-') as [string, string, string];
 const tagOf = (pid: number, runId = run, hostId = host): string => `${hostId}-${pid}-${runId}-0a1b2c`;
@@ -36,6 +24,12 @@ describe('temporary file owners', () => {
     await writer.stop();
     assert.equal(tempOwnerState(tagOf(writer.pid)), 'gone');
     assert.equal(isLeftoverTemp(tagOf(writer.pid), Date.now()), true);
+  });
+
+  it('a writer that has exited but is not reaped yet (a zombie) is gone: its file is a leftover', { skip: process.platform !== 'linux' }, async (t) => {
+    const zombie = await startZombie(t);
+    assert.equal(tempOwnerState(tagOf(zombie)), 'gone');
+    assert.equal(isLeftoverTemp(tagOf(zombie), Date.now()), true);
   });
 
   it('our own pid under another run id was an earlier process: a leftover', () => {

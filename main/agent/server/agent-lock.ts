@@ -1,9 +1,9 @@
 // One agent per data dir: a lock file holding the agent's PID (and, once it listens, its URL). A second
 // agent is refused with the first one's PID and address; a lock left by a dead agent is taken over.
-// "Dead" is judged by process-identity.ts: on Linux the lock also records the boot id and the agent's
-// start time, so a lock whose PID was reused (after a reboot or a wrap-around, by any process or by the
-// starting agent itself) is stale too; without /proc (macOS, Windows), or for a lock written by an older
-// Strata without them, only the PID is judged, as before.
+// "Dead" is judged by main/store/process-identity.ts: on Linux the lock also records the boot id and the
+// agent's start time, so a lock whose PID was reused (after a reboot or a wrap-around, by any process or
+// by the starting agent itself), or names a zombie, is stale too; without /proc (macOS, Windows), or for a
+// lock written by an older Strata without them, only the PID is judged, as before.
 //
 // The lock file appears whole (written to a temporary file, then hard-linked into place, which fails if
 // the lock exists), so a lock that cannot be read is garbage, never one being written. Taking over a
@@ -15,8 +15,8 @@
 import { readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { identifyProcess, isProcessRunning, sameProcess } from '../../store/process-identity.js';
 import { linkNewPrivateFile, writePrivateFileAtomic } from './private-file.js';
-import { identifyProcess, isProcessRunning, sameProcess } from './process-identity.js';
 import { withTakeoverGuard } from './takeover-guard.js';
 import { sweepTempLeftovers } from './temp-files.js';
 
@@ -24,7 +24,7 @@ export const LOCK_FILE = 'agent.lock';
 
 const LockInfo = z.object({
   pid: z.int().min(1),
-  /** Absent where /proc is not available, and in locks of older Strata versions (process-identity.ts). */
+  /** Absent where /proc is not available, and in locks of older Strata versions (main/store/process-identity.ts). */
   bootId: z.string().min(1).optional(),
   startTime: z.int().min(0).optional(),
   url: z.string().nullable(),

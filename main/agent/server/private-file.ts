@@ -1,7 +1,7 @@
 // Writes a small owner-only file atomically: temp file created 0600, written, fsynced, then renamed over
 // the target (or hard-linked to a name that must not exist yet), then the folder fsynced, so a crash
 // leaves either the old file or the new one, never a torn one. A crash can leave the temp file, which
-// names its writer's PID: its owner sweeps such leftovers (temp-files.ts).
+// names its writer (its tag: host, PID, run): its owner sweeps such leftovers (temp-files.ts).
 
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -2,9 +2,9 @@
 // in the data dir (folder 0700, file 0600, written atomically) with an expiry; later commands read it, and
 // `strata vault lock` (or the expiry) ends it. The trade-off: while the session lasts the key is on disk,
 // readable by the same user (and root), as an ssh-agent socket would be; see filters/crypt/README.md.
-// The write goes through a temp file naming its writer's PID; one left by a command killed mid-write
-// holds the key too, so every session command first sweeps the leftovers of writers that are gone
-// (main/agent/server/temp-files.ts).
+// The write goes through a temp file naming its writer (host, PID, run); one left by a command killed
+// mid-write holds the key too, so every session command first sweeps the leftovers of writers that are
+// gone (main/agent/server/temp-files.ts).
 
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
