@@ -4,20 +4,12 @@
 // Names carry the writer's tag (main/store/temp-owner.ts): tmp/put-<tag>-<hex>.tmp, tmp/marker-<tag>-<hex>.tmp.
 
 import { randomBytes } from 'node:crypto';
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isLeftoverTemp, tempOwnerTag } from '../../../main/store/temp-owner.js';
+import { tempOwnerTag } from '../../../main/store/temp-owner.js';
+import { sweepTaggedTemps, type TempSweep } from '../../../main/store/temp-sweep.js';
 
 export type TierTempKind = 'put' | 'marker';
 
-export interface TierTmpSweep {
-  /** Leftovers removed (names in tmp/). */
-  readonly removed: string[];
-  /** Temporary files kept: their writer may still be at work. */
-  readonly kept: string[];
-  /** Leftovers that could not be removed, and why. */
-  readonly failed: { name: string; reason: string }[];
-}
+export type TierTmpSweep = TempSweep;
 
 const TEMP_NAME = /^(?:put|marker)-(.+)\.tmp$/;
 
@@ -27,34 +19,6 @@ export function tierTempName(kind: TierTempKind): string {
 }
 
 /** Removes from `tmpDir` the temporary files of puts whose writer is gone. A missing folder holds none. */
-export async function sweepTierTmp(tmpDir: string): Promise<TierTmpSweep> {
-  const sweep: TierTmpSweep = { removed: [], kept: [], failed: [] };
-  let names: string[];
-  try {
-    names = await readdir(tmpDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') sweep.failed.push({ name: '.', reason: reasonOf(error) });
-    return sweep;
-  }
-  for (const name of names.sort()) {
-    const tagged = TEMP_NAME.exec(name)?.[1];
-    if (tagged === undefined) continue;
-    const path = join(tmpDir, name);
-    try {
-      if (!isLeftoverTemp(tagged, (await stat(path)).mtimeMs)) {
-        sweep.kept.push(name);
-        continue;
-      }
-      await unlink(path);
-      sweep.removed.push(name);
-    } catch (error) {
-      // Gone meanwhile: its put renamed it into place, or another process's sweep removed it.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') sweep.failed.push({ name, reason: reasonOf(error) });
-    }
-  }
-  return sweep;
-}
-
-function reasonOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+export function sweepTierTmp(tmpDir: string): Promise<TierTmpSweep> {
+  return sweepTaggedTemps(tmpDir, (name) => TEMP_NAME.exec(name)?.[1]);
 }

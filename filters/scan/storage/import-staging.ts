@@ -5,20 +5,12 @@
 // (main/store/temp-owner.ts).
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { isLeftoverTemp, tempOwnerTag } from '../../../main/store/temp-owner.js';
+import { tempOwnerTag } from '../../../main/store/temp-owner.js';
+import { sweepTaggedTemps, type TempSweep } from '../../../main/store/temp-sweep.js';
 
 const STAGING_MARK = '.staging-';
 
-export interface StagingSweep {
-  /** Leftover staging folders removed (names in the library's folder). */
-  readonly removed: string[];
-  /** Staging folders kept: their import may still be under way. */
-  readonly kept: string[];
-  /** Leftovers that could not be removed, and why. */
-  readonly failed: { name: string; reason: string }[];
-}
+export type StagingSweep = TempSweep;
 
 /** A fresh staging folder name for an import of this process. */
 export function stagingNameFor(): string {
@@ -26,33 +18,6 @@ export function stagingNameFor(): string {
 }
 
 /** Removes the staging folders in `directory` whose import's process is gone. A missing folder holds none. */
-export function sweepStaging(directory: string): StagingSweep {
-  const sweep: StagingSweep = { removed: [], kept: [], failed: [] };
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') sweep.failed.push({ name: '.', reason: reasonOf(error) });
-    return sweep;
-  }
-  for (const name of names.sort()) {
-    if (!name.startsWith(STAGING_MARK)) continue;
-    const path = join(directory, name);
-    try {
-      if (!isLeftoverTemp(name.slice(STAGING_MARK.length), statSync(path).mtimeMs)) {
-        sweep.kept.push(name);
-        continue;
-      }
-      rmSync(path, { recursive: true, force: true });
-      sweep.removed.push(name);
-    } catch (error) {
-      // Gone meanwhile: its import ended, or another process's sweep removed it.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') sweep.failed.push({ name, reason: reasonOf(error) });
-    }
-  }
-  return sweep;
-}
-
-function reasonOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+export function sweepStaging(directory: string): Promise<StagingSweep> {
+  return sweepTaggedTemps(directory, (name) => (name.startsWith(STAGING_MARK) ? name.slice(STAGING_MARK.length) : undefined));
 }

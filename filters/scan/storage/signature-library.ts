@@ -43,8 +43,8 @@ interface Row {
 
 export class SignatureLibrary {
   readonly directory: string;
-  /** What opening the library swept: staging folders of imports a killed process left. */
-  readonly leftovers: StagingSweep;
+  /** What opening the library swept (begun at once, settles later): staging folders of imports a killed process left. */
+  readonly leftovers: Promise<StagingSweep>;
 
   constructor(dataDir: string, private readonly db: Database) {
     this.directory = join(dataDir, SIGNATURE_DIR);

@@ -47,10 +47,10 @@ function blockingSource(t: Parameters<typeof tempDir>[0]): string {
 const stagingIn = (dataDir: string): string[] => readdirSync(join(dataDir, SIGNATURE_DIR)).filter((name) => name.startsWith('.staging-')).sort();
 
 /** Opens the library in this process (which sweeps) and returns what the sweep did. */
-function openLibrary(dataDir: string) {
+async function openLibrary(dataDir: string) {
   const store = openStore(dataDir);
   try {
-    return new SignatureLibrary(dataDir, store.db).leftovers;
+    return await new SignatureLibrary(dataDir, store.db).leftovers;
   } finally {
     store.close();
   }
@@ -68,15 +68,15 @@ describe('signature library: staging folders of interrupted imports', () => {
     const leftover = stagingIn(dataDir).find((name) => name !== held)!;
     assert.ok(held !== undefined && leftover !== undefined, 'both imports had a staging folder');
 
-    assert.deepEqual(openLibrary(dataDir), { removed: [leftover], kept: [held], failed: [] });
+    assert.deepEqual(await openLibrary(dataDir), { removed: [leftover], kept: [held], failed: [] });
     assert.deepEqual(stagingIn(dataDir), [held]);
 
     await kill(live);
-    assert.deepEqual(openLibrary(dataDir).removed, [held]);
+    assert.deepEqual((await openLibrary(dataDir)).removed, [held]);
     assert.deepEqual(stagingIn(dataDir), []);
   });
 
-  it('staging folders of this process are kept; an untagged one (an older Strata) goes once untouched for a day', (t) => {
+  it('staging folders of this process are kept; an untagged one (an older Strata) goes once untouched for a day', async (t) => {
     const dataDir = tempDir(t, 'strata-sigs-data-');
     const mine = stagingNameFor();
     const oldUntagged = '.staging-0123456789ab';
@@ -84,7 +84,7 @@ describe('signature library: staging folders of interrupted imports', () => {
     for (const name of [mine, oldUntagged, freshUntagged]) mkdirSync(join(dataDir, SIGNATURE_DIR, name), { recursive: true });
     const longAgo = new Date(Date.now() - UNTAGGED_TEMP_AGE_MS - 60_000);
     utimesSync(join(dataDir, SIGNATURE_DIR, oldUntagged), longAgo, longAgo);
-    assert.deepEqual(openLibrary(dataDir).removed, [oldUntagged]);
+    assert.deepEqual((await openLibrary(dataDir)).removed, [oldUntagged]);
     assert.deepEqual(stagingIn(dataDir), [freshUntagged, mine].sort());
   });
 });
