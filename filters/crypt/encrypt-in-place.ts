@@ -3,10 +3,12 @@
 // file, fsync, rename over, fsync folder: a crash leaves the plain or the encrypted version, complete),
 // resumable (files already in age format are skipped; the journal records the run), with progress and cancel.
 // Temporary files an interrupted run left are removed by the sweep the filter runs when it attaches to the
-// volume (temp-sweep.ts); the report lists them.
+// volume (temp-sweep.ts); the report lists them. Links (reparse points in the listing) are left alone: a
+// link back to a parent would make the walk endless, and encrypting a link's name would replace the link
+// by an encrypted copy of its target, which is encrypted where it lies.
 
 import {
-  FILE_ATTRIBUTE_DIRECTORY, NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, statusName,
+  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, statusName,
 } from '../../main/io/index.js';
 import { publish, stage } from './commit.js';
 import { statusOf } from './crypt-status.js';
@@ -84,13 +86,13 @@ export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlac
   return report;
 }
 
-/** Every file of the folder, depth first (Strata's own files left out). */
+/** Every file of the folder, depth first (Strata's own files and links left out). */
 async function collect(volume: CryptVolume, directory: string): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const entries = (await volume.below.list(directory)).sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   for (const entry of entries) {
     const name = joinName([...componentsOf(directory), entry.fileName]);
-    if (isHiddenEntry(directory, entry.fileName)) continue;
+    if (isHiddenEntry(directory, entry.fileName) || (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0) continue;
     if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) out.push(...(await collect(volume, name)));
     else out.push({ name, size: entry.endOfFile });
   }

@@ -5,7 +5,7 @@
 // under way, in this process or in another live one (a CLI command beside the agent), are kept.
 
 import {
-  FILE_ATTRIBUTE_DIRECTORY, NT_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
+  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, NT_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
   type FileDirectoryInformation,
 } from '../../main/io/index.js';
 import type { Below } from './below.js';
@@ -45,6 +45,9 @@ export async function sweepLeftoverTemps(below: Below, shouldStop: () => boolean
         sweep.stopped = true;
         return sweep;
       }
+      // A link (FILE_ATTRIBUTE_REPARSE_POINT) is no save's temporary file and is not walked: a
+      // link back to a parent would make the sweep endless; what it leads to is swept where it lies.
+      if ((entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0) continue;
       const name = joinName([...componentsOf(directory), entry.fileName]);
       const isDirectory = (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0;
       // A directory with a temporary-looking name is no save's: hidden, never removed, not walked.

@@ -97,6 +97,8 @@ export const FILE_ATTRIBUTE_READONLY = 0x01;
 export const FILE_ATTRIBUTE_DIRECTORY = 0x10;
 export const FILE_ATTRIBUTE_ARCHIVE = 0x20;
 export const FILE_ATTRIBUTE_NORMAL = 0x80;
+/** A listing entry that is a link (a symbolic link on the host): walks do not descend into or act on it. */
+export const FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
 export const FILE_ATTRIBUTE_OFFLINE = 0x1000;
 export const FILE_ATTRIBUTE_ENCRYPTED = 0x4000;
 

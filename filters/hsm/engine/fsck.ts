@@ -5,7 +5,7 @@
 // temporary stubs removed, and orphan objects deleted — an object is an orphan only when no catalog
 // row of any folder, no journal entry and no stub on disk in any folder using that tier names it.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFolders } from '../catalog/folder-policy.js';
 import { STUB_MAX_SIZE, decodeStub, looksLikeStub, type StubFields } from '../stub/stub-format.js';
@@ -172,7 +172,8 @@ async function* hostStubs(directory: string, key: Uint8Array): AsyncGenerator<St
   }
   for (const name of names) {
     const path = join(directory, name);
-    const info = await stat(path).catch(() => null);
+    // Links are not followed (a link back to a parent would never end); a stub is found where it lies.
+    const info = await lstat(path).catch(() => null);
     if (info === null) continue;
     if (info.isDirectory()) yield* hostStubs(path, key);
     else if (info.size <= STUB_MAX_SIZE) {

@@ -1,9 +1,11 @@
 // Scans every file of a volume the filter is attached to, through its own I/O below the instance: the
 // scan a newly mounted removable medium gets, and an on-demand scan of a protected folder. Each file
 // goes through checkFile (so HSM stubs are skipped unless a recall is asked for, verdicts are cached,
-// and infected files are handled per policy). Reports progress; stops when the signal is aborted.
+// and infected files are handled per policy). Reports progress; stops when the signal is aborted. Links
+// (reparse points in the listing) are not followed: a link back to a parent would make the scan endless,
+// and a link's target is scanned where it lies.
 
-import { FILE_ATTRIBUTE_DIRECTORY, FILE_DIRECTORY_FILE, FILE_OPEN, NT_SUCCESS, type FileDirectoryInformation } from '../../../main/io/index.js';
+import { FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DIRECTORY_FILE, FILE_OPEN, NT_SUCCESS, type FileDirectoryInformation } from '../../../main/io/index.js';
 import type { FltInstance } from '../../../main/fltmgr/index.js';
 import { checkFile } from './file-check.js';
 import type { ScanFilterContext } from './filter-context.js';
@@ -50,7 +52,7 @@ export async function scanVolumeFiles(context: ScanFilterContext, instance: FltI
         return;
       }
       const path = `${directory === '\\' ? '' : directory}\\${entry.fileName}`;
-      if (options.skip?.(path) === true) continue;
+      if (options.skip?.(path) === true || (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0) continue;
       if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) {
         await visit(path);
         continue;

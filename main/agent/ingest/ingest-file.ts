@@ -1,9 +1,11 @@
 // Ingests one file another program dropped into a protected folder: copies the raw bytes through the
 // filter stack into a temporary name beside it (so the scan filter checks them and the crypt filter
 // encrypts them), then renames that over the original, atomically. If the original changes meanwhile
-// the copy is thrown away and done again, so an edit made during ingest is never lost.
+// the copy is thrown away and done again, so an edit made during ingest is never lost. A symbolic link is
+// not taken in (its target, inside the folder, is taken in where it lies; one outside is none of ingest's
+// business), and the file read is the folder's own (folder-source.ts).
 
-import { open, stat, unlink } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { FILE_CREATE, FILE_OPEN, STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
@@ -14,6 +16,7 @@ import {
   StackIoError, createThroughStack, deleteThroughStack, openThroughStack, renameThroughStack, setTimesThroughStack, withHandle,
   writeThroughStack,
 } from './stack-file.js';
+import { openFolderSource } from './folder-source.js';
 import { holdOriginal, type OriginalHold } from './original-hold.js';
 import { ingestName, isStrataPath } from './strata-names.js';
 import { STUB_MAX_SIZE, looksLikeStub } from '../../../filters/hsm/stub/stub-format.js';
@@ -50,8 +53,8 @@ export async function ingestFile(target: IngestTarget, relativePath: string, sig
   const absolutePath = join(target.root, relativePath);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) return { kind: 'failed', detail: 'cancelled' };
-    const stats = await stat(absolutePath).catch(() => null);
-    if (stats === null || !stats.isFile()) return { kind: 'unchanged', reason: 'gone or not a regular file' };
+    const stats = await lstat(absolutePath).catch(() => null);
+    if (stats === null || !stats.isFile()) return { kind: 'unchanged', reason: 'gone, a link or not a regular file' };
     const before = stampOf(stats);
     if (target.ledger.isOwn(relativePath, before)) return { kind: 'unchanged', reason: 'written by Strata' };
     // The times as they were before ingest read the file (reading may move the access time).
@@ -69,8 +72,8 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
   const { stack } = target;
   const dir = posix.dirname(relativePath) === '.' ? '' : posix.dirname(relativePath);
   const tempPath = posix.join(dir, ingestName(posix.basename(relativePath), 'copy'));
-  const source = await open(absolutePath, 'r').catch(() => null);
-  if (source === null) return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'gone' } };
+  const source = await openFolderSource(target.root, relativePath);
+  if (source === null) return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'gone, or replaced by a link' } };
   let tempCreated = false;
   try {
     const buffer = new Uint8Array(Math.min(CHUNK, Math.max(before.size, 1)));
@@ -155,7 +158,7 @@ async function refused(target: IngestTarget, relativePath: string, absolutePath:
 
 async function stampIfFile(path: string): Promise<FileStamp | null> {
   try {
-    const stats = await stat(path);
+    const stats = await lstat(path);
     return stats.isFile() ? stampOf(stats) : null;
   } catch {
     return null;

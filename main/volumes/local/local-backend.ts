@@ -1,14 +1,17 @@
 // The local-directory volume backend: node:fs/promises over a real folder. Every method is
 // asynchronous, so IRPs on a local volume pend and complete when the host I/O settles. Every path is
-// confined to the root (local-confinement.ts) before it is opened or listed. Host-file copies into a
-// stream (an HSM recall from a local tier) are in local-host-copy.ts; the O_DIRECT descriptor of non-cached
-// I/O is kept by the stream (local-stream.ts).
+// confined to the root (local-confinement.ts): a file is opened, a directory listed and an entry created,
+// renamed or removed only through a descriptor checked to lie inside it. Listings report a symbolic link
+// that stays inside with FILE_ATTRIBUTE_REPARSE_POINT (walks neither descend into it nor act on it; an
+// ordinary open follows it), and leave out links leading outside. Host-file copies into a stream (an HSM
+// recall from a local tier) are in local-host-copy.ts; the O_DIRECT descriptor of non-cached I/O is kept
+// by the stream (local-stream.ts).
 
-import type { Dirent } from 'node:fs';
+import { constants, type Dirent, type Stats } from 'node:fs';
 import { chmod, mkdir, open, opendir, readdir, realpath, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  FILE_ATTRIBUTE_READONLY, STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_NOT_FOUND, UNBUFFERED_ALIGNMENT,
+  FILE_ATTRIBUTE_READONLY, FILE_ATTRIBUTE_REPARSE_POINT, STATUS_INVALID_PARAMETER, UNBUFFERED_ALIGNMENT,
   type FileBasicInformationUpdate,
 } from '../../io/index.js';
 import type { EntryInfo, VolumeBackend } from '../volume-backend.js';
@@ -41,17 +44,17 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
 
   async open(path: readonly string[], entry: EntryInfo): Promise<LocalStream> {
     if (entry.directory) return NO_HANDLE;
-    const { handle, writable } = await openForUpdate(await this.existing(path));
+    const { handle, writable } = await this.openForUpdate(path);
     return new LocalStream(handle, writable);
   }
 
   async createFile(path: readonly string[]): Promise<LocalStream> {
     // O_EXCL: never follows a link planted at the name, so a dangling link cannot lead the file outside.
-    return new LocalStream(await open(this.confinement.hostPath(path), 'wx+'));
+    return new LocalStream(await this.confinement.withEntry(path, (hostPath) => open(hostPath, 'wx+')));
   }
 
   async createDirectory(path: readonly string[]): Promise<LocalStream> {
-    await mkdir(this.confinement.hostPath(path));
+    await this.confinement.withEntry(path, (hostPath) => mkdir(hostPath));
     return NO_HANDLE;
   }
 
@@ -60,7 +63,7 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
   }
 
   async query(stream: LocalStream, path: readonly string[]): Promise<EntryInfo> {
-    const stats = stream.handle !== null ? await stream.handle.stat() : await stat(await this.existing(path));
+    const stats = stream.handle !== null ? await stream.handle.stat() : await this.confinement.withDirectory(path, (directory) => stat(directory));
     return entryOfStats(lastName(path), stats);
   }
 
@@ -99,21 +102,10 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     return stream.serialize(() => handle.truncate(size));
   }
 
-  async setBasic(stream: LocalStream, path: readonly string[], update: FileBasicInformationUpdate): Promise<void> {
-    const handle = stream.handle;
-    const hostPath = handle === null ? await this.existing(path) : '';
-    // POSIX hosts keep no settable creation or change time: only access and write times are applied.
-    if (update.lastAccessTime !== undefined || update.lastWriteTime !== undefined) {
-      const current = handle !== null ? await handle.stat() : await stat(hostPath);
-      const atime = new Date(update.lastAccessTime ?? current.atimeMs);
-      const mtime = new Date(update.lastWriteTime ?? current.mtimeMs);
-      await (handle !== null ? handle.utimes(atime, mtime) : utimes(hostPath, atime, mtime));
-    }
-    if (update.fileAttributes !== undefined) {
-      const mode = (handle !== null ? await handle.stat() : await stat(hostPath)).mode & 0o7777;
-      const next = (update.fileAttributes & FILE_ATTRIBUTE_READONLY) !== 0 ? mode & ~0o222 : mode | 0o200;
-      if (next !== mode) await (handle !== null ? handle.chmod(next) : chmod(hostPath, next));
-    }
+  setBasic(stream: LocalStream, path: readonly string[], update: FileBasicInformationUpdate): Promise<void> {
+    // A file is changed through its open handle, a directory (which has none) through a checked descriptor.
+    if (stream.handle !== null) return applyBasic(stream.handle, update);
+    return this.confinement.withDirectory(path, (directory) => applyBasic(byPath(directory), update));
   }
 
   async flush(stream: LocalStream): Promise<void> {
@@ -121,58 +113,68 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
   }
 
   /** fsync on the directory itself: a rename or create in it survives a power cut (write temp, fsync, rename, fsync dir). */
-  async flushDirectory(path: readonly string[]): Promise<void> {
-    const directory = await open(await this.existing(path), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
+  flushDirectory(path: readonly string[]): Promise<void> {
+    return this.confinement.withDirectory(path, async (hostDirectory) => {
+      const directory = await open(hostDirectory, 'r');
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
+    });
   }
 
-  async list(_stream: LocalStream, path: readonly string[]): Promise<EntryInfo[]> {
-    const directory = await this.existing(path);
-    const dirents = await readdir(directory, { withFileTypes: true });
-    const entries = await Promise.all(dirents.map((dirent) => this.describe(directory, dirent)));
-    return entries.filter((entry): entry is EntryInfo => entry !== null);
+  list(_stream: LocalStream, path: readonly string[]): Promise<EntryInfo[]> {
+    return this.confinement.withDirectory(path, async (directory) => {
+      const dirents = await readdir(directory, { withFileTypes: true });
+      const entries = await Promise.all(dirents.map((dirent) => this.describe(directory, dirent)));
+      return entries.filter((entry): entry is EntryInfo => entry !== null);
+    });
   }
 
-  /** A listing entry, or null for names NT could not open (invalid, vanished, or links leading outside). */
+  /**
+   * A listing entry, or null for names NT could not open (invalid, vanished, or links leading outside).
+   * A link that stays inside is described by its target, marked as the reparse point it is.
+   */
   private async describe(directory: string, dirent: Dirent): Promise<EntryInfo | null> {
     if (!isValidComponent(dirent.name)) return null;
     const hostPath = join(directory, dirent.name);
     try {
-      const target = dirent.isSymbolicLink() ? await realpath(hostPath) : hostPath;
+      if (!dirent.isSymbolicLink()) return entryOfStats(dirent.name, await stat(hostPath));
+      const target = await realpath(hostPath);
       if (!this.confinement.contains(target)) return null;
-      return entryOfStats(dirent.name, await stat(target));
+      return entryOfStats(dirent.name, await stat(target), FILE_ATTRIBUTE_REPARSE_POINT);
     } catch {
       return null;
     }
   }
 
-  async isEmptyDirectory(_stream: LocalStream, path: readonly string[]): Promise<boolean> {
-    const directory = await opendir(await this.existing(path));
-    try {
-      return (await directory.read()) === null;
-    } finally {
-      await directory.close();
-    }
+  isEmptyDirectory(_stream: LocalStream, path: readonly string[]): Promise<boolean> {
+    return this.confinement.withDirectory(path, async (hostDirectory) => {
+      const directory = await opendir(hostDirectory);
+      try {
+        return (await directory.read()) === null;
+      } finally {
+        await directory.close();
+      }
+    });
   }
 
-  async rename(_stream: LocalStream, from: readonly string[], to: readonly string[]): Promise<void> {
-    await rename(this.confinement.hostPath(from), this.confinement.hostPath(to));
+  rename(_stream: LocalStream, from: readonly string[], to: readonly string[]): Promise<void> {
+    return this.confinement.withEntry(from, (source) => this.confinement.withEntry(to, (target) => rename(source, target)));
   }
 
-  async remove(_stream: LocalStream, path: readonly string[], directory: boolean): Promise<void> {
-    const hostPath = this.confinement.hostPath(path);
-    if (!directory) return unlink(hostPath);
-    try {
-      await rmdir(hostPath);
-    } catch (error) {
-      // A link to a directory is removed as the link it is.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
-      await unlink(hostPath);
-    }
+  remove(_stream: LocalStream, path: readonly string[], directory: boolean): Promise<void> {
+    return this.confinement.withEntry(path, async (hostPath) => {
+      if (!directory) return unlink(hostPath);
+      try {
+        await rmdir(hostPath);
+      } catch (error) {
+        // A link to a directory is removed as the link it is.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+        await unlink(hostPath);
+      }
+    });
   }
 
   trustCopySource(hostDirectory: string): Promise<void> {
@@ -183,11 +185,15 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     return this.hostCopy.copy(stream, hostFile, byteCount);
   }
 
-  /** The confined, resolved host path of an entry that must exist. */
-  private async existing(path: readonly string[]): Promise<string> {
-    const real = await this.confinement.resolve(path);
-    if (real === null) throw new VolumeError(STATUS_OBJECT_NAME_NOT_FOUND, `'\\${path.join('\\')}' no longer exists`);
-    return real;
+  /** Opens read-write, or read-only when the host refuses writing (a read-only file still opens). */
+  private async openForUpdate(path: readonly string[]): Promise<{ handle: FileHandle; writable: boolean }> {
+    try {
+      return { handle: await this.confinement.openFile(path, constants.O_RDWR), writable: true };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+      return { handle: await this.confinement.openFile(path, constants.O_RDONLY), writable: false };
+    }
   }
 }
 
@@ -195,13 +201,26 @@ function lastName(path: readonly string[]): string {
   return path.length === 0 ? '' : path[path.length - 1]!;
 }
 
-/** Opens read-write, or read-only when the host refuses writing (a read-only file still opens). */
-async function openForUpdate(hostPath: string): Promise<{ handle: FileHandle; writable: boolean }> {
-  try {
-    return { handle: await open(hostPath, 'r+'), writable: true };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
-    return { handle: await open(hostPath, 'r'), writable: false };
+/** What times and attributes are applied to: a file's open handle, or a directory's host path. */
+interface BasicTarget {
+  stat(): Promise<Stats>;
+  utimes(atime: Date, mtime: Date): Promise<void>;
+  chmod(mode: number): Promise<void>;
+}
+
+function byPath(hostPath: string): BasicTarget {
+  return { stat: () => stat(hostPath), utimes: (atime, mtime) => utimes(hostPath, atime, mtime), chmod: (mode) => chmod(hostPath, mode) };
+}
+
+async function applyBasic(target: BasicTarget, update: FileBasicInformationUpdate): Promise<void> {
+  // POSIX hosts keep no settable creation or change time: only access and write times are applied.
+  if (update.lastAccessTime !== undefined || update.lastWriteTime !== undefined) {
+    const current = await target.stat();
+    await target.utimes(new Date(update.lastAccessTime ?? current.atimeMs), new Date(update.lastWriteTime ?? current.mtimeMs));
+  }
+  if (update.fileAttributes !== undefined) {
+    const mode = (await target.stat()).mode & 0o7777;
+    const next = (update.fileAttributes & FILE_ATTRIBUTE_READONLY) !== 0 ? mode & ~0o222 : mode | 0o200;
+    if (next !== mode) await target.chmod(next);
   }
 }

@@ -13,10 +13,10 @@ import {
   STATUS_NOT_A_DIRECTORY,
 } from '../../io/index.js';
 import { VolumeError } from '../volume-error.js';
+import { FD_LINKS, fdLink } from './fd-link.js';
 import type { LocalStream } from './local-stream.js';
 
-/** /proc/self/fd names open files: Linux only. Elsewhere the copy is refused and the caller streams. */
-const FD_LINKS = process.platform === 'linux';
+// /proc/self/fd names open files: Linux only (FD_LINKS). Elsewhere the copy is refused and the caller streams.
 
 export class LocalHostCopy {
   /** Realpaths of the trusted directories, each ending with the separator. */
@@ -110,10 +110,6 @@ const SIZE_WATCH_MS = 20;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function fdLink(handle: FileHandle): string {
-  return `/proc/self/fd/${handle.fd}`;
 }
 
 function withSep(path: string): string {

@@ -1,0 +1,81 @@
+// Symbolic links on the local volume, as a hostile user of the folder may plant them: a link that stays
+// inside is listed as a reparse point (walks leave it alone) and still followed by an ordinary open; an
+// entry opened through such a link is never deleted or moved outside the root when the link is re-pointed
+// outside afterwards (entries are removed and renamed through a checked descriptor of their parent).
+
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DIRECTORY_FILE, FILE_OPEN, FileInformationClass,
+  STATUS_ACCESS_DENIED, STATUS_NO_MORE_FILES, type FileDirectoryInformation,
+} from '../../main/io/index.js';
+import { localVolumeFactory, type VolumeUnderTest } from './volume-factories.js';
+import { decode, expectStatus, getFile, mustClose, mustOpen, volumeTest } from './volume-harness.js';
+
+const makeVolume = localVolumeFactory();
+
+/** root/real/x.txt, root/d -> real, and outside/x.txt beside the root. */
+async function linkedFolder(v: VolumeUnderTest): Promise<{ outside: string }> {
+  const root = v.hostRoot!;
+  await mkdir(join(root, 'real'));
+  await writeFile(join(root, 'real', 'x.txt'), 'inside x');
+  await symlink('real', join(root, 'd'));
+  const outside = join(dirname(root), 'outside');
+  await mkdir(outside);
+  await writeFile(join(outside, 'x.txt'), 'outside x');
+  return { outside };
+}
+
+async function repointOutside(v: VolumeUnderTest, outside: string): Promise<void> {
+  await rm(join(v.hostRoot!, 'd'));
+  await symlink(outside, join(v.hostRoot!, 'd'));
+}
+
+async function listing(v: VolumeUnderTest, directory: string): Promise<Map<string, FileDirectoryInformation>> {
+  const handle = await mustOpen(v, directory, { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
+  try {
+    const result = await v.api.queryDirectory(handle);
+    if (result.status === STATUS_NO_MORE_FILES) return new Map();
+    expectStatus(result.status, 0, `list ${directory}`);
+    return new Map((result.info ?? []).map((entry) => [entry.fileName, entry]));
+  } finally {
+    await mustClose(v, handle);
+  }
+}
+
+volumeTest('a link that stays inside is listed as a reparse point, and an ordinary open still follows it', makeVolume, async (v) => {
+  await linkedFolder(v);
+  await symlink('real/x.txt', join(v.hostRoot!, 'x-alias'));
+  await symlink('..', join(v.hostRoot!, 'real', 'up'));
+  const root = await listing(v, '\\');
+  assert.equal(root.get('real')!.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT, 0, 'a real directory is no reparse point');
+  assert.equal(root.get('d')!.fileAttributes, FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT, 'a directory link');
+  assert.ok(root.get('x-alias')!.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT, 'a file link');
+  assert.equal(root.get('x-alias')!.endOfFile, 'inside x'.length, 'described by its target');
+  assert.ok((await listing(v, '\\real')).get('up')!.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT, 'a link back to a parent');
+  assert.equal(decode(await getFile(v, '\\d\\x.txt')), 'inside x');
+  assert.equal(decode(await getFile(v, '\\x-alias')), 'inside x');
+  assert.equal(decode(await getFile(v, '\\real\\up\\real\\x.txt')), 'inside x');
+});
+
+volumeTest('a file opened through a link inside is not deleted outside when the link is re-pointed outside before the delete', makeVolume, async (v) => {
+  const { outside } = await linkedFolder(v);
+  const handle = await mustOpen(v, '\\d\\x.txt');
+  expectStatus((await v.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true })).status, 0);
+  await repointOutside(v, outside);
+  await mustClose(v, handle);
+  assert.deepEqual(await readdir(outside), ['x.txt'], 'the file outside is still there');
+  assert.equal(await readFile(join(outside, 'x.txt'), 'utf8'), 'outside x');
+});
+
+volumeTest('a file opened through a link inside is not moved in from outside when the link is re-pointed outside before the rename', makeVolume, async (v) => {
+  const { outside } = await linkedFolder(v);
+  const handle = await mustOpen(v, '\\d\\x.txt');
+  await repointOutside(v, outside);
+  const renamed = await v.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName: '\\moved.txt', replaceIfExists: true });
+  await mustClose(v, handle);
+  expectStatus(renamed.status, STATUS_ACCESS_DENIED, 'the rename names a link leading outside');
+  assert.deepEqual(await readdir(outside), ['x.txt'], 'the file outside stays where it is');
+  assert.deepEqual((await readdir(v.hostRoot!)).sort(), ['d', 'real']);
+});
