@@ -118,7 +118,7 @@ async function benchIngest(): Promise<void> {
     ['stack', undefined],
     ['scan', (c) => scanProvider.attach(c, { enabled: true, altitude: scanProvider.defaultAltitude, settings: { signatureSet: 'builtin', scanOnOpen: true, action: 'quarantine' } })],
     ['crypt', async (c) => {
-      await createFolderVault(c.folder.path, 'bench passphrase');
+      await createFolderVault(c.store, c.folder, 'bench passphrase');
       return cryptProvider.attach(c, { enabled: true, altitude: cryptProvider.defaultAltitude, settings: { vault: 'bench', autoLockMinutes: 0 } });
     }],
   ];

@@ -14,6 +14,12 @@ const SALT_LENGTH = 16;
 /** What the age CLI accepts by default when decrypting. */
 export const DEFAULT_MAX_WORK_FACTOR = 22;
 export const DEFAULT_WORK_FACTOR = 18;
+/**
+ * The largest work factor libsodium-wrappers-sumo can compute: scrypt needs 128·r·N bytes (1 GiB at 2^20,
+ * r = 8) of its WebAssembly heap, and 2^21 no longer fits (libsodium fails with 'invalid usage'). Neither
+ * direction goes beyond it: a file asking for more is refused as too costly, before any work.
+ */
+export const MAX_COMPUTABLE_WORK_FACTOR = 20;
 
 function deriveKey(sodium: Sodium, passphrase: Uint8Array, salt: Uint8Array, workFactor: number): Uint8Array {
   const labelled = new Uint8Array(LABEL.length + salt.length);
@@ -31,7 +37,9 @@ export class ScryptRecipient implements Recipient {
   private readonly passphrase: Uint8Array;
 
   constructor(private readonly sodium: Sodium, passphrase: string | Uint8Array, readonly workFactor = DEFAULT_WORK_FACTOR) {
-    if (!Number.isInteger(workFactor) || workFactor < 1 || workFactor > 30) throw new RangeError(`scrypt work factor must be 1..30, got ${workFactor}`);
+    if (!Number.isInteger(workFactor) || workFactor < 1 || workFactor > MAX_COMPUTABLE_WORK_FACTOR) {
+      throw new RangeError(`scrypt work factor must be 1..${MAX_COMPUTABLE_WORK_FACTOR} (2^${MAX_COMPUTABLE_WORK_FACTOR + 1} and above need more memory than libsodium can use), got ${workFactor}`);
+    }
     this.passphrase = passphraseBytes(passphrase);
   }
 
@@ -59,7 +67,8 @@ export class ScryptIdentity implements Identity {
     const factorText = stanza.args[1]!;
     if (!/^[1-9][0-9]{0,2}$/.test(factorText)) throw new MalformedHeaderError(`the scrypt work factor '${factorText.slice(0, 20)}' is not a decimal number without leading zeros`);
     const workFactor = Number(factorText);
-    if (workFactor > this.maxWorkFactor) throw new WorkFactorTooHighError(workFactor, this.maxWorkFactor);
+    const limit = Math.min(this.maxWorkFactor, MAX_COMPUTABLE_WORK_FACTOR);
+    if (workFactor > limit) throw new WorkFactorTooHighError(workFactor, limit);
     if (stanza.body.length !== FILE_KEY_LENGTH + 16) throw new MalformedHeaderError('the scrypt stanza body is not a wrapped 16-byte file key');
     const key = deriveKey(this.sodium, this.passphrase, salt, workFactor);
     const fileKey = openFileKey(this.sodium, key, stanza.body);

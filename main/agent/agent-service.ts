@@ -33,11 +33,13 @@ export interface AgentOptions {
   queueCapacity?: number;
   ingestConcurrency?: number;
   retryMs?: number;
+  /** How often ended CLI unlock sessions are removed (also once at start). Default a minute. */
+  sessionSweepMs?: number;
 }
 
 export interface RunningAgent {
   readonly url: string;
-  /** Opens the GUI already authenticated. */
+  /** Opens the GUI already authenticated: the token rides in the fragment, which no browser sends to a server. */
   readonly uiUrl: string;
   readonly token: string;
   readonly core: AgentCore;
@@ -70,6 +72,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       queueCapacity: options.queueCapacity ?? 1000,
       ingestConcurrency: options.ingestConcurrency ?? 4,
       retryMs: options.retryMs ?? 10_000,
+      sessionSweepMs: options.sessionSweepMs,
       broadcast: (message) => hub.broadcast(message),
     });
     await runtime.start();
@@ -85,7 +88,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     let stopping: Promise<void> | null = null;
     return {
       url: server.url,
-      uiUrl: `${server.url}/?token=${encodeURIComponent(token)}`,
+      uiUrl: `${server.url}/#token=${encodeURIComponent(token)}`,
       token,
       core,
       runtime,

@@ -55,9 +55,7 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
     removeFolder: async ({ folder }) => ({ ...(await applied(() => policy.removeFolder(folder))), runtime: null }),
     createVault: async ({ folder, passphrase }) => {
       const record = policy.folder(folder);
-      await createFolderVault(record.path, passphrase).catch((error: unknown) => {
-        throw new ApiRequestError('conflict', (error as Error).message, '$.folder');
-      });
+      await createFolderVault(core.store, record, passphrase);
       log.record({ folderId: record.id, folderName: record.name, action: 'folder-changed', result: 'ok', detail: 'vault created' });
       await runtime?.refresh(record.id);
       return view(record);

@@ -90,7 +90,7 @@ export function builtRendererRoot(dir = BUILT_RENDERER_DIR): string | undefined 
   }
 }
 
-/** The HTTP handler for every non-API GET of the agent (the request is already authenticated). */
+/** The HTTP handler for every non-API GET of the agent (already checked for a loopback host and no foreign origin; the files hold no secret). */
 export async function serveRendererAssets(request: IncomingMessage, response: ServerResponse, url: URL, root: string | undefined): Promise<void> {
   const headers = {
     'content-security-policy': rendererCsp(request.headers.host),

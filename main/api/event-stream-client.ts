@@ -1,5 +1,7 @@
 // Subscribes to the agent's WebSocket event stream with the platform's WebSocket (browsers, Node 22).
-// The token travels as a query parameter because browsers cannot set headers on a WebSocket.
+// Browsers cannot set headers on a WebSocket, so the token travels in the one header they do let a page
+// choose: the subprotocol list, as `strata.bearer.<token>` beside `strata.events` (the agent answers with
+// the latter). Never in the URL, where it would land in logs and histories.
 
 import { StreamMessage } from './stream-schemas.js';
 
@@ -19,16 +21,24 @@ export interface EventStream {
   close(): void;
 }
 
-export function eventStreamUrl(baseUrl: string, token: string): string {
+export const EVENT_STREAM_PROTOCOL = 'strata.events';
+export const EVENT_STREAM_TOKEN_PREFIX = 'strata.bearer.';
+
+export function eventStreamUrl(baseUrl: string): string {
   const url = new URL('/api/events', baseUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('token', token);
   return url.toString();
+}
+
+/** The subprotocols a client offers: the stream's own, and the token (base64url, so a valid protocol name). */
+export function eventStreamProtocols(token: string): string[] {
+  if (!/^[A-Za-z0-9_-]*$/.test(token)) throw new Error("the API token cannot be offered to the event stream: it holds characters other than letters, digits, '-' and '_'");
+  return [EVENT_STREAM_PROTOCOL, `${EVENT_STREAM_TOKEN_PREFIX}${token}`];
 }
 
 export function openEventStream(options: EventStreamOptions): EventStream {
   const Socket = options.WebSocket ?? globalThis.WebSocket;
-  const socket = new Socket(eventStreamUrl(options.baseUrl, options.token));
+  const socket = new Socket(eventStreamUrl(options.baseUrl), eventStreamProtocols(options.token));
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error(`cannot open the event stream of ${options.baseUrl}`)), { once: true });

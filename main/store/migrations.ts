@@ -6,5 +6,6 @@ import { cryptMigration } from './migrations/002-crypt.js';
 import { scanMigration } from './migrations/003-scan.js';
 import { hsmMigration } from './migrations/004-hsm.js';
 import { agentMigration } from './migrations/005-agent.js';
+import { vaultTrustMigration } from './migrations/006-vault-trust.js';
 
-export const migrations: readonly Migration[] = [settingsMigration, cryptMigration, scanMigration, hsmMigration, agentMigration];
+export const migrations: readonly Migration[] = [settingsMigration, cryptMigration, scanMigration, hsmMigration, agentMigration, vaultTrustMigration];

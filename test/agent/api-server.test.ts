@@ -1,10 +1,13 @@
 // The agent's local API over real HTTP and WebSocket: every request is authenticated (401 without or
 // with a wrong token, never any data), addressed to loopback, and validated, with errors as
-// {error: {code, message, path}}; the event stream speaks only to token holders.
+// {error: {code, message, path}}; the event stream speaks only to token holders; no cookie is ever a
+// credential (cookies are shared by every port of 127.0.0.1).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiErrorBody, OPERATION_NAMES, createHttpClient, openEventStream, type StreamMessage } from '../../main/api/index.js';
+import {
+  ApiErrorBody, EVENT_STREAM_PROTOCOL, OPERATION_NAMES, createHttpClient, eventStreamProtocols, eventStreamUrl, openEventStream, type StreamMessage,
+} from '../../main/api/index.js';
 import { rawRequest, runningAgent } from './running-agent.js';
 import { tempDir } from './agent-fixtures.js';
 
@@ -23,8 +26,11 @@ describe('local API', () => {
         assert.equal(ApiErrorBody.parse(JSON.parse(response.body)).error.code, 'unauthorized');
       }
     }
-    for (const path of ['/', '/index.html', `/?token=${wrong}`, '/api/nope']) {
-      assert.equal((await rawRequest(`${agent.url}${path}`, { method: 'GET' })).status, 401, path);
+    assert.equal((await rawRequest(`${agent.url}/api/nope`, { method: 'GET' })).status, 401);
+    for (const path of ['/', '/index.html', `/?token=${wrong}`]) {
+      const page = await rawRequest(`${agent.url}${path}`, { method: 'GET' });
+      assert.equal(page.status, 200, `${path}: the GUI's files hold no secret and are served to any loopback page`);
+      assert.doesNotMatch(page.body, /Secret/);
     }
     await assert.rejects(createHttpClient({ baseUrl: agent.url, token: wrong }).listFolders({}), (e: Error & { code?: string }) => e.code === 'unauthorized');
   });
@@ -61,17 +67,35 @@ describe('local API', () => {
     assert.deepEqual([missing.status, missing.error?.code, missing.error?.path], [404, 'not-found', '$.folder']);
   });
 
-  it('the ui link signs the browser in with a strict cookie and drops the token from the address', async (t) => {
+  it('the ui link carries the token in its fragment; no cookie is set, and a cookie authenticates nothing', async (t) => {
     const agent = await runningAgent(t);
-    const landing = await rawRequest(agent.uiUrl, { method: 'GET' });
-    assert.equal(landing.status, 303);
-    assert.equal(landing.headers.location, '/');
-    const cookie = String(landing.headers['set-cookie']);
-    assert.match(cookie, /HttpOnly/);
-    assert.match(cookie, /SameSite=Strict/);
-    const page = await rawRequest(`${agent.url}/`, { method: 'GET', headers: { cookie: cookie.split(';')[0]! } });
-    assert.equal(page.status, 200);
-    assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.equal(agent.uiUrl, `${agent.url}/#token=${encodeURIComponent(agent.token)}`);
+    for (const path of ['/', `/?token=${agent.token}`]) {
+      const page = await rawRequest(`${agent.url}${path}`, { method: 'GET' });
+      assert.equal(page.status, 200, path);
+      assert.equal(page.headers['set-cookie'], undefined, `${path} sets no cookie`);
+      assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+    }
+    const cookie = { ...json, cookie: `strata_token=${encodeURIComponent(agent.token)}` };
+    assert.equal((await rawRequest(`${agent.url}/api/listFolders`, { headers: cookie, body: '{}' })).status, 401, 'a cookie alone is refused');
+    assert.equal((await rawRequest(`${agent.url}/api/listFolders?token=${agent.token}`, { headers: json, body: '{}' })).status, 401, 'API calls take the token only as a header');
+    const upgrade = (headers: Record<string, string>) => rawRequest(`${agent.url}/api/events`, {
+      method: 'GET',
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    }).catch(() => ({ status: -1 }));
+    assert.equal((await upgrade({ cookie: cookie.cookie })).status, 401, 'nor does a cookie open the event stream');
+  });
+
+  it('the invalid-json answer says where the body goes wrong without quoting it', async (t) => {
+    const agent = await runningAgent(t);
+    const body = '{"folder": "Docs",\n "passphrase": hunter2-correct-horse}';
+    const response = await rawRequest(`${agent.url}/api/unlockFolder`, { headers: { ...json, authorization: `Bearer ${agent.token}` }, body });
+    const error = ApiErrorBody.parse(JSON.parse(response.body)).error;
+    assert.deepEqual([response.status, error.code, error.path], [400, 'invalid-json', '$']);
+    assert.equal(error.message, 'the request body is not JSON: a character that does not belong at line 2, column 16');
+    for (const fragment of ['hunter2', 'correct', 'horse', 'phrase', 'Docs']) assert.doesNotMatch(response.body, new RegExp(fragment));
+    const cut = await rawRequest(`${agent.url}/api/unlockFolder`, { headers: { ...json, authorization: `Bearer ${agent.token}` }, body: '{"passphrase": "hunter2' });
+    assert.equal(ApiErrorBody.parse(JSON.parse(cut.body)).error.message, 'the request body is not JSON: it ends too early (line 1, column 24)');
   });
 
   it('the event stream needs the token, greets, then streams events and folder states', async (t) => {
@@ -82,6 +106,24 @@ describe('local API', () => {
       socket.addEventListener('open', () => resolve(1));
     });
     assert.equal(refused, -1, 'a wrong token cannot open the stream');
+    const viaQuery = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(`${agent.url.replace('http', 'ws')}/api/events?token=${agent.token}`);
+      socket.addEventListener('error', () => resolve('refused'));
+      socket.addEventListener('open', () => {
+        resolve('open');
+        socket.close();
+      });
+    });
+    assert.equal(viaQuery, 'open', '?token= still opens the stream, for clients that can set no header');
+    const chosen = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(eventStreamUrl(agent.url), eventStreamProtocols(agent.token));
+      socket.addEventListener('error', () => resolve('refused'));
+      socket.addEventListener('open', () => {
+        resolve(socket.protocol);
+        socket.close();
+      });
+    });
+    assert.equal(chosen, EVENT_STREAM_PROTOCOL, 'the token rides in the subprotocol list and is never echoed back');
     const messages: StreamMessage[] = [];
     const stream = openEventStream({ baseUrl: agent.url, token: agent.token, onMessage: (m) => messages.push(m) });
     t.after(() => stream.close());

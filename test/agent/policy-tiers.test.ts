@@ -1,10 +1,12 @@
 // Tiers in the policy against the HSM's own tier table, over real agents (real folders, SQLite, filter
 // stacks, migrations): a tier that holds cold copies does not move (setTier and import are refused at
 // the tier's path and the store keeps it), a tier named in another case is the HSM's same tier, and a
-// tier is never inside a protected folder or the data dir, nor around a protected folder.
+// tier is never inside a protected folder or the data dir, nor around a protected folder; a tier folder
+// another user owns or can write to is refused by setTier and import, and a tier opened to others after
+// its files were migrated is not used (its stubs stay stubs).
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createHttpClient, type StrataApi } from '../../main/api/index.js';
@@ -113,5 +115,46 @@ describe('tiers and the HSM', () => {
     await rejectsWith(api.importPolicy({ document: inData, mode: 'merge' }), 'invalid-request', '$.tiers[1].path', /data dir/);
     assert.deepEqual((await api.exportPolicy({})).tiers, [{ name: 'cold', path: join(root, 'elsewhere') }]);
     assert.deepEqual((await api.listFolders({})).folders.map((f) => f.name), ['Docs']);
+  });
+
+  it('a tier folder another user owns or others can write to is refused by setTier and import with the field named; nothing is stored', async (t) => {
+    const { api } = inProcess(t);
+    const root = tempDir(t);
+    const open = join(root, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    await rejectsWith(api.setTier({ name: 'cold', path: open }), 'invalid-request', '$.path', /tier 'cold': the tier folder .*open can be written by its group and all other users \(mode 777\).*chmod go-w/);
+    const theirs = join(root, 'theirs');
+    mkdirSync(theirs);
+    if (process.getuid?.() === 0) {
+      chownSync(theirs, 65534, 65534);
+      await rejectsWith(api.setTier({ name: 'cold', path: theirs }), 'invalid-request', '$.path', /the tier folder .*theirs is owned by uid 65534, not by this user/);
+    }
+    const doc = await api.exportPolicy({});
+    doc.tiers.push({ name: 'cold', path: open });
+    await rejectsWith(api.importPolicy({ document: doc, mode: 'merge' }), 'invalid-request', '$.tiers[0].path', /tier 'cold': the tier folder .*open can be written/);
+    assert.deepEqual((await api.exportPolicy({})).tiers, [], 'nothing stored');
+
+    // A folder of one's own, or one not made yet (the tier creates it 0700), is fine.
+    mkdirSync(join(root, 'mine'), { mode: 0o755 });
+    await api.setTier({ name: 'cold', path: join(root, 'mine') });
+    await api.setTier({ name: 'later', path: join(root, 'not-yet') });
+  });
+
+  it('a tier opened to others after its files were migrated is not used: the recall fails naming the folder, the stub stays', async (t) => {
+    const { api, root } = await agentWithApi(t);
+    mkdirSync(join(root, 'cold'));
+    await api.setTier({ name: 'nas', path: join(root, 'cold') });
+    const { file, size } = await migratedFolder(api, root, 'Archive', 'nas');
+    const stub = readFileSync(file);
+    chmodSync(join(root, 'cold', 'objects'), 0o777);
+    await assert.rejects(api.recallFile({ folder: 'Archive', path: 'old.bin' }), (error: Error) => {
+      assert.match(error.message, /STATUS_ACCESS_DENIED: tier 'nas': the tier folder .*cold\/objects can be written by its group and all other users/);
+      return true;
+    });
+    assert.deepEqual(readFileSync(file), stub, 'still the stub');
+    chmodSync(join(root, 'cold', 'objects'), 0o755);
+    await api.recallFile({ folder: 'Archive', path: 'old.bin' });
+    assert.deepEqual(readFileSync(file), Buffer.alloc(size, 7), 'recalled once the folder is closed again');
   });
 });

@@ -1,11 +1,13 @@
 // The tray's "Lock all" over a real agent: every unlocked encrypted folder is locked (the agent wipes
-// its key), folders without encryption are left alone, and a second Lock all has nothing to do.
+// its key), folders without encryption are left alone, and a second Lock all has nothing to do; the CLI's
+// unlock sessions of those folders end too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockAllFolders } from '../../app/lock-all.js';
 import type { StrataApi } from '../../main/api/index.js';
+import { sessionFiles, strataCli } from '../cli/crypt-session-fixtures.js';
 import { appAgent } from './app-fixtures.js';
 
 async function lockStates(api: StrataApi): Promise<Record<string, string | undefined>> {
@@ -28,4 +30,25 @@ test('Lock all locks every unlocked vault and only those', async (t) => {
   assert.deepEqual({ locked: first.locked.sort(), failed: first.failed }, { locked: ['Diary', 'Secrets'], failed: [] });
   assert.deepEqual(await lockStates(agent.api), { Diary: 'locked', Plain: undefined, Secrets: 'locked' });
   assert.deepEqual(await lockAllFolders(agent.api), { locked: [], failed: [] });
+});
+
+test("Lock all ends the CLI unlock sessions of every encrypted folder, also one whose key the agent did not hold", async (t) => {
+  const agent = await appAgent(t);
+  const passFile = join(agent.root, 'pass.txt');
+  writeFileSync(passFile, 'shared passphrase\n');
+  for (const name of ['Secrets', 'Diary']) {
+    mkdirSync(join(agent.root, name));
+    await agent.api.addFolder({ path: join(agent.root, name), name, policy: { crypt: { settings: { vault: name.toLowerCase(), autoLockMinutes: 0 } } } });
+    await agent.api.createVault({ folder: name, passphrase: 'shared passphrase' });
+    const unlocked = await strataCli(agent.dataDir, 'vault', 'unlock', join(agent.root, name), '--passphrase-file', passFile);
+    assert.equal(unlocked.code, 0, unlocked.stderr);
+  }
+  await agent.api.unlockFolder({ folder: 'Secrets', passphrase: 'shared passphrase' });
+  assert.equal(sessionFiles(agent.dataDir).length, 2);
+
+  assert.deepEqual(await lockAllFolders(agent.api), { locked: ['Secrets'], failed: [] });
+  assert.deepEqual(sessionFiles(agent.dataDir), []);
+  const listed = await strataCli(agent.dataDir, 'files', 'ls', join(agent.root, 'Diary'));
+  assert.equal(listed.code, 1);
+  assert.match(listed.stderr, /the vault of .* is locked: run 'strata vault unlock/);
 });

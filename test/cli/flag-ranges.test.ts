@@ -1,9 +1,10 @@
 // Numeric flags out of range are usage errors naming the flag and its range, never an internal error:
 // `strata events` ages beyond 100 years, and `strata vault unlock --minutes` beyond a week — checked
-// before the vault key is unwrapped, so no key is left unwiped and no session is written.
+// before the vault key is unwrapped, so no key is left unwiped and no session is written — and scrypt
+// work factors beyond what libsodium can compute (`vault create|passwd --work-factor`, 18 to 20).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strata, tempDir } from '../e2e/agent-process.js';
 
@@ -33,4 +34,24 @@ test('`vault unlock --minutes` out of range is a usage error before the vault is
     assert.equal(run.status, 2);
   }
   assert.equal(existsSync(join(data, 'crypt-sessions')), false, 'no session was written');
+});
+
+test('`vault create` and `vault passwd` take --work-factor 18 to 20 only: anything else is a usage error naming the flag, and nothing is written', (t) => {
+  const root = tempDir(t, 'strata-flags-');
+  const [folder, data] = [join(root, 'protected'), join(root, 'data')];
+  mkdirSync(folder);
+  writeFileSync(join(root, 'pass.txt'), 'a long passphrase\n');
+  for (const factor of ['21', '22', '17', '18.5']) {
+    const run = strata(['vault', 'create', folder, '--passphrase-file', join(root, 'pass.txt'), '--work-factor', factor], data);
+    assert.equal(run.stderr, `strata: --work-factor takes an integer from 18 to 20 (log2 N; 2^21 and above need more memory than libsodium can use), got '${factor}'\n`);
+    assert.equal(run.status, 2);
+  }
+  assert.deepEqual(readdirSync(folder), [], 'no vault was created');
+  const created = strata(['vault', 'create', folder, '--passphrase-file', join(root, 'pass.txt')], data);
+  assert.equal(created.status, 0, created.stderr);
+  const before = readFileSync(join(folder, '.strata-vault', 'identity.age'));
+  const passwd = strata(['vault', 'passwd', folder, '--passphrase-file', join(root, 'pass.txt'), '--new-passphrase-file', join(root, 'pass.txt'), '--work-factor', '21'], data);
+  assert.equal(passwd.status, 2, passwd.stderr);
+  assert.match(passwd.stderr, /--work-factor takes an integer from 18 to 20/);
+  assert.deepEqual(readFileSync(join(folder, '.strata-vault', 'identity.age')), before, 'the identity file is unchanged');
 });

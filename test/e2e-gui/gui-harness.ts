@@ -85,7 +85,7 @@ export async function startAgentProcess(t: Cleanup): Promise<AgentProcess> {
     lines.once('line', (line) => resolve(JSON.parse(line) as { url: string; ui: string }));
     child.once('exit', (code) => reject(new Error(`the agent exited (${code}) before it was ready: ${stderr}`)));
   });
-  const token = new URL(ready.ui).searchParams.get('token')!;
+  const token = new URLSearchParams(new URL(ready.ui).hash.slice(1)).get('token')!;
   return { ...ready, token, api: createHttpClient({ baseUrl: ready.url, token }), root, dataDir, child };
 }
 

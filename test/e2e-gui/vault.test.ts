@@ -1,12 +1,17 @@
 // Encrypted folders through the GUI against a real agent process: a folder added with all three
 // protections gets its vault created and unlocked from the add form; it locks on request; a wrong
-// passphrase is refused in words beside the field and leaves it locked; the right one unlocks it.
+// passphrase is refused in words beside the field and leaves it locked; the right one unlocks it. A folder
+// that already has a vault is not given a new one: the form says so and asks for that vault's passphrase,
+// and nothing in it is encrypted until that passphrase opens it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator } from 'playwright-core';
+import { loadSodium } from '../../main/age/index.js';
+import { createVault } from '../../filters/crypt/vault/vault.js';
+import { eventually } from '../e2e/agent-process.js';
 import { E2E, screenshot, signedInPage, startAgentProcess, type AgentProcess } from './gui-harness.js';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -90,4 +95,37 @@ test('a locked folder can be unlocked from the dashboard', E2E, async (t) => {
   await page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'detached' });
   await badge(card, 'Unlocked').waitFor();
+});
+
+test('adding a folder that already has a vault asks for that vault\'s own passphrase, and encrypts nothing until it opens', E2E, async (t) => {
+  const agent = await startAgentProcess(t);
+  const folder = join(agent.root, 'Carried');
+  mkdirSync(folder);
+  await createVault(await loadSodium(), folder, 'the passphrase of the old vault');
+  writeFileSync(join(folder, 'note.txt'), 'written before the folder was added');
+  const page = await signedInPage(t, agent);
+  await page.getByRole('link', { name: 'Add folder' }).click();
+  await page.getByLabel('Folder', { exact: true }).fill(folder);
+  await page.getByLabel('Encrypt the files in this folder').check();
+  await page.getByLabel('Vault name').fill('carried');
+  await page.getByLabel('Vault passphrase').fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Carried already has a vault' });
+  await dialog.waitFor({ timeout: 30_000 });
+  await dialog.getByText(/the passphrase you chose was not used/).waitFor();
+  await screenshot(page, 'add-folder-existing-vault');
+  await eventually(async () => (await agent.api.queryEvents({ folder: 'Carried', actions: ['ingested'], results: ['failed'], search: 'note.txt' })).events.length > 0, 'ingest to refuse note.txt');
+  assert.equal(readFileSync(join(folder, 'note.txt'), 'utf8'), 'written before the folder was added', 'nothing is encrypted to a vault not yet opened');
+
+  await dialog.getByLabel('Passphrase of the existing vault').fill(PASSPHRASE);
+  await dialog.getByRole('button', { name: 'Unlock' }).click();
+  await dialog.getByText(/the passphrase does not open the vault/).waitFor();
+  await dialog.getByLabel('Passphrase of the existing vault').fill('the passphrase of the old vault');
+  await dialog.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Carried' }).waitFor();
+  const vault = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Vault' }) });
+  await badge(vault, 'Unlocked').waitFor();
+  await eventually(() => readFileSync(join(folder, 'note.txt')).subarray(0, 21).equals(Buffer.from('age-encryption.org/v1')), 'note.txt encrypted once the vault is opened');
+  assert.deepEqual(page.problems.filter((p) => !p.includes('status of 400') && !p.includes('status of 409')), [], 'only the refused create and unlock logged errors');
 });

@@ -62,7 +62,7 @@ export async function spawnAgent(t: Cleanup, dataDir: string, options: AgentProc
   ]);
   lines.on('line', () => undefined); // keep draining
   const ready = JSON.parse(first) as AgentProcess['ready'];
-  const token = new URL(ready.ui).searchParams.get('token')!;
+  const token = new URLSearchParams(new URL(ready.ui).hash.slice(1)).get('token')!;
   const messages: StreamMessage[] = [];
   const stream = options.stream === false ? null : openEventStream({ baseUrl: ready.url, token, onMessage: (m) => messages.push(m) });
   await stream?.opened;

@@ -1,27 +1,34 @@
 // The vault of a protected folder: an X25519 identity, stored as an age file encrypted to the passphrase
-// (scrypt, work factor >= 18) in the age-keygen text format, so `age -d -i identity.age file.age` (the
+// (scrypt, work factor 18 to 20) in the age-keygen text format, so `age -d -i identity.age file.age` (the
 // stock tool, prompting for the passphrase) recovers any file. vault.json records the format version and
-// the recipient; it is written last, so a vault exists only once both files are complete.
+// the recipient. A vault is created whole in a staging folder beside it and renamed into place, which fails
+// when a vault is there already: it exists only complete, and a concurrent creation never overwrites it.
 
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
-  AgeError, NoIdentityMatchError, ScryptIdentity, ScryptRecipient, X25519Identity, X25519Recipient, decrypt, encrypt,
-  type Sodium,
+  AgeError, NoIdentityMatchError, ScryptIdentity, ScryptRecipient, WorkFactorTooHighError, X25519Identity, X25519Recipient, decrypt,
+  encrypt, type Sodium,
 } from '../../../main/age/index.js';
-import { writeFileDurably } from '../../../main/store/index.js';
-import { VaultError, WrongPassphraseError } from './vault-error.js';
-import { VAULT_FORMAT, VAULT_VERSION, vaultPaths, type VaultInfo } from './vault-layout.js';
+import { MAX_COMPUTABLE_WORK_FACTOR } from '../../../main/age/scrypt.js';
+import { syncDirectory, writeFileDurably, writeNewFileSynced } from '../../../main/store/index.js';
+import { isLeftoverTemp, tempOwnerTag } from '../../../main/store/temp-owner.js';
+import { TEMP_MARK } from '../names.js';
+import { VaultError, VaultExistsError, WrongPassphraseError } from './vault-error.js';
+import { IDENTITY_FILE, VAULT_DIR, VAULT_FILE, VAULT_FORMAT, VAULT_VERSION, vaultPaths, type VaultInfo } from './vault-layout.js';
 
 export const MIN_WORK_FACTOR = 18;
+/** The most libsodium can compute here (main/age/scrypt.ts): creating and reading both stop there. */
+export const MAX_WORK_FACTOR = MAX_COMPUTABLE_WORK_FACTOR;
 
 export interface VaultOptions {
-  /** scrypt log2(N) for the identity file; at least 18 (the default). */
+  /** scrypt log2(N) for the identity file; 18 (the default) to 20. */
   workFactor?: number;
 }
 
-function checkWorkFactor(workFactor: number): void {
-  if (!Number.isInteger(workFactor) || workFactor < MIN_WORK_FACTOR || workFactor > 22) {
-    throw new VaultError(`the scrypt work factor must be an integer from ${MIN_WORK_FACTOR} to 22, got ${workFactor}`);
+function checkWorkFactor(workFactor: number, identityPath: string): void {
+  if (!Number.isInteger(workFactor) || workFactor < MIN_WORK_FACTOR || workFactor > MAX_WORK_FACTOR) {
+    throw new VaultError(`the scrypt work factor for ${identityPath} must be an integer from ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR} (log2 N; 2^${MAX_WORK_FACTOR + 1} and above need more memory than libsodium can use), got ${workFactor}; nothing was changed`);
   }
 }
 
@@ -73,33 +80,82 @@ function identityText(identity: X25519Identity): string {
   return `# created: ${new Date().toISOString()}\n# public key: ${identity.recipient()}\n${identity}\n`;
 }
 
+/** Staging folders of vault creations: Strata's own names (hidden, never ingested), tagged with their writer. */
+const STAGING_PREFIX = `${VAULT_DIR}${TEMP_MARK}`;
+
 export async function createVault(sodium: Sodium, folder: string, passphrase: string, options: VaultOptions = {}): Promise<VaultInfo> {
-  const workFactor = options.workFactor ?? MIN_WORK_FACTOR;
-  checkWorkFactor(workFactor);
-  checkPassphrase(passphrase);
   const paths = vaultPaths(folder);
-  if (await vaultExists(folder)) throw new VaultError(`${folder} already has a vault (${paths.info}); nothing was changed`);
-  const identity = X25519Identity.generate(sodium);
-  const info: VaultInfo = { format: VAULT_FORMAT, version: VAULT_VERSION, recipient: identity.recipient().toString(), created: new Date().toISOString() };
-  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-  await writeFileDurably(paths.identity, encrypt(sodium, [new ScryptRecipient(sodium, passphrase, workFactor)], new TextEncoder().encode(identityText(identity))));
-  await writeFileDurably(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o644 });
-  identity.wipe();
-  return info;
+  const workFactor = options.workFactor ?? MIN_WORK_FACTOR;
+  checkWorkFactor(workFactor, paths.identity);
+  checkPassphrase(passphrase);
+  if (await vaultExists(folder)) throw new VaultExistsError(folder, paths.info);
+  await mkdir(folder, { recursive: true });
+  await removeLeftoverStagings(folder);
+  const staging = await mkdtemp(join(folder, `${STAGING_PREFIX}${tempOwnerTag()}-`));
+  try {
+    const identity = X25519Identity.generate(sodium);
+    const info: VaultInfo = { format: VAULT_FORMAT, version: VAULT_VERSION, recipient: identity.recipient().toString(), created: new Date().toISOString() };
+    try {
+      const wrapped = encrypt(sodium, [new ScryptRecipient(sodium, passphrase, workFactor)], new TextEncoder().encode(identityText(identity)));
+      await writeNewFileSynced(join(staging, IDENTITY_FILE), wrapped, 0o600);
+    } finally {
+      identity.wipe();
+    }
+    await writeNewFileSynced(join(staging, VAULT_FILE), new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`), 0o644);
+    await syncDirectory(staging);
+    await moveIntoPlace(staging, folder);
+    return info;
+  } finally {
+    // Gone already once renamed into place; what a failure left is removed.
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * rename(2) replaces an empty .strata-vault but fails on one with files in it: the first creation to get
+ * there wins whole, and every later one is refused without touching it.
+ */
+async function moveIntoPlace(staging: string, folder: string): Promise<void> {
+  const paths = vaultPaths(folder);
+  try {
+    await rename(staging, paths.dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    if (await vaultExists(folder)) throw new VaultExistsError(folder, paths.info);
+    throw new VaultError(`${paths.dir} is there but holds no ${VAULT_FILE} (what is left of an interrupted creation by an older Strata?); nothing was changed: move it away and create the vault again`);
+  }
+  await syncDirectory(folder);
+}
+
+/** Staging folders of creations whose process is gone (a crash between its start and the rename). */
+async function removeLeftoverStagings(folder: string): Promise<void> {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !entry.name.startsWith(STAGING_PREFIX)) continue;
+    const path = join(folder, entry.name);
+    const written = await stat(path).then((stats) => stats.mtimeMs, () => null);
+    if (written !== null && isLeftoverTemp(entry.name.slice(STAGING_PREFIX.length), written)) await rm(path, { recursive: true, force: true });
+  }
 }
 
 /** The vault's identity; WrongPassphraseError when the passphrase does not open it. */
 export async function unlockVault(sodium: Sodium, folder: string, passphrase: string): Promise<X25519Identity> {
   const info = await readVaultInfo(folder);
   const path = vaultPaths(folder).identity;
-  const file = new Uint8Array(await readFile(path));
+  const file = await readIdentityFile(folder, path);
+  const scrypt = new ScryptIdentity(sodium, passphrase);
   let text: Uint8Array;
   try {
-    text = decrypt(sodium, file, [new ScryptIdentity(sodium, passphrase)]);
+    text = decrypt(sodium, file, [scrypt]);
   } catch (error) {
     if (error instanceof NoIdentityMatchError) throw new WrongPassphraseError(path);
+    if (error instanceof WorkFactorTooHighError) {
+      throw new VaultError(`${path} asks for scrypt work factor 2^${error.workFactor}; Strata can compute at most 2^${error.maxWorkFactor} (libsodium's memory), so it cannot open this vault (the stock age tool can: age -d -i ${path} <file>)`);
+    }
     if (error instanceof AgeError) throw new VaultError(`${path} is damaged: ${error.message}`);
     throw error;
+  } finally {
+    scrypt.wipe();
   }
   const line = new TextDecoder().decode(text).split('\n').find((candidate) => candidate.startsWith('AGE-SECRET-KEY-1'));
   sodium.memzero(text);
@@ -112,10 +168,19 @@ export async function unlockVault(sodium: Sodium, folder: string, passphrase: st
   return identity;
 }
 
+async function readIdentityFile(folder: string, path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VaultError(`${folder} has a ${VAULT_FILE} but no identity file (${path}): this vault cannot be unlocked`);
+    throw error;
+  }
+}
+
 /** Re-wraps the identity under a new passphrase (atomically); the files' key does not change. */
 export async function changePassphrase(sodium: Sodium, folder: string, oldPassphrase: string, newPassphrase: string, options: VaultOptions = {}): Promise<void> {
   const workFactor = options.workFactor ?? MIN_WORK_FACTOR;
-  checkWorkFactor(workFactor);
+  checkWorkFactor(workFactor, vaultPaths(folder).identity);
   checkPassphrase(newPassphrase);
   const identity = await unlockVault(sodium, folder, oldPassphrase);
   try {

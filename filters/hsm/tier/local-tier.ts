@@ -4,7 +4,9 @@
 // tier is added tells "this disk is unplugged" (marker missing: STATUS_DEVICE_NOT_READY) from "this object
 // is missing" (STATUS_OBJECT_NAME_NOT_FOUND); the tier never recreates its own root, so an unmounted
 // disk cannot silently fill the mount point. The first connection sweeps tmp/ of the puts a killed process
-// left (tier-tmp-sweep.ts).
+// left (tier-tmp-sweep.ts). The tier's folders must be this user's and writable by nobody else, checked
+// when the tier is added, at every connection and at every open of an object (tier-folder-guard.ts); the
+// tier creates its folders 0700.
 
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
@@ -18,6 +20,7 @@ import { TierError, isObjectId, type StoredObject, type Tier } from './tier.js';
 import { HashReadError, hashOnThread, warmHashThread } from './hash-thread.js';
 import { statusOfHostError } from './tier-status.js';
 import { sweepTierTmp, tierTempName, type TierTmpSweep } from './tier-tmp-sweep.js';
+import { assertTierFoldersGuarded, tierFolders } from './tier-folder-guard.js';
 
 export const TIER_MARKER = 'strata-tier.json';
 const MARKER_FORMAT = 'strata-hsm-tier';
@@ -30,10 +33,15 @@ interface TierMarker {
   name: string;
 }
 
-/** Prepares `root` to hold tier `name` (creating it if needed); refuses a folder that belongs to another tier. */
+/**
+ * Prepares `root` to hold tier `name` (creating it if needed, 0700); refuses a folder that belongs to
+ * another tier, or that another user owns or can write to (checked before anything is put in it).
+ */
 export async function initializeLocalTier(name: string, root: string): Promise<void> {
-  await mkdir(join(root, 'objects'), { recursive: true });
-  await mkdir(join(root, 'tmp'), { recursive: true });
+  await assertTierFoldersGuarded(name, root, tierFolders(root));
+  await mkdir(join(root, 'objects'), { recursive: true, mode: 0o700 });
+  await mkdir(join(root, 'tmp'), { recursive: true, mode: 0o700 });
+  await assertTierFoldersGuarded(name, root, tierFolders(root));
   const existing = await readMarker(root).catch(() => null);
   if (existing !== null) {
     if (existing.name !== name) {
@@ -69,6 +77,7 @@ export class LocalTier implements Tier {
     if (marker.name !== this.name) {
       throw new TierError(this.name, STATUS_BAD_NETWORK_NAME, `${this.location} holds tier '${marker.name}', not '${this.name}'`);
     }
+    await assertTierFoldersGuarded(this.name, this.location, tierFolders(this.location));
     this.firstSweep ??= this.sweepLeftovers();
     await this.firstSweep;
   }
@@ -105,7 +114,8 @@ export class LocalTier implements Tier {
       file = null;
       const objectId = hash.digest('hex');
       const directory = this.directoryOf(objectId);
-      await this.host(() => mkdir(directory, { recursive: true }));
+      await this.host(() => mkdir(directory, { recursive: true, mode: 0o700 }));
+      await assertTierFoldersGuarded(this.name, this.location, [directory]);
       // Same id, same content: replacing an existing copy with the fresh one also heals a damaged one.
       await this.host(() => rename(temp, join(directory, objectId)));
       await this.host(() => syncDirectory(directory));
@@ -240,13 +250,22 @@ export class LocalTier implements Tier {
     return join(this.location, 'objects', objectId.slice(0, 2));
   }
 
+  /** Opens an object for reading, once every folder on its way in the tier is known to be guarded. */
   private async openObject(objectId: string): Promise<FileHandle> {
+    let file: FileHandle;
     try {
-      return await open(this.pathOf(objectId), 'r');
+      file = await open(this.pathOf(objectId), 'r');
     } catch (error) {
       await this.absentOrThrow(objectId, error, null);
       throw new TierError(this.name, STATUS_OBJECT_NAME_NOT_FOUND, `object ${objectId} is not in the tier (${this.location})`);
     }
+    try {
+      await assertTierFoldersGuarded(this.name, this.location, [this.location, join(this.location, 'objects'), this.directoryOf(objectId)]);
+    } catch (error) {
+      await file.close().catch(() => {});
+      throw error;
+    }
+    return file;
   }
 
   /** An ENOENT answers `absent` when the tier is there (the object is missing), else the tier is unavailable. */

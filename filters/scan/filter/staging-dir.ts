@@ -1,12 +1,14 @@
 // The folder that holds the scan filter's undo journals. They hold the original content of files being
 // overwritten — plaintext, even in an encrypted folder, since the filter sits above encryption — so the
 // folder must be this user's alone: created 0700, and an existing one is used only if it is a real
-// folder (not a link), owned by this user and closed to group and others. A folder someone else made
-// (a classic attack on a predictable name in a shared temp folder) is refused with an error naming it.
+// folder (not a link), owned by this user and closed to group and others (main/store/folder-access.ts).
+// A folder someone else made (a classic attack on a predictable name in a shared temp folder) is refused
+// with an error naming it.
 
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { folderAccessProblem } from '../../../main/store/folder-access.js';
 
 export class StagingDirError extends Error {
   override readonly name = 'StagingDirError';
@@ -28,14 +30,7 @@ export function ensurePrivateStagingDir(dir: string): void {
 }
 
 function checkPrivate(dir: string): void {
-  const info = lstatSync(dir);
-  const refuse = (why: string) => new StagingDirError(`the undo-journal folder ${dir} ${why}: refusing to keep the original content of files there; remove it or give Strata another folder`);
-  if (info.isSymbolicLink()) throw refuse('is a symbolic link');
-  if (!info.isDirectory()) throw refuse('is not a folder');
-  const uid = process.getuid?.();
-  // Windows has no owner ids or mode bits here (its temp folder is per user already).
-  if (uid === undefined) return;
-  if (info.uid !== uid) throw refuse(`is owned by uid ${info.uid}, not by this user (uid ${uid})`);
+  const problem = folderAccessProblem(lstatSync(dir), 'private');
   // Others could have read journals there, or planted one for a recovery to "restore" into a file.
-  if ((info.mode & 0o077) !== 0) throw refuse(`is open to other users (mode ${(info.mode & 0o777).toString(8)})`);
+  if (problem !== null) throw new StagingDirError(`the undo-journal folder ${dir} ${problem.text}: refusing to keep the original content of files there; remove it or give Strata another folder`);
 }

@@ -2,17 +2,23 @@
 // key in <data dir>/quarantine/<id>.age — with its origin, signature, time, size and SHA-256 in SQLite.
 // Adding writes the age file durably before its row exists; removing drops the row first; files
 // without a row (a crash in between) are swept when the store opens. Restoring needs the caller to
-// acknowledge that the content is infected, checks the SHA-256, and never replaces a file unless told.
+// acknowledge that the content is infected, checks the SHA-256, and never replaces a file unless told;
+// it goes back to its origin without following a link on the way (restore-directory.ts): a folder there
+// that has become a link is refused, so the content never lands outside the folder it came from.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { X25519Identity, Sodium } from '../../../main/age/index.js';
 import { openStore, type Store } from '../../../main/store/index.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { commitTemp, removeDurably, writeTemp } from '../../../main/store/index.js';
 import { decryptFromFile, encryptToFile } from './age-stream.js';
+import { QuarantineError } from './quarantine-error.js';
 import { loadOrCreateQuarantineKey } from './quarantine-key.js';
+import { withExistingLinksFollowed, withRestoreDirectory } from './restore-directory.js';
+
+export { QuarantineError } from './quarantine-error.js';
 
 export interface QuarantineEntry {
   readonly id: string;
@@ -33,16 +39,12 @@ export interface NewQuarantineItem {
 }
 
 export interface RestoreOptions {
-  /** Restore here instead of the origin path. */
+  /** Restore here instead of the origin path (links in its existing folders are followed: the user named it). */
   readonly to?: string;
   /** Replace an existing file at the target. */
   readonly overwrite?: boolean;
   /** Must be true: the caller knows the content is infected. */
   readonly acknowledgeInfected: boolean;
-}
-
-export class QuarantineError extends Error {
-  override readonly name = 'QuarantineError';
 }
 
 export const QUARANTINE_DIR = 'quarantine';
@@ -143,18 +145,30 @@ export class QuarantineStore {
     if (options.acknowledgeInfected !== true) {
       throw new QuarantineError(`${entry.id} holds ${entry.signature}: restoring it needs an explicit acknowledgement that it is infected`);
     }
-    const target = options.to ?? entry.originPath;
-    if (options.overwrite !== true && (await exists(target))) throw new QuarantineError(`${target} exists; restore elsewhere or allow overwriting`);
-    const temp = await writeTemp(target, async (file) => {
-      let at = 0;
-      await this.read(entry, async (plaintext) => {
-        await file.write(plaintext, 0, plaintext.length, at);
-        at += plaintext.length;
-      });
-    });
-    await commitTemp(temp, target, options.overwrite === true);
+    const target = await targetOf(entry, options.to);
+    await withRestoreDirectory(target, (directory) => this.writeBack(entry, target, join(directory, basename(target)), options.overwrite === true));
     await this.remove(entry.id);
     return { entry, path: target };
+  }
+
+  /** Writes an entry's content to `hostPath` (the name of `target` through its checked folder), durably. */
+  private async writeBack(entry: QuarantineEntry, target: string, hostPath: string, overwrite: boolean): Promise<void> {
+    const taken = new QuarantineError(`${target} exists; restore elsewhere or allow overwriting`);
+    if (!overwrite && (await exists(hostPath))) throw taken;
+    try {
+      const temp = await writeTemp(hostPath, async (file) => {
+        let at = 0;
+        await this.read(entry, async (plaintext) => {
+          await file.write(plaintext, 0, plaintext.length, at);
+          at += plaintext.length;
+        });
+      });
+      await commitTemp(temp, hostPath, overwrite);
+    } catch (error) {
+      if (error instanceof QuarantineError) throw error;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw taken;
+      throw new QuarantineError(`cannot restore ${entry.id} to ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
   }
 
   async remove(idOrPrefix: string): Promise<QuarantineEntry> {
@@ -186,13 +200,21 @@ export class QuarantineStore {
   }
 }
 
+/** Where a restore goes: the origin as recorded, or `to` with the links of its existing folders followed. */
+async function targetOf(entry: QuarantineEntry, to: string | undefined): Promise<string> {
+  const target = to === undefined ? resolve(entry.originPath) : join(await withExistingLinksFollowed(dirname(resolve(to))), basename(resolve(to)));
+  if (basename(target) === '') throw new QuarantineError(`cannot restore ${entry.id} to ${target}: that is no file path`);
+  return target;
+}
+
 function entryOf(row: Row): QuarantineEntry {
   return { id: row.id, originPath: row.origin_path, signature: row.signature, detectedAt: row.detected_at, size: row.size, sha256: row.sha256, foundBy: row.found_by };
 }
 
+/** Whether anything is at `path`, a link (even a dangling one) included. */
 async function exists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await lstat(path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -16,7 +16,7 @@ import { folderNameProblem } from './folder-ref.js';
 import { diffFields, diffItems } from './policy-diff.js';
 import type { FolderRecord, PolicySnapshot } from './policy-store.js';
 import { assertAvailable } from './stored-policy.js';
-import { tierDataDirProblem, tierFolderProblem } from './tier-place.js';
+import { tierAccessProblem, tierDataDirProblem, tierFolderProblem } from './tier-place.js';
 
 export function parsePolicyDocument(raw: unknown): PolicyDocument {
   const parsed = PolicyDocument.safeParse(raw);
@@ -145,6 +145,8 @@ function assertPlaces(current: PolicySnapshot, target: PolicySnapshot, doc: Poli
       if (moved !== null) problems.push({ code: 'conflict', path: tierField, message: moved });
       const data = tierDataDirProblem(tier, context.dataDir);
       if (data !== null) problems.push({ ...data, path: tierField });
+      const access = tierAccessProblem(tier);
+      if (access !== null) problems.push({ ...access, path: tierField });
     }
     const resolved = { ...tier, real: plannedRealPath(tier.path) };
     target.folders.forEach((folder, j) => {

@@ -19,7 +19,7 @@ import { applyImportPlan } from './import-writes.js';
 import { parsePolicyDocument, planImport } from './policy-import.js';
 import type { FolderRecord, PolicyStore } from './policy-store.js';
 import { assertAvailable, assertPolicyFits, withDefaultAltitudes } from './stored-policy.js';
-import { tierDataDirProblem, tierFolderProblem, type PlaceProblem } from './tier-place.js';
+import { tierAccessProblem, tierDataDirProblem, tierFolderProblem, type PlaceProblem } from './tier-place.js';
 
 export type PolicyUpdate =
   | { type: 'folder'; folder: FolderRecord }
@@ -118,6 +118,7 @@ export class PolicyService {
       const moved = tierMoveProblem(this.store.db, tier);
       if (moved !== null) throw new ApiRequestError('conflict', moved, '$.path');
       throwPlaceProblem(tierDataDirProblem(tier, this.options.dataDir), '$.path');
+      throwPlaceProblem(tierAccessProblem(tier), '$.path');
       const resolved = { ...tier, real: plannedRealPath(tier.path) };
       for (const folder of this.store.listFolderPlaces()) throwPlaceProblem(tierFolderProblem(resolved, folder), '$.path');
       this.store.setTier(tier);

@@ -4,9 +4,13 @@
 // the agent's own state. Paths are compared resolved (symlinks of what exists followed), as folders are
 // stored. Checked where a tier or a folder is added or moved (setTier, addFolder, import), not in the
 // whole-policy check, so a store that already has such a tier can still be changed to fix it. The HSM's
-// own rule (a tier holding cold copies does not move) is hsm-tier-binding.ts's.
+// own rule (a tier holding cold copies does not move) is hsm-tier-binding.ts's. A tier folder that
+// exists already must be this user's and writable by nobody else (the HSM's rule, tier-folder-guard.ts,
+// which it applies again when it adds the tier and at every connection): judged here too so that setTier
+// and import refuse it at once, with the field named.
 
 import { isInside } from '../../api/index.js';
+import { tierFoldersProblemSync } from '../../../filters/hsm/tier/tier-folder-guard.js';
 import { plannedRealPath, realDataDir } from './folder-path.js';
 
 export interface PlaceProblem {
@@ -20,6 +24,12 @@ export function tierDataDirProblem(tier: { name: string; path: string }, dataDir
   const data = realDataDir(dataDir);
   if (!isInside(real, data)) return null;
   return { code: 'invalid-request', message: `tier '${tier.name}': ${shown(tier.path, real)} is inside Strata's data dir (${data}); put the tier elsewhere` };
+}
+
+/** A tier's folder (if it exists) that another user owns or can write to is refused. */
+export function tierAccessProblem(tier: { name: string; path: string }): PlaceProblem | null {
+  const problem = tierFoldersProblemSync(tier.path);
+  return problem === null ? null : { code: 'invalid-request', message: `tier '${tier.name}': ${problem}` };
 }
 
 /** A tier against one protected folder (its stored, resolved path): neither may hold the other. `real`: the tier's path resolved, if known. */

@@ -24,6 +24,8 @@ export interface ProtectionContext {
   readonly signatureSet: (name: string) => SignatureSet | undefined;
   /** A detection the user allowed on this folder-relative file (restored from quarantine). */
   readonly allowedThreat?: (relativePath: string, signature: string) => boolean;
+  /** Walks the folder again for files to take in: those a protection could not take in before now can (a vault just trusted). */
+  readonly rescan?: () => void;
 }
 
 /** A file dropped into the folder by another program, about to be ingested. */

@@ -5,6 +5,7 @@
 import { ApiRequestError, type AgentStatus, type FolderRuntime, type JobProgress, type ProtectionKind, type StreamMessage } from '../../api/index.js';
 import type { RuntimeView } from '../api-handlers.js';
 import type { AgentCore } from '../agent-core.js';
+import { endFolderSessions, sweepEndedSessions } from '../crypt-sessions/session-store.js';
 import { IngestQueue } from '../ingest/ingest-queue.js';
 import { MediaWatcher } from '../media/media-watcher.js';
 import type { PolicyUpdate } from '../policy/policy-service.js';
@@ -13,6 +14,9 @@ import { FolderScans } from './folder-scans.js';
 import { LiveFolder } from './live-folder.js';
 import { ProtectionPause } from './protection-pause.js';
 import { throttleProgress } from './progress-throttle.js';
+
+/** An expired session's key stays on disk at most about this long while an agent runs. */
+const DEFAULT_SESSION_SWEEP_MS = 60_000;
 
 export interface AgentRuntimeOptions {
   core: AgentCore;
@@ -25,6 +29,8 @@ export interface AgentRuntimeOptions {
   ingestConcurrency: number;
   /** How often folders that were missing are looked for again. */
   retryMs: number;
+  /** How often the CLI's unlock sessions that ended (expired, from another boot) are removed; default a minute. */
+  sessionSweepMs?: number;
   broadcast: (message: StreamMessage) => void;
 }
 
@@ -88,6 +94,13 @@ export class AgentRuntime implements RuntimeView {
         core.log.record({ action: 'error', result: 'failed', detail: `applying a policy change: ${(error as Error).message}` });
       });
     }));
+    // An ended CLI unlock session still holds its vault key on disk: gone before anything else runs.
+    await this.sweepCliSessions();
+    this.scheduler.add({
+      name: 'remove ended CLI unlock sessions',
+      trigger: { kind: 'every', intervalMs: this.options.sessionSweepMs ?? DEFAULT_SESSION_SWEEP_MS, jitter: 0.2 },
+      run: () => this.sweepCliSessions(),
+    });
     // Read under the store's write lock: a CLI command that wrote in-process because it saw no agent
     // lock file still holds that lock until it commits, so its change is read here; a later one sees
     // the lock file and goes through this agent (in-process-guard.ts). startAgent takes the lock first.
@@ -155,8 +168,17 @@ export class AgentRuntime implements RuntimeView {
     return this.live(folderId).withKey((protection) => protection.unlock!(passphrase));
   }
 
-  lock(folderId: string): Promise<void> {
-    return this.live(folderId).withKey((protection) => protection.lock!());
+  /** Wipes the agent's key and ends the folder's CLI unlock sessions (a vault locked here must not open there). */
+  async lock(folderId: string): Promise<void> {
+    const folder = this.live(folderId);
+    try {
+      await folder.withKey(async (protection) => {
+        // Locked already (Lock all ends CLI sessions of such folders too): no second 'locked' event.
+        if (protection.lockState?.() !== 'locked') await protection.lock!();
+      });
+    } finally {
+      await endFolderSessions(this.options.core.dataDir, folder.record.path);
+    }
   }
 
   async refresh(folderId: string): Promise<void> {
@@ -203,8 +225,25 @@ export class AgentRuntime implements RuntimeView {
       verifier: this.options.verifier,
       quietMs: this.options.quietMs,
       changed: (folder) => this.options.broadcast({ type: 'folder', folder: { ...folder.record, runtime: folder.runtime() } }),
+      vaultLocked: (folder) => this.endCliSessionsAfterAutoLock(folder),
       progress: this.progress,
     });
+  }
+
+  private async sweepCliSessions(): Promise<void> {
+    try {
+      await sweepEndedSessions(this.options.core.dataDir);
+    } catch (error) {
+      this.options.core.log.record({ action: 'error', result: 'failed', detail: `removing ended CLI unlock sessions: ${(error as Error).message}` });
+    }
+  }
+
+  private async endCliSessionsAfterAutoLock(folder: LiveFolder): Promise<void> {
+    try {
+      await endFolderSessions(this.options.core.dataDir, folder.record.path);
+    } catch (error) {
+      this.options.core.log.record({ folderId: folder.id, folderName: folder.record.name, action: 'error', result: 'failed', detail: `ending the CLI unlock session after the auto-lock: ${(error as Error).message}` });
+    }
   }
 
   private async onUpdate(update: PolicyUpdate): Promise<void> {

@@ -25,7 +25,7 @@ import type { ActiveProtection, ColdStorageControl, ProtectionContext } from '..
 import { AllowedThreats } from '../quarantine/allowed-threats.js';
 import { PROTECTION_NAMES_IN_WORDS } from './protection-words.js';
 import { listThroughStack } from './folder-listing.js';
-import type { JobHandle, Scheduler } from '../scheduler/scheduler.js';
+import type { JobHandle, JobSpec, Scheduler } from '../scheduler/scheduler.js';
 import { Serial } from './serial.js';
 
 /** How often changed ingest counts are reported on the event stream while files are taken in. */
@@ -42,6 +42,8 @@ export interface LiveFolderDeps {
   quietMs: number;
   /** The folder's live state changed (for the event stream). */
   changed: (folder: LiveFolder) => void;
+  /** A protection's own job (the auto-lock) locked the folder's vault. */
+  vaultLocked: (folder: LiveFolder) => Promise<void>;
   progress: (job: JobProgress) => void;
 }
 
@@ -284,12 +286,22 @@ export class LiveFolder {
     try {
       const active = await provider.attach(this.context(stack), protection);
       if (this.paused) active.setPaused?.(true);
-      const jobs = active.jobs.map((spec) => this.deps.scheduler.add({ ...spec, name: `${this.record.name}: ${spec.name}` }));
+      const jobs = active.jobs.map((spec) => this.deps.scheduler.add({ ...spec, name: `${this.record.name}: ${spec.name}`, run: this.noticingLocks(active, spec.run) }));
       this.attached.set(kind, { protection: active, jobs, key });
     } catch (error) {
       this.failures.set(kind, (error as Error).message);
       this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'error', result: 'failed', detail: `${kind}: ${(error as Error).message}` });
     }
+  }
+
+  /** A job of a protection with a key that locks it (the auto-lock) is reported: the agent ends the CLI's sessions too. */
+  private noticingLocks(active: ActiveProtection, run: JobSpec['run']): JobSpec['run'] {
+    if (active.lockState === undefined) return run;
+    return async (signal) => {
+      const before = active.lockState?.();
+      await run(signal);
+      if (before === 'unlocked' && active.lockState?.() === 'locked') await this.deps.vaultLocked(this);
+    };
   }
 
   private async detach(kind: ProtectionKind): Promise<void> {
@@ -372,6 +384,7 @@ export class LiveFolder {
       tier: (name) => core.policy.store.listTiers().find((t) => t.name.toLowerCase() === name.toLowerCase()),
       signatureSet: (name) => core.policy.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase()),
       allowedThreat: (path, signature) => this.allowed.isAllowed(path, signature),
+      rescan: () => void this.watcher?.rescan(),
     };
   }
 

@@ -1,6 +1,7 @@
 // The agent's loopback HTTP server: POST /api/<operation> with a JSON body, the WebSocket event stream
-// at /api/events, and the GUI at /. Every request is authenticated first; every body is validated
-// against the operation's schema; every failure is {error: {code, message, path}}.
+// at /api/events, and the GUI at /. Every request is checked first (loopback host, no foreign origin, and
+// for the API and the stream the token); every body is validated against the operation's schema; every
+// failure is {error: {code, message, path}}.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -8,7 +9,8 @@ import { WebSocketServer } from 'ws';
 import { ApiRequestError, HTTP_STATUS_OF, isOperationName, type StreamMessage } from '../../api/index.js';
 import { dispatch, type Handlers } from '../api-handlers.js';
 import type { EventStreamHub } from './event-stream-hub.js';
-import { checkRequest, SESSION_COOKIE, type AuthVerdict } from './request-auth.js';
+import { checkRequest, chooseEventStreamProtocol, type AuthVerdict } from './request-auth.js';
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 import { serveRendererAssets } from '../renderer-assets.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,13 +34,13 @@ export interface ApiServer {
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   let port = 0;
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: chooseEventStreamProtocol });
   const server = createServer((request, response) => {
     void handle(request, response, options, port).catch((error: unknown) => sendError(response, asApiError(error)));
   });
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const verdict = checkRequest(request, url, options.token, port);
+    const verdict = checkRequest(request, url, options.token, port, 'event-stream');
     if (url.pathname !== '/api/events' || verdict !== 'ok') {
       socket.end(`HTTP/1.1 ${url.pathname !== '/api/events' ? '404 Not Found' : verdict === 'no-token' ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -63,18 +65,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: ApiServerOptions, port: number): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  const verdict = checkRequest(request, url, options.token, port);
+  const isApiCall = url.pathname.startsWith('/api/');
+  const verdict = checkRequest(request, url, options.token, port, isApiCall ? 'api-call' : 'gui-file');
   if (verdict !== 'ok') {
     sendError(response, refusal(verdict));
     return;
   }
-  if (!url.pathname.startsWith('/api/')) {
-    if (url.searchParams.has('token')) {
-      // The authenticated UI link: keep the token in a strict cookie and drop it from the address bar.
-      response.setHeader('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`);
-      response.writeHead(303, { location: url.pathname }).end();
-      return;
-    }
+  if (!isApiCall) {
     await serveRendererAssets(request, response, url, options.uiRoot);
     return;
   }
@@ -108,8 +105,9 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ApiRequestError('invalid-json', `the request body is not JSON: ${(error as Error).message}`, '$');
+  } catch {
+    // Never the parser's own message: it quotes the text around the fault, which may be a passphrase.
+    throw new ApiRequestError('invalid-json', `the request body is not JSON: ${describeJsonSyntaxError(text)}`, '$');
   }
 }
 

@@ -3,9 +3,10 @@
 
 import type { Command } from 'commander';
 import { loadSodium } from '../../age/index.js';
-import { changePassphrase, createVault, readVaultInfo, unlockVault } from '../../../filters/crypt/vault/vault.js';
+import { MAX_WORK_FACTOR, MIN_WORK_FACTOR, changePassphrase, createVault, readVaultInfo, unlockVault } from '../../../filters/crypt/vault/vault.js';
 import { CliError, UsageError } from '../cli-error.js';
 import type { GroupCommand, LeafCommand } from '../command.js';
+import { lockInRunningAgent } from './crypt/agent-vault-lock.js';
 import { resolveFolder } from './crypt/crypt-folder.js';
 import { passphraseFrom } from './crypt/passphrase.js';
 import { DEFAULT_SESSION_MINUTES, endSession, saveSession } from './crypt/session.js';
@@ -17,7 +18,9 @@ const folderAndPassphrase = (cmd: Command): void => {
 function workFactorOf(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new UsageError(`--work-factor must be an integer, got '${String(value)}'`);
+  if (!Number.isInteger(n) || n < MIN_WORK_FACTOR || n > MAX_WORK_FACTOR) {
+    throw new UsageError(`--work-factor takes an integer from ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR} (log2 N; 2^${MAX_WORK_FACTOR + 1} and above need more memory than libsodium can use), got '${String(value)}'`);
+  }
   return n;
 }
 
@@ -45,7 +48,7 @@ const create: LeafCommand = {
   summary: 'create the vault of a folder (an age X25519 key protected by a passphrase)',
   define: (cmd) => {
     folderAndPassphrase(cmd);
-    cmd.option('--work-factor <n>', 'scrypt work factor (log2 N), 18 to 22', '18');
+    cmd.option('--work-factor <n>', `scrypt work factor (log2 N), ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR}`, String(MIN_WORK_FACTOR));
   },
   async run(ctx, { args, options }) {
     const folder = await resolveFolder(args[0]);
@@ -79,12 +82,15 @@ const unlock: LeafCommand = {
 
 const lock: LeafCommand = {
   name: 'lock',
-  summary: 'lock the vault: end the unlock session (its key file is overwritten and removed)',
+  summary: "lock the vault: end the unlock session (its key file is overwritten and removed) and wipe the running agent's key",
   define: (cmd) => void cmd.argument('<folder>', 'the protected folder'),
   async run(ctx, { args }) {
     const folder = await resolveFolder(args[0]);
-    const ended = await endSession(ctx.dataDir, folder);
-    return { data: { folder, wasUnlocked: ended }, text: ended ? `Locked ${folder}` : `${folder} was not unlocked` };
+    const sessionEnded = await endSession(ctx.dataDir, folder);
+    const agentLocked = await lockInRunningAgent(ctx, folder);
+    const wasUnlocked = sessionEnded || agentLocked;
+    const what = [sessionEnded ? 'the unlock session ended' : '', agentLocked ? "the agent's key wiped" : ''].filter((part) => part !== '').join(', ');
+    return { data: { folder, wasUnlocked, sessionEnded, agentLocked }, text: wasUnlocked ? `Locked ${folder} (${what})` : `${folder} was not unlocked` };
   },
 };
 
@@ -94,7 +100,7 @@ const passwd: LeafCommand = {
   define: (cmd) => {
     folderAndPassphrase(cmd);
     cmd.option('--new-passphrase-file <file>', 'read the new passphrase from the first line of <file>');
-    cmd.option('--work-factor <n>', 'scrypt work factor (log2 N), 18 to 22', '18');
+    cmd.option('--work-factor <n>', `scrypt work factor (log2 N), ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR}`, String(MIN_WORK_FACTOR));
   },
   async run(ctx, { args, options }) {
     const folder = await resolveFolder(args[0]);

@@ -1,25 +1,19 @@
-// The transport of the GUI served by a headless agent (`strata agent`): same-origin HTTP and WebSocket.
-// The agent swapped the ?token= of its ui link for an HttpOnly cookie, so this page never holds the
-// token: requests go out without an Authorization header and the browser adds the cookie.
+// The transport of the GUI served by a headless agent (`strata agent`): same-origin HTTP and WebSocket,
+// authenticated by the token the page took from its address (page-token.ts). Every API call carries it
+// as a Bearer header and the event stream as its subprotocol: nothing the browser would send by itself.
 
 import { createHttpClient } from '../../../main/api/index.js';
 import { Cell, MessageFanout, type AgentConnection, type LinkState } from './agent-connection.js';
 import { followEventStream } from './reconnecting-stream.js';
 
-/** fetch with the session cookie and without the client's (empty) Bearer token, which would win over it. */
-const cookieSessionFetch: typeof fetch = (input, init) => {
-  const headers = new Headers(init?.headers);
-  headers.delete('authorization');
-  return fetch(input, { ...init, headers, credentials: 'same-origin' });
-};
-
-export function connectOverLoopback(origin: string): AgentConnection {
-  const api = createHttpClient({ baseUrl: origin, token: '', fetch: cookieSessionFetch });
+/** `token` null: the page was opened without the agent's link, and the agent will refuse it in words. */
+export function connectOverLoopback(origin: string, token: string | null): AgentConnection {
+  const api = createHttpClient({ baseUrl: origin, token: token ?? '' });
   const fanout = new MessageFanout();
   const link = new Cell<LinkState>('connecting');
   const stream = followEventStream({
     baseUrl: origin,
-    token: '', // the cookie authenticates the upgrade request
+    token: token ?? '',
     onMessage: (message) => fanout.publish(message),
     onLinkChange: (live) => link.set(live ? 'live' : 'reconnecting'),
   });

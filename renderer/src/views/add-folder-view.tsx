@@ -5,6 +5,7 @@ import { ApiRequestError, type Folder, type StrataApi } from '../../../main/api/
 import { ErrorNotice } from '../components/error-notice.js';
 import { Field } from '../components/field.js';
 import { PolicyEditor } from '../components/policy-editor.js';
+import { PromptDialog } from '../components/prompt-dialog.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { useAgent } from '../state/agent-context.js';
 import { errorsByPath, fieldProblems } from '../state/form-errors.js';
@@ -24,6 +25,8 @@ export function AddFolderView() {
   const [again, setAgain] = useState('');
   const [localProblems, setLocalProblems] = useState<Record<string, string>>({});
   const [vaultFailure, setVaultFailure] = useState<{ folder: Folder; error: unknown } | null>(null);
+  /** The folder was added, and it has a vault of its own already: its passphrase is asked for. */
+  const [existingVault, setExistingVault] = useState<Folder | null>(null);
   const add = useAction(async () => {
     const built = policyFromForm(form);
     const problems = built.ok ? {} : errorsByPath(built.problems);
@@ -34,7 +37,11 @@ export function AddFolderView() {
     const folder = await api.addFolder({ path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}), policy: built.policy });
     if (form.crypt.enabled) {
       try {
-        await openVault(api, folder, passphrase);
+        if ((await createVault(api, folder, passphrase)) === 'exists') {
+          setExistingVault(folder);
+          return;
+        }
+        await api.unlockFolder({ folder: folder.id, passphrase });
       } catch (error) {
         setVaultFailure({ folder, error });
         return;
@@ -78,7 +85,7 @@ export function AddFolderView() {
           onTierAdded={refs.reload}
           cryptExtra={
             <>
-              <Field label="Vault passphrase" hint="Creates the vault with it; if the folder already has a vault, unlocks it. Strata never stores it." error={errors[PASSPHRASE_PATH]}>
+              <Field label="Vault passphrase" hint="Creates the vault with it; if the folder already has a vault, you are asked for that vault's own passphrase instead. Strata never stores it." error={errors[PASSPHRASE_PATH]}>
                 <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="new-password" />
               </Field>
               <Field label="Repeat the passphrase">
@@ -105,18 +112,41 @@ export function AddFolderView() {
           <a className="button" href="#/">Cancel</a>
         </div>
       </form>
+      {existingVault !== null && (
+        <PromptDialog
+          title={`${existingVault.name} already has a vault`}
+          intro={
+            <p>
+              {existingVault.path} already holds a vault (its .strata-vault folder), made earlier or elsewhere: the
+              passphrase you chose was not used, and nothing was created. Enter the passphrase of that vault. Unlocking it
+              proves its key is yours; until then Strata encrypts nothing in this folder. If the vault is not yours, cancel.
+            </p>
+          }
+          label="Passphrase of the existing vault"
+          secret
+          path={PASSPHRASE_PATH}
+          submitLabel="Unlock"
+          busyLabel="Unlocking…"
+          onSubmit={(existing) => api.unlockFolder({ folder: existingVault.id, passphrase: existing })}
+          onClose={() => navigate({ view: 'folder', id: existingVault.id })}
+        />
+      )}
     </div>
   );
 }
 
 const PASSPHRASE_PATH = '$.passphrase';
 
-/** Creates the new folder's vault and unlocks it; a folder that already has a vault is only unlocked. */
-async function openVault(api: StrataApi, folder: Folder, passphrase: string): Promise<void> {
+/**
+ * Creates the new folder's vault; 'exists' when the folder has one already (the agent's 'conflict'). That
+ * vault is not the user's new one: it is unlocked with its own passphrase, never with the one just chosen.
+ */
+async function createVault(api: StrataApi, folder: Folder, passphrase: string): Promise<'created' | 'exists'> {
   try {
     await api.createVault({ folder: folder.id, passphrase });
+    return 'created';
   } catch (error) {
-    if (!(error instanceof ApiRequestError && error.code === 'conflict')) throw error;
+    if (error instanceof ApiRequestError && error.code === 'conflict') return 'exists';
+    throw error;
   }
-  await api.unlockFolder({ folder: folder.id, passphrase });
 }

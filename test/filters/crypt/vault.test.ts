@@ -1,15 +1,18 @@
 // The vault: create, unlock, change passphrase, export the identity; a wrong passphrase changes nothing;
 // and the stock age CLI with only the passphrase recovers files through the vault's identity file.
+// Concurrent creations: one wins whole, the others are refused and change nothing of it. scrypt work factors
+// beyond what libsodium can compute (2^20) are clear errors naming the file, on creation and on unlock, and
+// an unlock wipes its copy of the passphrase.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { X25519Identity, loadSodium, parseHeader } from '../../../main/age/index.js';
+import { ScryptIdentity, ScryptRecipient, WorkFactorTooHighError, X25519Identity, decrypt, encrypt, loadSodium, parseHeader, type Sodium } from '../../../main/age/index.js';
 import { changePassphrase, createVault, readVaultInfo, unlockVault } from '../../../filters/crypt/vault/vault.js';
-import { VaultError, WrongPassphraseError } from '../../../filters/crypt/vault/vault-error.js';
+import { VaultError, VaultExistsError, WrongPassphraseError } from '../../../filters/crypt/vault/vault-error.js';
 import { vaultPaths } from '../../../filters/crypt/vault/vault-layout.js';
 import { inTerminal } from '../../age/age-cli.js';
 import { bytes, openCryptRig } from './crypt-rig.js';
@@ -96,5 +99,100 @@ describe('vault', () => {
     assert.deepEqual(new Uint8Array(await readFile(out)), bytes(70_000, 12));
     // The exported recovery key works too.
     assert.equal(X25519Identity.parse(sodium, exported).recipient().toString(), (await readVaultInfo(folder)).recipient);
+  });
+});
+
+describe('vault creation races', () => {
+  it('two creations at once: one wins whole, the other is refused as "already has a vault"; only the winner\'s passphrase opens it', async () => {
+    const folder = join(root, 'race');
+    await mkdir(folder);
+    const results = await Promise.allSettled([createVault(sodium, folder, 'passphrase A'), createVault(sodium, folder, 'passphrase B')]);
+    const won = results.flatMap((result, index) => (result.status === 'fulfilled' ? [{ index, info: result.value }] : []));
+    const lost = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    assert.equal(won.length, 1, 'exactly one creation succeeds');
+    assert.equal(lost.length, 1);
+    assert.ok(lost[0] instanceof VaultExistsError && lost[0].message.includes('already has a vault'), String(lost[0]));
+    const [winner, loser] = won[0]!.index === 0 ? ['passphrase A', 'passphrase B'] : ['passphrase B', 'passphrase A'];
+    assert.equal((await readVaultInfo(folder)).recipient, won[0]!.info.recipient, 'vault.json is the winner\'s');
+    const identity = await unlockVault(sodium, folder, winner);
+    assert.equal(identity.recipient().toString(), won[0]!.info.recipient);
+    identity.wipe();
+    await assert.rejects(unlockVault(sodium, folder, loser), WrongPassphraseError);
+    assert.deepEqual((await readdir(folder)).sort(), ['.strata-vault'], 'no staging folder is left');
+    assert.deepEqual((await readdir(join(folder, '.strata-vault'))).sort(), ['identity.age', 'vault.json']);
+  });
+
+  it('a .strata-vault holding other files but no vault.json is refused with what to do, and kept as it is', async () => {
+    const folder = join(root, 'leftover');
+    await mkdir(join(folder, '.strata-vault'), { recursive: true });
+    await writeFile(join(folder, '.strata-vault', 'identity.age'), 'what an interrupted creation left');
+    await assert.rejects(createVault(sodium, folder, 'passphrase'), (error: unknown) => error instanceof VaultError && !(error instanceof VaultExistsError) && /holds no vault\.json.*move it away/.test(error.message));
+    assert.deepEqual(await readdir(join(folder, '.strata-vault')), ['identity.age']);
+    assert.deepEqual(await readdir(folder), ['.strata-vault']);
+  });
+
+  it('a vault.json without its identity file cannot be unlocked: a clear error naming the file', async () => {
+    const folder = join(root, 'no-identity');
+    await createVault(sodium, folder, 'passphrase');
+    await rm(vaultPaths(folder).identity);
+    await assert.rejects(unlockVault(sodium, folder, 'passphrase'), (error: unknown) => error instanceof VaultError && error.message.includes(`no identity file (${vaultPaths(folder).identity})`));
+  });
+});
+
+/** libsodium with its memzero watched: what each wiped buffer held just before. */
+function watchedWipes(): { sodium: Sodium; wiped: Array<{ held: Uint8Array; buffer: Uint8Array }> } {
+  const wiped: Array<{ held: Uint8Array; buffer: Uint8Array }> = [];
+  const watched = Object.create(sodium) as Sodium;
+  watched.memzero = (buffer: Uint8Array) => {
+    wiped.push({ held: buffer.slice(), buffer });
+    sodium.memzero(buffer);
+  };
+  return { sodium: watched, wiped };
+}
+
+describe('vault secrets and work factors', () => {
+  let folder: string;
+  before(async () => {
+    folder = join(root, 'secrets');
+    await createVault(sodium, folder, 'the passphrase');
+  });
+
+  it('an unlock wipes its copy of the passphrase, whether it opens the vault or not', async () => {
+    for (const passphrase of ['the passphrase', 'not the passphrase']) {
+      const { sodium: watched, wiped } = watchedWipes();
+      await unlockVault(watched, folder, passphrase).then((identity) => identity.wipe(), () => undefined);
+      const copy = wiped.find((entry) => Buffer.from(entry.held).equals(Buffer.from(passphrase)));
+      assert.ok(copy !== undefined, `the passphrase bytes of '${passphrase}' were wiped`);
+      assert.ok(copy.buffer.every((byte) => byte === 0));
+    }
+  });
+
+  it('a vault is created with work factors 18 to 20 only: 21 is a clear error naming the identity file, and nothing is written', async () => {
+    const other = join(root, 'factor-21');
+    for (const workFactor of [17, 21, 22]) {
+      await assert.rejects(createVault(sodium, other, 'passphrase', { workFactor }), (error: unknown) => error instanceof VaultError
+        && error.message.includes(vaultPaths(other).identity) && error.message.includes('from 18 to 20') && error.message.includes(`got ${workFactor}`));
+    }
+    await assert.rejects(readdir(other), { code: 'ENOENT' });
+    await assert.rejects(changePassphrase(sodium, folder, 'the passphrase', 'another one', { workFactor: 21 }), /from 18 to 20/);
+  });
+
+  it('an identity file asking for work factor 2^21 or 2^22 is a clear error naming the file and the factor, before any work', async () => {
+    for (const workFactor of [21, 22]) {
+      const other = join(root, `reads-${workFactor}`);
+      await createVault(sodium, other, 'the passphrase');
+      const identityFile = await readFile(vaultPaths(other).identity, 'latin1');
+      await writeFile(vaultPaths(other).identity, Buffer.from(identityFile.replace(/^(-> scrypt \S+) 18$/m, `$1 ${workFactor}`), 'latin1'));
+      await assert.rejects(unlockVault(sodium, other, 'the passphrase'), (error: unknown) => error instanceof VaultError
+        && error.message.includes(vaultPaths(other).identity) && error.message.includes(`2^${workFactor}`) && error.message.includes('at most 2^20'));
+    }
+  });
+
+  it('age: scrypt recipients stop at 2^20 with a clear error, and identities refuse more as too costly', () => {
+    assert.throws(() => new ScryptRecipient(sodium, 'p', 21), /must be 1\.\.20 .*got 21/);
+    const file = encrypt(sodium, [new ScryptRecipient(sodium, 'p', 10)], new Uint8Array([1, 2, 3]));
+    const text = Buffer.from(file).toString('latin1').replace(/^(-> scrypt \S+) 10$/m, '$1 21');
+    assert.throws(() => decrypt(sodium, new Uint8Array(Buffer.from(text, 'latin1')), [new ScryptIdentity(sodium, 'p')]),
+      (error: unknown) => error instanceof WorkFactorTooHighError && error.workFactor === 21 && error.maxWorkFactor === 20);
   });
 });
