@@ -153,7 +153,7 @@ export class DesktopApp {
     else new Notification({ title: started.length === 0 ? 'No folder has virus scanning on' : `Scanning ${started.join(', ')}`, body: 'Open Strata to follow the scan.' }).show();
   }
 
-  /** Locks every unlocked vault; a failure is a notification, and the others still lock. */
+  /** Locks every encrypted folder (ending its CLI unlock sessions too); a failure is a notification, and the others still lock. */
   private async lockAll(link: AgentLink): Promise<void> {
     const { failed } = await lockAllFolders(link.api);
     if (failed.length > 0) new Notification({ title: 'Strata could not lock every folder', body: failed.join('\n') }).show();
