@@ -86,6 +86,11 @@ export class X25519Identity implements Identity {
     return fileKey;
   }
 
+  /** A copy of the 32-byte secret key, to move the identity to another thread (new X25519Identity there); the caller wipes it. */
+  secretKeyCopy(): Uint8Array {
+    return this.secretKey.slice();
+  }
+
   /** Overwrites the secret key: the identity is unusable afterwards (vault lock). */
   wipe(): void {
     this.sodium.memzero(this.secretKey);

@@ -5,6 +5,7 @@
 // Files are encrypted only to a vault recipient Strata trusts for the folder (vault-trust.ts): one it created,
 // or whose key an unlock proved the user holds. Until then a gate above the filter refuses whatever would
 // encrypt, nothing is ingested, and the first unlock with the vault's passphrase trusts it.
+// Unlock and create run scrypt on a thread of their own (vault-thread.ts): every folder's I/O goes on meanwhile.
 
 import { loadSodium, type Sodium, type X25519Identity } from '../../age/index.js';
 import { ApiRequestError } from '../../api/index.js';
@@ -16,7 +17,8 @@ import { registerTrustGate } from '../../../filters/crypt/vault/trust-gate.js';
 import { VaultError, VaultExistsError, WrongPassphraseError, type UntrustedVaultError } from '../../../filters/crypt/vault/vault-error.js';
 import { vaultPaths } from '../../../filters/crypt/vault/vault-layout.js';
 import { VaultTrust } from '../../../filters/crypt/vault/vault-trust.js';
-import { createVault, unlockVault, vaultExists, vaultRecipient } from '../../../filters/crypt/vault/vault.js';
+import { createVaultOffThread, unlockVaultOffThread } from '../../../filters/crypt/vault/vault-thread.js';
+import { vaultExists, vaultRecipient } from '../../../filters/crypt/vault/vault.js';
 import type { FolderRecord } from '../policy/policy-store.js';
 import type { JobHandle } from '../scheduler/scheduler.js';
 import { acquireCryptoPool } from './crypt-pool.js';
@@ -120,7 +122,7 @@ export const cryptProvider: ProtectionProvider<'crypt'> = {
 /** The vault's identity for an unlock; failures the user can act on become API errors that say so. */
 async function openVault(sodium: Sodium, folder: string, passphrase: string, record: ProtectionContext['record']): Promise<X25519Identity> {
   try {
-    return await unlockVault(sodium, folder, passphrase);
+    return await unlockVaultOffThread(sodium, folder, passphrase);
   } catch (error) {
     if (error instanceof WrongPassphraseError) {
       record({ action: 'unlocked', result: 'refused', detail: 'wrong passphrase' });
@@ -137,9 +139,8 @@ async function openVault(sodium: Sodium, folder: string, passphrase: string, rec
  * one with its own passphrase); other vault errors are the request's.
  */
 export async function createFolderVault(store: Store, folder: Pick<FolderRecord, 'id' | 'path'>, passphrase: string): Promise<void> {
-  const sodium = await loadSodium();
   try {
-    const info = await createVault(sodium, folder.path, passphrase);
+    const info = await createVaultOffThread(folder.path, passphrase);
     new VaultTrust(store.db).record(folder.id, info.recipient, 'created');
   } catch (error) {
     if (error instanceof VaultExistsError) throw new ApiRequestError('conflict', error.message, '$.folder');
