@@ -18,4 +18,5 @@ export * from './send-request.js';
 export { dereferenceFileObject, referenceFileObject } from './file-object-references.js';
 export * from './path-name.js';
 export * from './nt-file-api.js';
+export { MAXIMUM_ALLOCATED_BUFFER, MAXIMUM_REQUEST_LENGTH } from './request-checks.js';
 export * from './aligned-memory.js';

@@ -16,14 +16,17 @@ import type { CreateParameters, Irp, IoParameters } from './irp.js';
 import type { IoManager } from './io-manager.js';
 import { mountVolume } from './mount.js';
 import {
-  NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_SUCCESS, type NTSTATUS,
+  NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_NO_SUCH_DEVICE, STATUS_SUCCESS, type NTSTATUS,
 } from './ntstatus.js';
 import { parseObjectName } from './path-name.js';
+import { checkControl, checkRead, checkWrite, type Refusal } from './request-checks.js';
 import { sendRequest, type RequestResult } from './send-request.js';
 
 export interface IoResult {
   status: NTSTATUS;
   information: number;
+  /** Why the request was refused before an IRP was built, when it was (a bad name, length, offset or buffer). */
+  reason?: string;
 }
 export interface ReadResult extends IoResult {
   data: Uint8Array;
@@ -33,8 +36,6 @@ export interface InfoResult<T> extends IoResult {
 }
 export interface CreateResult extends IoResult {
   handle: FileHandle | null;
-  /** Why the name was refused before reaching a driver, when it was. */
-  reason?: string;
 }
 
 export interface CreateOptions extends Partial<CreateParameters> {
@@ -77,7 +78,7 @@ function teardownOf(fileObject: FileObject): Teardown {
 
 const succeeded = (): IoResult => ({ status: STATUS_SUCCESS, information: 0 });
 const invalidHandle = (): IoResult => ({ status: STATUS_INVALID_HANDLE, information: 0 });
-const invalidParameter = (): ReadResult => ({ status: STATUS_INVALID_PARAMETER, information: 0, data: new Uint8Array(0) });
+const refused = ({ status, reason }: Refusal): ReadResult => ({ status, information: 0, data: new Uint8Array(0), reason });
 
 const DEFAULT_CREATE: CreateParameters = { desiredAccess: 0, disposition: FILE_OPEN, options: 0, fileAttributes: 0, shareAccess: 7 };
 
@@ -103,11 +104,14 @@ export class NtFileApi {
     return { status: result.status, information: result.information, handle: NT_SUCCESS(result.status) ? new FileHandle(fileObject) : null };
   }
 
-  /** Reads up to `length` bytes at `byteOffset`, into `into` when given (it must hold `length` bytes). */
+  /**
+   * Reads up to `length` bytes at `byteOffset`, into `into` when given (it must hold `length` bytes, else
+   * STATUS_INVALID_USER_BUFFER); without `into`, at most MAXIMUM_ALLOCATED_BUFFER bytes per call. Checked
+   * before anything is allocated (request-checks.ts).
+   */
   async read(handle: FileHandle, length: number, byteOffset: number, into?: Uint8Array): Promise<ReadResult> {
-    if (!validLength(length) || !Number.isInteger(byteOffset) || byteOffset < 0 || (into !== undefined && into.length < length)) {
-      return invalidParameter();
-    }
+    const refusal = checkRead(`read of '${handle.fileObject.fileName}'`, length, byteOffset, into);
+    if (refusal !== null) return refused(refusal);
     const buffer = into ?? new Uint8Array(length);
     const result = await this.sendOn(handle, IRP_MJ_READ, 0, { read: { length, byteOffset } }, (irp) => (irp.userBuffer = buffer));
     const data = result.userBuffer ?? buffer;
@@ -116,7 +120,8 @@ export class NtFileApi {
 
   /** Writes `data` at `byteOffset`; FILE_WRITE_TO_END_OF_FILE (-1) appends. */
   write(handle: FileHandle, data: Uint8Array, byteOffset: number): Promise<IoResult> {
-    if (!Number.isInteger(byteOffset) || byteOffset < -1) return Promise.resolve({ status: STATUS_INVALID_PARAMETER, information: 0 });
+    const refusal = checkWrite(`write of '${handle.fileObject.fileName}'`, data, byteOffset);
+    if (refusal !== null) return Promise.resolve({ status: refusal.status, information: 0, reason: refusal.reason });
     return this.sendOn(handle, IRP_MJ_WRITE, 0, { write: { length: data.length, byteOffset } }, (irp) => (irp.userBuffer = data)).then(statusOf);
   }
 
@@ -145,7 +150,8 @@ export class NtFileApi {
   }
 
   async fsControl(handle: FileHandle, fsControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
-    if (!validControl(fsControlCode, input, outputLength)) return invalidParameter();
+    const refusal = checkControl(`file system control of '${handle.fileObject.fileName}'`, fsControlCode, input, outputLength);
+    if (refusal !== null) return refused(refusal);
     const output = new Uint8Array(outputLength);
     const result = await this.sendOn(handle, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MN_USER_FS_REQUEST, {
       fileSystemControl: { fsControlCode, inputBufferLength: input?.length ?? 0, outputBufferLength: outputLength },
@@ -157,7 +163,8 @@ export class NtFileApi {
   }
 
   async deviceIoControl(handle: FileHandle, ioControlCode: number, input: Uint8Array | null, outputLength: number): Promise<ReadResult> {
-    if (!validControl(ioControlCode, input, outputLength)) return invalidParameter();
+    const refusal = checkControl(`device control of '${handle.fileObject.fileName}'`, ioControlCode, input, outputLength);
+    if (refusal !== null) return refused(refusal);
     const output = new Uint8Array(outputLength);
     const result = await this.sendOn(handle, IRP_MJ_DEVICE_CONTROL, 0, {
       deviceIoControl: { ioControlCode, inputBufferLength: input?.length ?? 0, outputBufferLength: outputLength },
@@ -271,16 +278,6 @@ export class NtFileApi {
     referenceFileObject(fileObject);
     return sendRequest(device, irp, () => dereferenceFileObject(fileObject));
   }
-}
-
-function validLength(length: number): boolean {
-  return Number.isInteger(length) && length >= 0 && length <= 0x7fffffff;
-}
-
-/** A control code is a 32-bit value (signed or not: CTL_CODE with a device type >= 0x8000 is negative in JS). */
-function validControl(code: number, input: Uint8Array | null, outputLength: number): boolean {
-  return Number.isInteger(code) && code >= -0x80000000 && code <= 0xffffffff
-    && (input === null || input instanceof Uint8Array) && validLength(outputLength);
 }
 
 /** Resolves when `promise` settles, whichever way: a later caller only waits for the first one's work. */

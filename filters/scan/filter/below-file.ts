@@ -3,7 +3,7 @@
 // encryption as they should. Failures become NtStatusErrors naming the operation and the file.
 
 import {
-  FILE_OPEN, FileInformationClass, NT_SUCCESS, NtStatusError, STATUS_DELETE_PENDING, STATUS_END_OF_FILE, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND,
+  FILE_OPEN, FileInformationClass, MAXIMUM_ALLOCATED_BUFFER, NT_SUCCESS, NtStatusError, STATUS_DELETE_PENDING, STATUS_END_OF_FILE, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND,
   type FileBasicInformation, type FileHandle, type FileStandardInformation, type NTSTATUS,
 } from '../../../main/io/index.js';
 import type { FilterManager, FltInstance } from '../../../main/fltmgr/index.js';
@@ -59,7 +59,8 @@ export class BelowFile {
     const parts: Uint8Array[] = [];
     let done = 0;
     while (done < length) {
-      const result = await this.manager.api.read(this.handle, length - done, offset + done);
+      // One read allocates at most MAXIMUM_ALLOCATED_BUFFER: a long range (a cut file's tail) comes in parts.
+      const result = await this.manager.api.read(this.handle, Math.min(length - done, MAXIMUM_ALLOCATED_BUFFER), offset + done);
       if (result.status === STATUS_END_OF_FILE || result.information === 0) break;
       check(result.status, 'read', this.name);
       parts.push(result.data.slice());
