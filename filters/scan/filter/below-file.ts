@@ -49,20 +49,26 @@ export class BelowFile {
         const result = await this.manager.api.read(this.handle, count, offset);
         // The file may have shrunk since its size was taken: the bytes are gone, nothing more to read.
         if (result.status === STATUS_END_OF_FILE) return new Uint8Array(0);
-        check(result.status, 'read', this.name);
+        check(result.status, `read at offset ${offset} of`, this.name);
         return result.data;
       },
     };
   }
 
+  /**
+   * The bytes in [offset, offset + length), fewer only where the file ends. A failed read (a damaged
+   * chunk below, a locked vault, a device error) throws: callers save these bytes to restore them later,
+   * and a range cut short by an error would restore the wrong content.
+   */
   async read(offset: number, length: number): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     let done = 0;
     while (done < length) {
       // One read allocates at most MAXIMUM_ALLOCATED_BUFFER: a long range (a cut file's tail) comes in parts.
       const result = await this.manager.api.read(this.handle, Math.min(length - done, MAXIMUM_ALLOCATED_BUFFER), offset + done);
-      if (result.status === STATUS_END_OF_FILE || result.information === 0) break;
-      check(result.status, 'read', this.name);
+      if (result.status === STATUS_END_OF_FILE) break;
+      check(result.status, `read at offset ${offset + done} of`, this.name);
+      if (result.information === 0) break;
       parts.push(result.data.slice());
       done += result.information;
     }
