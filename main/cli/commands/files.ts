@@ -2,15 +2,16 @@
 // stack (what is written lands encrypted; what is read comes back decrypted).
 
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { toVolumeRelative } from '../../agent/folder-stack.js';
 import {
   FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
-  FILE_OVERWRITE_IF, FileInformationClass, NT_SUCCESS, STATUS_END_OF_FILE, type FileHandle, type NTSTATUS,
+  FileInformationClass, NT_SUCCESS, STATUS_END_OF_FILE, type FileHandle, type NTSTATUS,
 } from '../../io/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext, CommandResult, GroupCommand, LeafCommand } from '../command.js';
 import { openCryptFolder, type CryptFolder } from './crypt/crypt-folder.js';
+import { PutError, putFile } from './crypt/put-file.js';
 import { describeStatus } from './crypt/status-text.js';
 
 const IO_SIZE = 1 << 20;
@@ -40,38 +41,35 @@ async function openFile(crypt: CryptFolder, path: string, disposition: number, o
   return opened.handle!;
 }
 
-async function readSource(source: unknown): Promise<Uint8Array> {
-  if (typeof source === 'string') {
-    try {
-      return new Uint8Array(await readFile(source));
-    } catch (error) {
-      throw new CliError(`cannot read ${source}: ${(error as Error).message}`);
-    }
+/** The bytes to put, as a stream: the file (opened now, so a missing one fails before anything is written), or standard input. */
+async function openSource(source: unknown): Promise<AsyncIterable<Uint8Array>> {
+  if (typeof source !== 'string') return process.stdin;
+  try {
+    return (await open(source)).createReadStream();
+  } catch (error) {
+    throw new CliError(`cannot read ${source}: ${(error as Error).message}`);
   }
-  const parts: Buffer[] = [];
-  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
-  return new Uint8Array(Buffer.concat(parts));
 }
 
 const put: LeafCommand = {
   name: 'put',
-  summary: 'write a file into the folder (from <source>, or standard input), stored encrypted',
+  summary: 'write a file into the folder (from <source>, or standard input), stored encrypted; missing folders are created, and a put that fails leaves the old file as it was',
   define: (cmd) => {
     withFolder(cmd, 'required');
     cmd.argument('[source]', 'the file to copy in (default: standard input)');
   },
   async run(ctx, { args, options }) {
     const [folder, path, source] = args as [string, string, string | undefined];
-    const data = await readSource(source);
+    const data = await openSource(source);
     return using(ctx, folder, options.passphraseFile, async (crypt) => {
-      const handle = await openFile(crypt, path, FILE_OVERWRITE_IF);
-      for (let offset = 0; offset < data.length; offset += IO_SIZE) {
-        const written = await crypt.stack.api.write(handle, data.subarray(offset, offset + IO_SIZE), offset);
-        if (!NT_SUCCESS(written.status)) fail(path, 'cannot write', written.status);
+      let bytes: number;
+      try {
+        bytes = await putFile(crypt.stack, path, data);
+      } catch (error) {
+        if (error instanceof PutError) fail(error.path, error.what, error.status);
+        throw error;
       }
-      const saved = await crypt.stack.api.close(handle);
-      if (!NT_SUCCESS(saved.status)) fail(path, 'cannot save', saved.status);
-      return { data: { path, bytes: data.length }, text: `${path}: ${data.length} bytes written, encrypted` };
+      return { data: { path, bytes }, text: `${path}: ${bytes} bytes written, encrypted` };
     });
   },
 };
