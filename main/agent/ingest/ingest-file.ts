@@ -3,19 +3,23 @@
 // encrypts them), then renames that over the original, atomically. If the original changes meanwhile
 // the copy is thrown away and done again, so an edit made during ingest is never lost. A symbolic link is
 // not taken in (its target, inside the folder, is taken in where it lies; one outside is none of ingest's
-// business), and the file read is the folder's own (folder-source.ts).
+// business), and the file read is the folder's own (folder-source.ts). An HSM stub's raw bytes are never
+// taken in; its content is, brought back first, when a protection must change how it is stored (crypt:
+// plaintext migrated to cold storage before the folder was encrypted; cold-file.ts).
 
 import { lstat, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FILE_CREATE, FILE_OPEN, STATUS_VIRUS_INFECTED, statusName, type NTSTATUS } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
 import type { ActiveProtection, IngestCandidate } from '../protections/provider.js';
 import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
 import type { IngestLedger } from './ingest-ledger.js';
 import {
-  StackIoError, createThroughStack, deleteThroughStack, openThroughStack, renameThroughStack, setTimesThroughStack, withHandle,
-  writeThroughStack,
+  StackIoError, createThroughStack, deleteThroughStack, flushDirectoryThroughStack, openThroughStack, renameThroughStack, setTimesThroughStack,
+  withHandle, writeThroughStack,
 } from './stack-file.js';
+import { bringBack, coldStateOf, mustTakeInOffline, offlineTakers, type ColdState } from './cold-file.js';
 import { openFolderSource } from './folder-source.js';
 import { holdOriginal, type OriginalHold } from './original-hold.js';
 import { ingestName, isStrataPath } from './strata-names.js';
@@ -51,24 +55,35 @@ export type IngestOutcome =
 export async function ingestFile(target: IngestTarget, relativePath: string, signal: AbortSignal, maxAttempts = 3): Promise<IngestOutcome> {
   if (isStrataPath(relativePath)) return { kind: 'unchanged', reason: "Strata's own file" };
   const absolutePath = join(target.root, relativePath);
+  // Set once this ingest brought the file back from cold storage: the recall was the stack's own write,
+  // but what it wrote is exactly what is to be taken in.
+  let recalled = false;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) return { kind: 'failed', detail: 'cancelled' };
     const stats = await lstat(absolutePath).catch(() => null);
     if (stats === null || !stats.isFile()) return { kind: 'unchanged', reason: 'gone, a link or not a regular file' };
     const before = stampOf(stats);
-    if (target.ledger.isOwn(relativePath, before)) return { kind: 'unchanged', reason: 'written by Strata' };
+    if (!recalled && target.ledger.isOwn(relativePath, before)) return { kind: 'unchanged', reason: 'written by Strata' };
     // The times as they were before ingest read the file (reading may move the access time).
     const times = { atimeMs: stats.atimeMs, mtimeMs: stats.mtimeMs };
-    const step = await copyThroughStack(target, relativePath, absolutePath, before, times, signal);
+    const step = await copyThroughStack(target, relativePath, absolutePath, before, times, recalled, signal);
     if (step.kind === 'retry') continue;
+    if (step.kind === 'recall') {
+      const failure = await bringBack(target.protections(), relativePath);
+      if (failure !== null) return { kind: 'failed', detail: `not taken in: its content is in cold storage and could not be brought back (${failure}); the stub is left as it was and is tried again later` };
+      await forgetRecall(target.ledger, relativePath);
+      recalled = true;
+      continue;
+    }
     return step.kind === 'done' ? { kind: 'ingested', attempts: attempt, size: before.size, hold: step.hold } : step.outcome;
   }
   return { kind: 'busy', attempts: maxAttempts };
 }
 
-type Step = { kind: 'done'; hold: OriginalHold } | { kind: 'retry' } | { kind: 'outcome'; outcome: IngestOutcome };
+/** `recall`: the file is in cold storage and its content must be taken in; bring it back and try again. */
+type Step = { kind: 'done'; hold: OriginalHold } | { kind: 'retry' } | { kind: 'recall' } | { kind: 'outcome'; outcome: IngestOutcome };
 
-async function copyThroughStack(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, times: { atimeMs: number; mtimeMs: number }, signal: AbortSignal): Promise<Step> {
+async function copyThroughStack(target: IngestTarget, relativePath: string, absolutePath: string, before: FileStamp, times: { atimeMs: number; mtimeMs: number }, recalled: boolean, signal: AbortSignal): Promise<Step> {
   const { stack } = target;
   const dir = posix.dirname(relativePath) === '.' ? '' : posix.dirname(relativePath);
   const tempPath = posix.join(dir, ingestName(posix.basename(relativePath), 'copy'));
@@ -79,15 +94,13 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
     const buffer = new Uint8Array(Math.min(CHUNK, Math.max(before.size, 1)));
     const first = await source.read(buffer, 0, Math.min(buffer.length, HEAD_BYTES), 0);
     const candidate: IngestCandidate = { relativePath, absolutePath, size: before.size, head: buffer.slice(0, first.bytesRead) };
-    // A stub stands for a file in cold storage: copied over itself through the stack, the rename would
-    // drop its catalog row and release its tier copy, the file's only copy. Whatever the ledger forgot
-    // (it is cleared when the ingesting protections change), a stub is never a user's new file.
     if (isHsmStub(candidate)) {
-      target.ledger.record(relativePath, before);
-      return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'an HSM stub (its file is in cold storage)' } };
+      await source.close();
+      return await stubStep(target, relativePath, candidate, before);
     }
     const decisions = target.protections().map((p) => p.ingestDecision?.(candidate) ?? 'ingest');
     if (decisions.includes('skip')) {
+      await source.close();
       target.ledger.record(relativePath, before);
       return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'already in its protected form' } };
     }
@@ -127,7 +140,11 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
     tempCreated = false;
     // The folder itself is not fsynced: if a crash undoes the rename, the original is still there
     // (it was never touched) and the next start ingests it again. The copy was fsynced above, so a
-    // rename that did survive never points at missing data.
+    // rename that did survive never points at missing data. Except after a recall: the original is then
+    // the stack's own write, which the ledger may have recorded again (a power cut can also undo the
+    // ledger's forgetting it) and a walk would pass over, so the rename is made durable now. Best effort:
+    // the rename is done, and a failed fsync loses nothing (at worst the plaintext comes back).
+    if (recalled) await flushDirectoryThroughStack(stack, dir).catch(() => undefined);
     return { kind: 'done', hold };
   } catch (error) {
     await source.close().catch(() => undefined);
@@ -139,6 +156,40 @@ async function copyThroughStack(target: IngestTarget, relativePath: string, abso
 }
 
 class ChangedMeanwhile extends Error {}
+
+/**
+ * A stub stands for a file in cold storage. Its raw bytes are never taken in: copied over itself through
+ * the stack, the rename would drop its catalog row and release its tier copy, the file's only copy.
+ * Whatever the ledger forgot (it is cleared when the ingesting protections change), a stub is never a
+ * user's new file. Its content is taken in, brought back first, when a protection must store it
+ * otherwise (crypt: plaintext that went to the tier before the folder was encrypted).
+ */
+async function stubStep(target: IngestTarget, relativePath: string, candidate: IngestCandidate, before: FileStamp): Promise<Step> {
+  const takers = offlineTakers(target.protections());
+  if (takers.length > 0) {
+    let state: ColdState;
+    try {
+      state = await coldStateOf(target.stack, relativePath);
+    } catch (error) {
+      if (!(error instanceof StackIoError)) throw error;
+      // Not recorded: the next try (or walk) looks again.
+      return { kind: 'outcome', outcome: { kind: 'failed', detail: `not taken in: it is in cold storage and cannot be looked at now (${error.message}); the stub is left as it was and is tried again later` } };
+    }
+    if (state.offline && mustTakeInOffline(takers, { ...candidate, offline: { encrypted: state.encrypted } })) return { kind: 'recall' };
+  }
+  target.ledger.record(relativePath, before);
+  return { kind: 'outcome', outcome: { kind: 'unchanged', reason: 'an HSM stub (its file is in cold storage)' } };
+}
+
+/**
+ * The recall was the stack's own write, so the ledger records the file it left as Strata's: forgotten
+ * (once that record is in), so that if this ingest never gets to the rename (a crash, a cancel, a
+ * failure), a later walk still takes the file in instead of passing over it.
+ */
+async function forgetRecall(ledger: IngestLedger, relativePath: string): Promise<void> {
+  for (let waited = 0; ledger.isWriting(relativePath) && waited < 2000; waited += 20) await sleep(20);
+  ledger.forget(relativePath);
+}
 
 /** The raw file starts like an HSM stub (the rule filters/hsm itself uses to refuse releasing one). */
 function isHsmStub(candidate: IngestCandidate): boolean {

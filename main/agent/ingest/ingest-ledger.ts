@@ -68,9 +68,15 @@ export class IngestLedger {
     if (this.stamps.delete(relativePath)) this.remove.run(this.folderId, relativePath);
   }
 
+  /** True while the stack is writing the file (its stamp is recorded once the writer is done). */
+  isWriting(relativePath: string): boolean {
+    for (const entry of this.writing.values()) if (entry.relativePath() === relativePath) return true;
+    return false;
+  }
+
   /** True when the stack is writing the file now, or last left it exactly as `stamp` says. */
   isOwn(relativePath: string, stamp: FileStamp): boolean {
-    for (const entry of this.writing.values()) if (entry.relativePath() === relativePath) return true;
+    if (this.isWriting(relativePath)) return true;
     return sameStamp(this.stamps.get(relativePath), stamp);
   }
 

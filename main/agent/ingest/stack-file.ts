@@ -2,7 +2,7 @@
 // into a StackIoError naming the operation, the file and the status, and always closes what it opened.
 
 import {
-  FILE_CREATE, FILE_OPEN, FileInformationClass, NT_SUCCESS, statusName, type FileHandle,
+  FILE_CREATE, FILE_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, NT_SUCCESS, statusName, type FileHandle,
   type NTSTATUS,
 } from '../../io/index.js';
 import type { FolderStack } from '../folder-stack.js';
@@ -58,6 +58,14 @@ export async function renameThroughStack(stack: FolderStack, handle: FileHandle,
 export async function setTimesThroughStack(stack: FolderStack, handle: FileHandle, times: { atimeMs: number; mtimeMs: number }, relativePath: string): Promise<void> {
   const update = { lastAccessTime: times.atimeMs, lastWriteTime: times.mtimeMs };
   check((await stack.api.setInformation(handle, FileInformationClass.FileBasicInformation, update)).status, 'setting the times of', relativePath);
+}
+
+/** fsync of a directory of the folder through the stack ('' is the folder itself), so that a rename in it is durable. */
+export async function flushDirectoryThroughStack(stack: FolderStack, relativeDirectory: string): Promise<void> {
+  const opened = await stack.api.createFile(stack.pathOf(relativeDirectory), { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE, internal: true });
+  const name = relativeDirectory === '' ? 'the folder' : relativeDirectory;
+  check(opened.status, 'opening', name);
+  await withHandle(stack, opened.handle!, name, async (handle) => check((await stack.api.flush(handle)).status, 'flushing', name));
 }
 
 /** Deletes a file through the stack (best effort: a temp file left behind is swept at the next start). */

@@ -1,7 +1,8 @@
 // The encryption protection: filters/crypt on a folder, with the vault in the folder itself
 // (.strata-vault, see filters/crypt/README.md). The key lives in the agent's memory only while unlocked;
 // the auto-lock is an idle job on the scheduler, re-armed by every use of the key; locking wipes it.
-// Files other programs drop are ingested (and so encrypted) unless they already are age files.
+// Files other programs drop are ingested (and so encrypted) unless they already are age files; so are
+// files in cold storage whose content is plaintext (migrated before the folder was encrypted), recalled first.
 // Files are encrypted only to a vault recipient Strata trusts for the folder (vault-trust.ts): one it created,
 // or whose key an unlock proved the user holds. Until then a gate above the filter refuses whatever would
 // encrypt, nothing is ingested, and the first unlock with the vault's passphrase trusts it.
@@ -85,6 +86,12 @@ export const cryptProvider: ProtectionProvider<'crypt'> = {
         // Not taken in (and so not recorded as done): the walk after the unlock that trusts the vault finds it.
         if (distrust !== null) throw distrust;
         return 'ingest';
+      },
+      // A file migrated to cold storage before the folder was encrypted: its content is plaintext there.
+      takesInOffline: (candidate) => {
+        if (candidate.offline?.encrypted !== false) return false;
+        if (distrust !== null) throw distrust;
+        return true;
       },
       lockState: () => (keyRing.unlocked ? 'unlocked' : 'locked'),
       async unlock(passphrase) {

@@ -36,6 +36,11 @@ export interface IngestCandidate {
   readonly size: number;
   /** The first bytes of the raw file (up to 64). */
   readonly head: Uint8Array;
+  /**
+   * Set for a file in cold storage (an HSM stub: `head` is the stub's): whether its content, as the stack
+   * reports it without a recall, is encrypted (FILE_ATTRIBUTE_ENCRYPTED).
+   */
+  readonly offline?: { readonly encrypted: boolean };
 }
 
 export interface VolumeScanProgress {
@@ -71,6 +76,13 @@ export interface ActiveProtection {
   readonly jobs: readonly JobSpec[];
   /** 'skip' for a raw file that is already in the stored form (an age file in an encrypted folder). */
   ingestDecision?(candidate: IngestCandidate): 'ingest' | 'skip';
+  /**
+   * Whether a file in cold storage (`candidate.offline` set) must be brought back and taken in: its content
+   * is not in the form this protection keeps (crypt: plaintext migrated before the folder was encrypted).
+   * Ingest recalls a stub only when a protection says so here (a scan never recalls). May throw, as
+   * ingestDecision may, to leave the file for later.
+   */
+  takesInOffline?(candidate: IngestCandidate): boolean;
   /**
    * The stack refused to take the file (the scan filter's STATUS_VIRUS_INFECTED): deal with the raw
    * original (quarantine, delete, report) and say what was done. Return null if not yours.
