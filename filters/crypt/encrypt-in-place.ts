@@ -1,20 +1,21 @@
 // First protection of a folder that already holds plaintext: every plain file is encrypted to the vault's
 // recipient, streaming (batch by batch, never the whole file in memory), crash-safe per file (temporary
 // file, fsync, rename over, fsync folder: a crash leaves the plain or the encrypted version, complete),
-// resumable (files already in age format are skipped; the journal records the run), with progress and cancel.
+// resumable (files already in age format are skipped; the journal records the run), with progress (per
+// batch read) and cancel. A file another program changes meanwhile is encrypted again from its new
+// version (encrypt-one-file.ts); names that vanished or now lead to another file are listed again, up to
+// PASSES times, so a file renamed during the run is encrypted under its new name. Age files to another
+// key are left alone and listed as such.
 // Temporary files an interrupted run left are removed by the sweep the filter runs when it attaches to the
 // volume (temp-sweep.ts); the report lists them. Links (reparse points in the listing) are left alone: a
 // link back to a parent would make the walk endless, and encrypting a link's name would replace the link
 // by an encrypted copy of its target, which is encrypted where it lies.
 
-import {
-  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR, statusName,
-} from '../../main/io/index.js';
-import { publish, stage } from './commit.js';
+import { FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, STATUS_CANCELLED, STATUS_SHARING_VIOLATION, statusName } from '../../main/io/index.js';
 import { statusOf } from './crypt-status.js';
 import type { CryptVolume } from './crypt-volume.js';
+import { encryptFile, type FileOutcome, type ListedFile } from './encrypt-one-file.js';
 import type { EncryptJournal } from './encrypt-journal.js';
-import { probe } from './file-probe.js';
 import { componentsOf, isHiddenEntry, joinName } from './names.js';
 
 export interface EncryptProgress {
@@ -35,85 +36,127 @@ export interface EncryptInPlaceOptions {
 
 export interface EncryptReport {
   encrypted: string[];
-  /** Already age files (from an earlier run, or written through Strata). */
+  /** Already age files to this vault (from an earlier run, or written through Strata). */
   skipped: string[];
-  failed: { path: string; status: string }[];
+  /** Age files to another key than this vault's: left as they are (Strata cannot read them). */
+  foreign: string[];
+  /** Listed, then deleted (or renamed: the new name is encrypted when it was seen) before their turn. */
+  gone: string[];
+  failed: { path: string; status: string; reason: string }[];
   /** Temporary files of an interrupted run (or save) whose writer is gone, removed by the volume's sweep. */
   cleaned: string[];
   cancelled: boolean;
 }
 
-interface Candidate {
-  name: string;
-  size: number;
-}
+/** Walks of the folder at most: the first, then again while names vanished or changed files under the run. */
+const PASSES = 3;
 
 export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlaceOptions = {}): Promise<EncryptReport> {
-  const report: EncryptReport = { encrypted: [], skipped: [], failed: [], cleaned: [], cancelled: false };
+  const report: EncryptReport = { encrypted: [], skipped: [], foreign: [], gone: [], failed: [], cleaned: [], cancelled: false };
   const folderKey = options.folderKey ?? '';
   const journaled = options.journal?.begin(folderKey) ?? new Set<string>();
-  const files = await collect(volume, '');
-  const progress: EncryptProgress = { done: 0, total: files.length, bytes: 0, totalBytes: files.reduce((sum, file) => sum + file.size, 0) };
-  for (const file of files) {
-    if (options.signal?.aborted) {
-      report.cancelled = true;
-      break;
-    }
-    progress.current = file.name;
-    options.onProgress?.({ ...progress });
-    try {
-      const outcome = await encryptOne(volume, file, options.signal);
-      if (outcome === 'encrypted') {
-        report.encrypted.push(file.name);
-        options.journal?.fileDone(folderKey, file.name, file.size);
-      } else {
-        report.skipped.push(file.name);
-        if (!journaled.has(file.name)) options.journal?.fileDone(folderKey, file.name, file.size);
-      }
-    } catch (error) {
-      if (statusOf(error) === STATUS_CANCELLED || options.signal?.aborted) {
+  const settled = new Set<string>();
+  const unsettled = new Map<string, 'gone' | 'replaced'>();
+  let files = await collect(volume, '', report.failed);
+  const progress: EncryptProgress = { done: 0, total: files.length, bytes: 0, totalBytes: sizeOf(files) };
+  for (let pass = 1; ; pass++) {
+    for (const file of files) {
+      if (options.signal?.aborted) {
         report.cancelled = true;
         break;
       }
-      report.failed.push({ path: file.name, status: statusName(statusOf(error)) });
+      progress.current = file.name;
+      options.onProgress?.({ ...progress });
+      const outcome = await encryptListed(volume, file, progress, options);
+      if (outcome === 'cancelled') {
+        report.cancelled = true;
+        break;
+      }
+      progress.done++;
+      progress.bytes += file.size;
+      options.onProgress?.({ ...progress, current: file.name });
+      if (outcome === 'gone' || outcome === 'replaced') {
+        unsettled.set(file.name, outcome);
+        continue;
+      }
+      settled.add(file.name);
+      unsettled.delete(file.name);
+      if (typeof outcome === 'object') {
+        report.failed.push({ path: file.name, ...outcome });
+        continue;
+      }
+      report[outcome].push(file.name);
+      // A file an earlier attempt of this run recorded is not recorded again.
+      if (outcome === 'encrypted' || !journaled.has(file.name)) options.journal?.fileDone(folderKey, file.name, file.size);
     }
-    progress.done++;
-    progress.bytes += file.size;
-    options.onProgress?.({ ...progress });
+    if (report.cancelled || unsettled.size === 0 || pass === PASSES) break;
+    const unlisted: EncryptReport['failed'] = [];
+    files = (await collect(volume, '', unlisted)).filter((file) => !settled.has(file.name));
+    report.failed.push(...unlisted.filter((folder) => !report.failed.some((failure) => failure.path === folder.path)));
+    const listed = new Set(files.map((file) => file.name));
+    for (const [name, why] of unsettled) {
+      if (listed.has(name)) continue;
+      unsettled.delete(name);
+      // A replaced name no longer listed as a file is a link now, left alone as every link.
+      if (why === 'gone') report.gone.push(name);
+    }
+    progress.total = progress.done + files.length;
+    progress.totalBytes = progress.bytes + sizeOf(files);
+  }
+  for (const [name, why] of unsettled) {
+    if (why === 'gone') report.gone.push(name);
+    else {
+      report.failed.push({
+        path: name, status: statusName(STATUS_SHARING_VIOLATION),
+        reason: `'${name}' was replaced by another file each time it was listed (${PASSES} times); it was left as it was`,
+      });
+    }
   }
   report.cleaned.push(...(await volume.tempSweep).removed);
   options.journal?.finish(folderKey, report.cancelled || report.failed.length > 0 ? 'interrupted' : 'done');
   return report;
 }
 
-/** Every file of the folder, depth first (Strata's own files and links left out). */
-async function collect(volume: CryptVolume, directory: string): Promise<Candidate[]> {
-  const out: Candidate[] = [];
-  const entries = (await volume.below.list(directory)).sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
+/** One file's outcome, its failure (status and reason), or 'cancelled'; progress follows its reads. */
+async function encryptListed(
+  volume: CryptVolume, file: ListedFile, progress: EncryptProgress, options: EncryptInPlaceOptions,
+): Promise<FileOutcome | { status: string; reason: string } | 'cancelled'> {
+  try {
+    return await encryptFile(volume, file, {
+      signal: options.signal,
+      onRead: (bytes) => options.onProgress?.({ ...progress, bytes: progress.bytes + Math.min(bytes, file.size) }),
+    });
+  } catch (error) {
+    if (statusOf(error) === STATUS_CANCELLED || options.signal?.aborted) return 'cancelled';
+    return { status: statusName(statusOf(error)), reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function sizeOf(files: readonly ListedFile[]): number {
+  return files.reduce((sum, file) => sum + file.size, 0);
+}
+
+/**
+ * Every file of the folder, depth first (Strata's own files and links left out). A subfolder that cannot
+ * be listed (no permission, removed meanwhile) is added to `failed` and the walk goes on; the folder itself
+ * must be listable.
+ */
+async function collect(volume: CryptVolume, directory: string, failed: EncryptReport['failed']): Promise<ListedFile[]> {
+  const out: ListedFile[] = [];
+  let entries;
+  try {
+    entries = await volume.below.list(directory);
+  } catch (error) {
+    if (directory === '') throw error;
+    failed.push({ path: directory, status: statusName(statusOf(error)), reason: `the folder '${directory}' cannot be listed: ${(error as Error).message}` });
+    return out;
+  }
+  entries.sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   for (const entry of entries) {
     const name = joinName([...componentsOf(directory), entry.fileName]);
     if (isHiddenEntry(directory, entry.fileName) || (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0) continue;
-    if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) out.push(...(await collect(volume, name)));
-    else out.push({ name, size: entry.endOfFile });
+    if ((entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0) out.push(...(await collect(volume, name, failed)));
+    else out.push({ name, size: entry.endOfFile, creationTime: entry.creationTime });
   }
   return out;
-}
-
-async function encryptOne(volume: CryptVolume, file: Candidate, signal?: AbortSignal): Promise<'encrypted' | 'skipped'> {
-  const handle = await volume.below.open(file.name);
-  try {
-    const base = await probe(volume.below, handle);
-    if (base.kind === 'age') return 'skipped';
-    if (base.kind === 'corrupt') throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `'${file.name}' looks like a damaged age file: ${base.reason}`);
-    const size = base.kind === 'plain' ? base.size : 0;
-    const staged = await stage(volume, file.name, { size, read: async (offset, into) => into.subarray(0, await volume.below.readInto(handle, offset, into.subarray(0, Math.max(0, Math.min(into.length, size - offset))))) }, signal);
-    await volume.below.close(handle);
-    await publish(volume, staged);
-    return 'encrypted';
-  } catch (error) {
-    if ((error as Error)?.name === 'AbortError') throw new NtStatusError(STATUS_CANCELLED, 'encrypt in place cancelled');
-    throw error;
-  } finally {
-    await volume.below.close(handle);
-  }
 }

@@ -1,7 +1,10 @@
 // `strata encrypt <folder>`: encrypt in place every plain file of a protected folder (first protection),
-// streaming, crash-safe per file and resumable, with a progress bar; Ctrl-C stops after the file in hand.
+// streaming, crash-safe per file and resumable, with a progress bar; Ctrl-C stops the file in hand (its
+// partial copy is deleted, the file stays plain) and the next run resumes. Exit status 1 when anything
+// was left plain: a file that failed, a run cancelled.
 
-import { encryptInPlace } from '../../../filters/crypt/encrypt-in-place.js';
+import { sep } from 'node:path';
+import { encryptInPlace, type EncryptReport } from '../../../filters/crypt/encrypt-in-place.js';
 import { sqliteJournal } from '../../../filters/crypt/encrypt-journal.js';
 import { openStore } from '../../store/index.js';
 import { EXIT_FAILURE } from '../cli-error.js';
@@ -25,17 +28,12 @@ export const encryptCommand: LeafCommand = {
         signal: ctx.signal,
         journal: sqliteJournal(store.db),
         folderKey: crypt.folder,
-        onProgress: (p) => bar.update({ label: 'encrypting', done: p.done, total: p.total, bytes: p.bytes, totalBytes: p.totalBytes, current: p.current }),
+        onProgress: (p) => bar.update({ label: 'encrypting', done: p.done, total: p.total, bytes: p.bytes, totalBytes: p.totalBytes, current: p.current && shown(p.current) }),
       });
       bar.finish();
-      for (const failure of report.failed) ctx.io.writeErr(`strata: ${failure.path}: not encrypted (${failure.status})\n`);
-      const summary = [
-        `${crypt.folder}: ${report.encrypted.length} file(s) encrypted, ${report.skipped.length} already encrypted` +
-          (report.failed.length > 0 ? `, ${report.failed.length} failed` : '') +
-          (report.cleaned.length > 0 ? `, ${report.cleaned.length} leftover temporary file(s) removed` : ''),
-      ];
-      if (report.cancelled) summary.push('cancelled: run the same command again to resume');
-      return { data: { folder: crypt.folder, ...report }, text: summary.join('\n'), exitCode: report.cancelled || report.failed.length > 0 ? EXIT_FAILURE : 0 };
+      for (const failure of report.failed) ctx.io.writeErr(`strata: ${shown(failure.path)}: not encrypted: ${reasonOf(failure)}\n`);
+      for (const path of report.foreign) ctx.io.writeErr(`strata: ${shown(path)}: left as it is: an age file encrypted to another key than this vault's\n`);
+      return { data: { folder: crypt.folder, ...report }, text: summaryOf(crypt.folder, report), exitCode: report.cancelled || report.failed.length > 0 ? EXIT_FAILURE : 0 };
     } finally {
       bar.finish();
       await crypt.close();
@@ -43,3 +41,27 @@ export const encryptCommand: LeafCommand = {
     }
   },
 };
+
+function summaryOf(folder: string, report: EncryptReport): string {
+  const counts = [
+    `${report.encrypted.length} file(s) encrypted`,
+    `${report.skipped.length} already encrypted`,
+    ...(report.foreign.length > 0 ? [`${report.foreign.length} encrypted to another key (left alone)`] : []),
+    ...(report.failed.length > 0 ? [`${report.failed.length} failed`] : []),
+    ...(report.gone.length > 0 ? [`${report.gone.length} deleted during the run`] : []),
+    ...(report.cleaned.length > 0 ? [`${report.cleaned.length} leftover temporary file(s) removed`] : []),
+  ];
+  const lines = [`${folder}: ${counts.join(', ')}`];
+  if (report.cancelled) lines.push('cancelled: run the same command again to resume');
+  return lines.join('\n');
+}
+
+/** The failure's reason, naming its status once. */
+function reasonOf(failure: EncryptReport['failed'][number]): string {
+  return failure.reason.includes(failure.status) ? failure.reason : `${failure.status}: ${failure.reason}`;
+}
+
+/** A volume name ("\dir\a.txt") as the user knows it: relative to the folder, with the host's separators. */
+function shown(name: string): string {
+  return name.split('\\').filter((part) => part !== '').join(sep);
+}

@@ -66,6 +66,22 @@ describe('encrypt in place', () => {
     }
   });
 
+  it('progress counts the bytes of a large file as they are read, not only when the file is done', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'strata-eip-'));
+    const size = 12 << 20;
+    await writeFile(join(folder, 'big.bin'), bytes(size, 3));
+    rig = await openCryptRig({ folder });
+    const seen: EncryptProgress[] = [];
+    const report = await encryptInPlace(await rig.volume(), { onProgress: (progress) => seen.push(progress) });
+    assert.deepEqual(report.encrypted, ['\\big.bin']);
+    const during = seen.filter((progress) => progress.done === 0 && progress.bytes > 0 && progress.bytes < size);
+    assert.ok(during.length > 0, `a report while big.bin was read: ${JSON.stringify(seen)}`);
+    assert.deepEqual(seen.at(-1), { done: 1, total: 1, bytes: size, totalBytes: size, current: '\\big.bin' });
+    await rig.close();
+    rig = undefined as unknown as CryptRig;
+    await rm(folder, { recursive: true, force: true });
+  });
+
   it('a file held open through Strata is reported as failed, not half-done, and the rest proceed', async () => {
     const folder = await plainFolder(2);
     rig = await openCryptRig({ folder });
