@@ -14,7 +14,7 @@
 import { FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, STATUS_CANCELLED, STATUS_SHARING_VIOLATION, statusName } from '../../main/io/index.js';
 import { statusOf } from './crypt-status.js';
 import type { CryptVolume } from './crypt-volume.js';
-import { encryptFile, type FileOutcome, type ListedFile } from './encrypt-one-file.js';
+import { encryptFile, type EncryptFileOptions, type FileOutcome, type ListedFile } from './encrypt-one-file.js';
 import type { EncryptJournal } from './encrypt-journal.js';
 import { componentsOf, isHiddenEntry, joinName } from './names.js';
 
@@ -32,6 +32,8 @@ export interface EncryptInPlaceOptions {
   journal?: EncryptJournal;
   /** The folder's identity in the journal (its real path). */
   folderKey?: string;
+  /** Tells stand-ins for files in cold storage, left alone (encrypt-one-file.ts, EncryptFileOptions.isColdStub). */
+  isColdStub?: EncryptFileOptions['isColdStub'];
 }
 
 export interface EncryptReport {
@@ -40,6 +42,8 @@ export interface EncryptReport {
   skipped: string[];
   /** Age files to another key than this vault's: left as they are (Strata cannot read them). */
   foreign: string[];
+  /** Stand-ins for files in cold storage (EncryptInPlaceOptions.isColdStub): left as they are. */
+  cold: string[];
   /** Listed, then deleted (or renamed: the new name is encrypted when it was seen) before their turn. */
   gone: string[];
   failed: { path: string; status: string; reason: string }[];
@@ -52,7 +56,7 @@ export interface EncryptReport {
 const PASSES = 3;
 
 export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlaceOptions = {}): Promise<EncryptReport> {
-  const report: EncryptReport = { encrypted: [], skipped: [], foreign: [], gone: [], failed: [], cleaned: [], cancelled: false };
+  const report: EncryptReport = { encrypted: [], skipped: [], foreign: [], cold: [], gone: [], failed: [], cleaned: [], cancelled: false };
   const folderKey = options.folderKey ?? '';
   const journaled = options.journal?.begin(folderKey) ?? new Set<string>();
   const settled = new Set<string>();
@@ -124,6 +128,7 @@ async function encryptListed(
   try {
     return await encryptFile(volume, file, {
       signal: options.signal,
+      isColdStub: options.isColdStub,
       onRead: (bytes) => options.onProgress?.({ ...progress, bytes: progress.bytes + Math.min(bytes, file.size) }),
     });
   } catch (error) {

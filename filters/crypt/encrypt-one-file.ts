@@ -25,9 +25,10 @@ export interface ListedFile {
 
 /**
  * encrypted; skipped: an age file to this vault already; foreign: an age file to another key (left alone);
+ * cold: a stand-in for a file in cold storage (left alone, see EncryptFileOptions.isColdStub);
  * gone: no file at the name any more; replaced: the name leads to another file than the one listed.
  */
-export type FileOutcome = 'encrypted' | 'skipped' | 'foreign' | 'gone' | 'replaced';
+export type FileOutcome = 'encrypted' | 'skipped' | 'foreign' | 'cold' | 'gone' | 'replaced';
 
 /** Tries before a file that changes under every one of them is given up (and left as it was). */
 export const ATTEMPTS_PER_FILE = 3;
@@ -36,7 +37,17 @@ export interface EncryptFileOptions {
   signal?: AbortSignal;
   /** Bytes of the file read so far (of this attempt). */
   onRead?: (bytes: number) => void;
+  /**
+   * Whether the raw file (its size, its first COLD_STUB_HEAD bytes) is a stand-in for a file in cold
+   * storage (an HSM stub). Such a file is left alone: its bytes are not the file's content, and encrypting
+   * them would turn the stub into an ordinary file and cut it off from its cold copy, the only copy of its
+   * content. Without a cold-storage filter below, the stack cannot tell; the caller who knows the format says.
+   */
+  isColdStub?: (size: number, head: Uint8Array) => boolean;
 }
+
+/** How many leading bytes of a small plain file isColdStub is shown. */
+export const COLD_STUB_HEAD = 64;
 
 /** The file changed while it was being read: the copy is not the file. */
 class ChangedWhileRead extends Error {}
@@ -68,6 +79,7 @@ async function attemptFile(volume: CryptVolume, file: ListedFile, options: Encry
     const base = await probe(volume.below, opened.handle);
     if (base.kind === 'age') return isForThisVault(volume, base.prefix) ? 'skipped' : 'foreign';
     if (base.kind === 'corrupt') throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `'${file.name}' looks like a damaged age file: ${base.reason}`);
+    if (options.isColdStub !== undefined && (await isColdStub(volume, opened.handle, before.size, options.isColdStub))) return 'cold';
     staged = await stage(volume, file.name, plaintextOf(volume, opened.handle, file.name, before.size, options.onRead), options.signal);
     read = await versionOf(volume, opened.handle, file.name);
     if (!sameVersion(before, read)) return discard(volume, staged, 'changed');
@@ -106,6 +118,12 @@ function plaintextOf(volume: CryptVolume, handle: FileHandle, name: string, size
       return into.subarray(0, got);
     },
   };
+}
+
+async function isColdStub(volume: CryptVolume, handle: FileHandle, size: number, test: (size: number, head: Uint8Array) => boolean): Promise<boolean> {
+  const head = new Uint8Array(Math.min(size, COLD_STUB_HEAD));
+  const got = await volume.below.readInto(handle, 0, head);
+  return test(size, head.subarray(0, got));
 }
 
 /** Whether an age file is addressed to this vault (left as it is either way); damage is an error. */

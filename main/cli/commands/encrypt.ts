@@ -6,6 +6,7 @@
 import { sep } from 'node:path';
 import { encryptInPlace, type EncryptReport } from '../../../filters/crypt/encrypt-in-place.js';
 import { sqliteJournal } from '../../../filters/crypt/encrypt-journal.js';
+import { STUB_MAX_SIZE, looksLikeStub } from '../../../filters/hsm/stub/stub-format.js';
 import { openStore } from '../../store/index.js';
 import { EXIT_FAILURE } from '../cli-error.js';
 import type { LeafCommand } from '../command.js';
@@ -28,10 +29,13 @@ export const encryptCommand: LeafCommand = {
         signal: ctx.signal,
         journal: sqliteJournal(store.db),
         folderKey: crypt.folder,
+        // This stack has no HSM filter to recall a stub's content: a stub is left for the agent.
+        isColdStub: (size, head) => size <= STUB_MAX_SIZE && looksLikeStub(head),
         onProgress: (p) => bar.update({ label: 'encrypting', done: p.done, total: p.total, bytes: p.bytes, totalBytes: p.totalBytes, current: p.current && shown(p.current) }),
       });
       bar.finish();
       for (const failure of report.failed) ctx.io.writeErr(`strata: ${shown(failure.path)}: not encrypted: ${reasonOf(failure)}\n`);
+      for (const path of report.cold) ctx.io.writeErr(`strata: ${shown(path)}: left as it is: its content is in cold storage (an HSM stub); the agent encrypts it, recalled, once the folder is protected with encryption there\n`);
       for (const path of report.foreign) ctx.io.writeErr(`strata: ${shown(path)}: left as it is: an age file encrypted to another key than this vault's\n`);
       return { data: { folder: crypt.folder, ...report }, text: summaryOf(crypt.folder, report), exitCode: report.cancelled || report.failed.length > 0 ? EXIT_FAILURE : 0 };
     } finally {
@@ -47,6 +51,7 @@ function summaryOf(folder: string, report: EncryptReport): string {
     `${report.encrypted.length} file(s) encrypted`,
     `${report.skipped.length} already encrypted`,
     ...(report.foreign.length > 0 ? [`${report.foreign.length} encrypted to another key (left alone)`] : []),
+    ...(report.cold.length > 0 ? [`${report.cold.length} in cold storage (left alone)`] : []),
     ...(report.failed.length > 0 ? [`${report.failed.length} failed`] : []),
     ...(report.gone.length > 0 ? [`${report.gone.length} deleted during the run`] : []),
     ...(report.cleaned.length > 0 ? [`${report.cleaned.length} leftover temporary file(s) removed`] : []),
