@@ -10,11 +10,12 @@ import {
 } from '../../io/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext, CommandResult, GroupCommand, LeafCommand } from '../command.js';
-import { openCryptFolder, type CryptFolder } from './crypt/crypt-folder.js';
+import { openCryptFolder, type CryptFolder, type KeyNeed } from './crypt/crypt-folder.js';
 import { PutError, putFile } from './crypt/put-file.js';
 import { describeStatus } from './crypt/status-text.js';
 
 const IO_SIZE = 1 << 20;
+const EXIT_INTERRUPTED = 130;
 
 const withFolder = (cmd: Command, path: 'required' | 'optional'): void => {
   cmd.argument('<folder>', 'the protected folder');
@@ -23,11 +24,12 @@ const withFolder = (cmd: Command, path: 'required' | 'optional'): void => {
 };
 
 function fail(path: string, what: string, status: NTSTATUS): never {
-  throw new CliError(`${what} ${path}: ${describeStatus(status)}`);
+  // An empty path is the folder itself: the message shows it as '/' rather than as nothing.
+  throw new CliError(`${what} ${path === '' ? '/' : path}: ${describeStatus(status)}`);
 }
 
-async function using<T>(ctx: CliContext, folder: unknown, passphraseFile: unknown, work: (crypt: CryptFolder) => Promise<T>): Promise<T> {
-  const crypt = await openCryptFolder(ctx, folder, passphraseFile);
+async function using<T>(ctx: CliContext, folder: unknown, passphraseFile: unknown, work: (crypt: CryptFolder) => Promise<T>, keyNeed: KeyNeed = 'required'): Promise<T> {
+  const crypt = await openCryptFolder(ctx, folder, passphraseFile, keyNeed);
   try {
     return await work(crypt);
   } finally {
@@ -35,9 +37,9 @@ async function using<T>(ctx: CliContext, folder: unknown, passphraseFile: unknow
   }
 }
 
-async function openFile(crypt: CryptFolder, path: string, disposition: number, options = FILE_NON_DIRECTORY_FILE): Promise<FileHandle> {
+async function openFile(crypt: CryptFolder, path: string, disposition: number, options = FILE_NON_DIRECTORY_FILE, what = 'cannot open'): Promise<FileHandle> {
   const opened = await crypt.stack.api.createFile(crypt.stack.pathOf(toVolumeRelative(path)), { disposition, options });
-  if (!NT_SUCCESS(opened.status)) fail(path, 'cannot open', opened.status);
+  if (!NT_SUCCESS(opened.status)) fail(path, what, opened.status);
   return opened.handle!;
 }
 
@@ -75,38 +77,54 @@ const put: LeafCommand = {
 };
 
 /** A command on one file of the folder: `strata files <name> <folder> <path>`. */
-function onFile(name: string, summary: string, work: (crypt: CryptFolder, path: string) => Promise<CommandResult>): LeafCommand {
+function onFile(name: string, summary: string, work: (crypt: CryptFolder, path: string, ctx: CliContext) => Promise<CommandResult>): LeafCommand {
   return {
     name,
     summary,
     define: (cmd) => withFolder(cmd, 'required'),
     run(ctx, { args, options }) {
       const [folder, path] = args as [string, string];
-      return using(ctx, folder, options.passphraseFile, (crypt) => work(crypt, path));
+      return using(ctx, folder, options.passphraseFile, (crypt) => work(crypt, path, ctx));
     },
   };
 }
 
-const cat = onFile('cat', 'print a file of the folder, decrypted', async (crypt, path) => {
+/** Writes to standard output; resolves once it takes more, or as soon as Ctrl-C asks to stop. */
+function writeOut(data: Uint8Array, signal: AbortSignal): Promise<void> {
+  if (process.stdout.write(data)) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      process.stdout.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    process.stdout.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+// The file's bytes are the output, with --json too: a JSON summary after them would corrupt the copy.
+const cat = onFile('cat', 'print a file of the folder, decrypted (its bytes only, with --json too)', async (crypt, path, ctx) => {
   const handle = await openFile(crypt, path, FILE_OPEN);
   let total = 0;
   try {
     for (;;) {
+      if (ctx.signal.aborted) throw new CliError(`interrupted: ${path} was printed up to byte ${total} only`, EXIT_INTERRUPTED);
       const result = await crypt.stack.api.read(handle, IO_SIZE, total);
       if (result.status === STATUS_END_OF_FILE) break;
       if (!NT_SUCCESS(result.status)) fail(path, 'cannot read', result.status);
-      await new Promise<void>((resolve) => (process.stdout.write(result.data) ? resolve() : process.stdout.once('drain', () => resolve())));
+      await writeOut(result.data, ctx.signal);
       total += result.information;
     }
   } finally {
     await crypt.stack.api.close(handle);
   }
-  return { data: { path, bytes: total }, text: '' };
+  return { data: undefined, text: '' };
 });
 
 const ls: LeafCommand = {
   name: 'ls',
-  summary: 'list a folder: plaintext sizes, and which files are encrypted',
+  summary: 'list a folder: plaintext sizes, and which files are encrypted (needs no key: works while the vault is locked)',
   define: (cmd) => withFolder(cmd, 'optional'),
   async run(ctx, { args, options }) {
     const [folder, path] = args as [string, string | undefined];
@@ -127,12 +145,12 @@ const ls: LeafCommand = {
       }
       const text = entries.map((e) => `${e.directory ? 'dir        ' : e.encrypted ? 'encrypted  ' : 'plain      '}${String(e.size).padStart(12)}  ${e.name}${e.directory ? '/' : ''}`).join('\n');
       return { data: entries, text };
-    });
+    }, 'unless-locked');
   },
 };
 
 const rm = onFile('rm', 'delete a file of the folder', async (crypt, path) => {
-  const handle = await openFile(crypt, path, FILE_OPEN);
+  const handle = await openFile(crypt, path, FILE_OPEN, FILE_NON_DIRECTORY_FILE, 'cannot delete');
   const marked = await crypt.stack.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true });
   const closed = await crypt.stack.api.close(handle);
   if (!NT_SUCCESS(marked.status)) fail(path, 'cannot delete', marked.status);

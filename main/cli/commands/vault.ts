@@ -9,6 +9,8 @@ import type { GroupCommand, LeafCommand } from '../command.js';
 import { lockInRunningAgent } from './crypt/agent-vault-lock.js';
 import { resolveFolder } from './crypt/crypt-folder.js';
 import { passphraseFrom } from './crypt/passphrase.js';
+import { warnIfOthersCanRead } from './crypt/secret-output.js';
+import { doing } from './crypt/system-error.js';
 import { DEFAULT_SESSION_MINUTES, endSession, saveSession } from './crypt/session.js';
 
 const folderAndPassphrase = (cmd: Command): void => {
@@ -51,8 +53,11 @@ const create: LeafCommand = {
     cmd.option('--work-factor <n>', `scrypt work factor (log2 N), ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR}`, String(MIN_WORK_FACTOR));
   },
   async run(ctx, { args, options }) {
+    // Flags are checked before anything is asked.
+    const workFactor = workFactorOf(options.workFactor);
     const folder = await resolveFolder(args[0]);
-    const info = await createVault(await loadSodium(), folder, await newPassphrase(options.passphraseFile), { workFactor: workFactorOf(options.workFactor) });
+    const passphrase = await newPassphrase(options.passphraseFile);
+    const info = await doing(`cannot create the vault of ${folder}`, async () => createVault(await loadSodium(), folder, passphrase, { workFactor }));
     return { data: { folder, recipient: info.recipient }, text: `Vault created for ${folder}\nRecipient: ${info.recipient}` };
   },
 };
@@ -69,7 +74,8 @@ const unlock: LeafCommand = {
     const minutes = sessionMinutesOf(options.minutes);
     const folder = await resolveFolder(args[0]);
     const sodium = await loadSodium();
-    const identity = await unlockVault(sodium, folder, await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `));
+    const passphrase = await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `);
+    const identity = await doing(`cannot unlock the vault of ${folder}`, () => unlockVault(sodium, folder, passphrase));
     let expires: Date;
     try {
       expires = await saveSession(ctx.dataDir, folder, identity.toString(), minutes);
@@ -103,9 +109,11 @@ const passwd: LeafCommand = {
     cmd.option('--work-factor <n>', `scrypt work factor (log2 N), ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR}`, String(MIN_WORK_FACTOR));
   },
   async run(ctx, { args, options }) {
+    const workFactor = workFactorOf(options.workFactor);
     const folder = await resolveFolder(args[0]);
     const old = await passphraseFrom(options.passphraseFile, 'Current passphrase: ');
-    await changePassphrase(await loadSodium(), folder, old, await newPassphrase(options.newPassphraseFile), { workFactor: workFactorOf(options.workFactor) });
+    const passphrase = await newPassphrase(options.newPassphraseFile);
+    await doing(`cannot change the passphrase of the vault of ${folder}`, async () => changePassphrase(await loadSodium(), folder, old, passphrase, { workFactor }));
     return { data: { folder }, text: `Passphrase changed for ${folder}` };
   },
 };
@@ -116,10 +124,13 @@ const exportIdentity: LeafCommand = {
   define: folderAndPassphrase,
   async run(ctx, { args, options }) {
     const folder = await resolveFolder(args[0]);
-    const info = await readVaultInfo(folder);
-    const identity = await unlockVault(await loadSodium(), folder, await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `));
+    const what = `cannot read the vault of ${folder}`;
+    const info = await doing(what, () => readVaultInfo(folder));
+    const passphrase = await passphraseFrom(options.passphraseFile, `Passphrase for ${folder}: `);
+    const identity = await doing(what, async () => unlockVault(await loadSodium(), folder, passphrase));
     const text = identity.toString();
     identity.wipe();
+    warnIfOthersCanRead(ctx.io);
     return { data: { folder, recipient: info.recipient, identity: text }, text: `# recovery key of ${folder}\n# public key: ${info.recipient}\n${text}` };
   },
 };

@@ -12,7 +12,9 @@ export async function readPassphraseFile(path: string): Promise<string> {
     throw new UsageError(`cannot read the passphrase file ${path}: ${(error as Error).message}`);
   }
   const line = text.split(/\r?\n/)[0] ?? '';
-  if (line === '') throw new UsageError(`the passphrase file ${path} is empty (its first line is the passphrase)`);
+  if (line === '') {
+    throw new UsageError(text === '' ? `the passphrase file ${path} is empty (its first line is the passphrase)` : `the first line of the passphrase file ${path} is empty (the first line is the passphrase)`);
+  }
   return line;
 }
 
@@ -37,10 +39,14 @@ export async function promptPassphrase(prompt: string): Promise<string> {
           }
           if (char === '\u0003') {
             stdin.off('data', onData);
+            // The prompt's line ends here, so the error starts a line of its own.
+            process.stderr.write('\n');
             reject(new UsageError('cancelled'));
             return;
           }
-          if (char === '\u007f' || char === '\b') answer = answer.slice(0, -1);
+          // Backspace removes the last character typed, not the last UTF-16 unit: an emoji is two of them, and
+          // removing one would leave half of it in a passphrase nobody could type again.
+          if (char === '\u007f' || char === '\b') answer = Array.from(answer).slice(0, -1).join('');
           else answer += char;
         }
       };

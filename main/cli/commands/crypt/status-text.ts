@@ -10,7 +10,9 @@ const MEANINGS: Record<string, string> = {
   STATUS_OBJECT_PATH_NOT_FOUND: 'no such folder',
   STATUS_ACCESS_DENIED: 'access denied (the vault folder is reserved to Strata)',
   STATUS_FILE_IS_A_DIRECTORY: 'it is a folder',
+  STATUS_NOT_A_DIRECTORY: 'it is a file, not a folder',
   STATUS_OBJECT_NAME_INVALID: 'invalid name',
+  STATUS_NAME_TOO_LONG: 'the name is too long for the file system',
 };
 
 export function describeStatus(status: NTSTATUS): string {
