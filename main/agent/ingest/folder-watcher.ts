@@ -20,7 +20,7 @@ export interface FolderWatcherOptions {
   root: string;
   quietMs: number;
   offer: (relativePath: string, stamp: FileStamp) => boolean;
-  isOwn: (relativePath: string, stamp: FileStamp) => boolean;
+  isOwn: (relativePath: string, stamp: FileStamp) => boolean | Promise<boolean>;
   onRemoved: (relativePath: string) => void;
   onError: (error: Error) => void;
   /** Nothing of this folder waits in or runs through the ingest queue. */
@@ -92,7 +92,7 @@ export class FolderWatcher {
           await walk(path);
         } else if (entry.isFile()) {
           const stats = await stat(path).catch(() => null);
-          if (stats !== null && !this.options.isOwn(rel, stampOf(stats))) {
+          if (stats !== null && !(await this.options.isOwn(rel, stampOf(stats)))) {
             this.settler.touch(rel);
             found++;
           }

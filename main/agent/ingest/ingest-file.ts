@@ -5,7 +5,8 @@
 // not taken in (its target, inside the folder, is taken in where it lies; one outside is none of ingest's
 // business), and the file read is the folder's own (folder-source.ts). An HSM stub's raw bytes are never
 // taken in; its content is, brought back first, when a protection must change how it is stored (crypt:
-// plaintext migrated to cold storage before the folder was encrypted; cold-file.ts).
+// plaintext migrated to cold storage before the folder was encrypted; cold-file.ts). A file the stack itself
+// wrote is passed over, unless its raw content is not in a protection's kept form (own-write.ts).
 
 import { lstat, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -22,11 +23,11 @@ import {
 import { bringBack, coldStateOf, mustTakeInOffline, offlineTakers, type ColdState } from './cold-file.js';
 import { openFolderSource } from './folder-source.js';
 import { holdOriginal, type OriginalHold } from './original-hold.js';
+import { ownWriteToTakeIn } from './own-write.js';
+import { HEAD_BYTES, isHsmStub } from './raw-head.js';
 import { ingestName, isStrataPath } from './strata-names.js';
-import { STUB_MAX_SIZE, looksLikeStub } from '../../../filters/hsm/stub/stub-format.js';
 
 const CHUNK = 1024 * 1024;
-const HEAD_BYTES = 64;
 
 export interface IngestTarget {
   readonly root: string;
@@ -63,7 +64,10 @@ export async function ingestFile(target: IngestTarget, relativePath: string, sig
     const stats = await lstat(absolutePath).catch(() => null);
     if (stats === null || !stats.isFile()) return { kind: 'unchanged', reason: 'gone, a link or not a regular file' };
     const before = stampOf(stats);
-    if (!recalled && target.ledger.isOwn(relativePath, before)) return { kind: 'unchanged', reason: 'written by Strata' };
+    if (!recalled && target.ledger.isOwn(relativePath, before)) {
+      const passedOver = await passOverOwnWrite(target, relativePath, before);
+      if (passedOver !== null) return passedOver;
+    }
     // The times as they were before ingest read the file (reading may move the access time).
     const times = { atimeMs: stats.atimeMs, mtimeMs: stats.mtimeMs };
     const step = await copyThroughStack(target, relativePath, absolutePath, before, times, recalled, signal);
@@ -191,9 +195,20 @@ async function forgetRecall(ledger: IngestLedger, relativePath: string): Promise
   ledger.forget(relativePath);
 }
 
-/** The raw file starts like an HSM stub (the rule filters/hsm itself uses to refuse releasing one). */
-function isHsmStub(candidate: IngestCandidate): boolean {
-  return candidate.size <= STUB_MAX_SIZE && looksLikeStub(candidate.head);
+/**
+ * A file the stack wrote is Strata's own and passed over; null when a protection wants it taken in all the
+ * same (its raw content is not in the form it keeps). One the stack is writing now is passed over: the end
+ * of that write looks at it again.
+ */
+async function passOverOwnWrite(target: IngestTarget, relativePath: string, before: FileStamp): Promise<IngestOutcome | null> {
+  const own: IngestOutcome = { kind: 'unchanged', reason: 'written by Strata' };
+  if (target.ledger.isWriting(relativePath)) return own;
+  try {
+    return (await ownWriteToTakeIn(target, relativePath, before.size)) ? null : own;
+  } catch (error) {
+    // Not taken in and nothing recorded: it is looked at again later (after the unlock that trusts a vault, its walk).
+    return { kind: 'failed', detail: `not taken in: Strata itself wrote it, but not in the form its protections keep (a write below them, such as a recall from cold storage), and it cannot be taken in now (${(error as Error).message})` };
+  }
 }
 
 /** A protection (scan) deals with an original the stack refused; otherwise it is a plain failure. */

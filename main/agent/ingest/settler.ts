@@ -10,8 +10,8 @@ import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
 export interface SettlerOptions {
   root: string;
   quietMs: number;
-  /** A settled file exactly as Strata itself left it is dropped, not offered. */
-  isOwn: (relativePath: string, stamp: FileStamp) => boolean;
+  /** A settled file exactly as Strata itself left it is dropped, not offered (the answer may need a read of the file). */
+  isOwn: (relativePath: string, stamp: FileStamp) => boolean | Promise<boolean>;
   /** Takes a settled path; false means "full, keep it and call resume() later". */
   offer: (relativePath: string, stamp: FileStamp) => boolean;
   /** How many stats run at once during a sweep. */
@@ -109,7 +109,12 @@ export class Settler {
       entry.lastEvent = Date.now();
       return;
     }
-    if (this.options.isOwn(relativePath, current) || this.options.offer(relativePath, current)) this.pending.delete(relativePath);
+    const lastEvent = entry.lastEvent;
+    const own = await this.options.isOwn(relativePath, current);
+    // Telling may take a read of the file: meanwhile it may have changed again (its quiet period starts
+    // over), gone, or the settler stopped (nothing may be offered once the folder's ingest is quiesced).
+    if (this.stopped || this.pending.get(relativePath) !== entry || entry.lastEvent !== lastEvent) return;
+    if (own || this.options.offer(relativePath, current)) this.pending.delete(relativePath);
     else this.blocked = true;
   }
 }

@@ -2,7 +2,8 @@
 // (.strata-vault, see filters/crypt/README.md). The key lives in the agent's memory only while unlocked;
 // the auto-lock is an idle job on the scheduler, re-armed by every use of the key; locking wipes it.
 // Files other programs drop are ingested (and so encrypted) unless they already are age files; so are
-// files in cold storage whose content is plaintext (migrated before the folder was encrypted), recalled first.
+// files in cold storage whose content is plaintext (migrated before the folder was encrypted), recalled first,
+// and files Strata's own I/O below the filter left plaintext (such a file recalled by a user's read).
 // Files are encrypted only to a vault recipient Strata trusts for the folder (vault-trust.ts): one it created,
 // or whose key an unlock proved the user holds. Until then a gate above the filter refuses whatever would
 // encrypt, nothing is ingested, and the first unlock with the vault's passphrase trusts it.
@@ -90,6 +91,13 @@ export const cryptProvider: ProtectionProvider<'crypt'> = {
       // A file migrated to cold storage before the folder was encrypted: its content is plaintext there.
       takesInOffline: (candidate) => {
         if (candidate.offline?.encrypted !== false) return false;
+        if (distrust !== null) throw distrust;
+        return true;
+      },
+      // Written by Strata below the filter (an HSM recall of such plaintext, which a user's read brought
+      // back before ingest took it in): not encrypted either. Ingest's copy of it is an age file.
+      takesInOwnWrite: (candidate) => {
+        if (startsWith(candidate.head, AGE_HEADER)) return false;
         if (distrust !== null) throw distrust;
         return true;
       },

@@ -84,6 +84,15 @@ export interface ActiveProtection {
    */
   takesInOffline?(candidate: IngestCandidate): boolean;
   /**
+   * Whether a file the stack itself last wrote (ingest otherwise passes such a file over) must be taken in
+   * all the same: its raw content is not in the form this protection keeps, because the write came from
+   * below this protection (crypt: the HSM's recall of plaintext that went to the tier before the folder was
+   * encrypted). Asked from the raw head, only of regular files that are not HSM stubs. What ingest then
+   * writes must be in the kept form (it is asked again of that). May throw, as ingestDecision may, to leave
+   * the file for later.
+   */
+  takesInOwnWrite?(candidate: IngestCandidate): boolean;
+  /**
    * The stack refused to take the file (the scan filter's STATUS_VIRUS_INFECTED): deal with the raw
    * original (quarantine, delete, report) and say what was done. Return null if not yours.
    */

@@ -12,12 +12,14 @@ import type { FolderFile, FolderRuntime, JobProgress, Protection, ProtectionKind
 import { ApiRequestError, PROTECTION_KINDS, isInside } from '../../api/index.js';
 import type { AgentCore } from '../agent-core.js';
 import { mountFolderStack, openFolderStack, type FolderStack } from '../folder-stack.js';
-import { stampOf } from '../ingest/file-stamp.js';
+import { stampOf, type FileStamp } from '../ingest/file-stamp.js';
 import { FolderWatcher } from '../ingest/folder-watcher.js';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file.js';
 import { IngestLedger } from '../ingest/ingest-ledger.js';
+import { isSettledOwnWrite, type OwnWriteContext } from '../ingest/own-write.js';
 import { HoldJudge } from '../ingest/original-hold.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
+import { isStrataPath } from '../ingest/strata-names.js';
 import { registerWriteTracker } from '../ingest/write-tracker.js';
 import { checkFolderPath } from '../policy/folder-path.js';
 import type { FolderRecord } from '../policy/policy-store.js';
@@ -150,10 +152,8 @@ export class LiveFolder {
     const stack = this.stack;
     if (stack === null) return false;
     const outcome = await ingestFile({
-      root: this.record.path,
+      ...this.ownWrites(),
       stack,
-      ledger: this.ledger,
-      protections: () => [...this.attached.values()].map((a) => a.protection),
       restored: (path, absolutePath) => this.allowed.isRestoredContent(path, absolutePath),
     }, relativePath, signal);
     this.report(relativePath, outcome);
@@ -189,7 +189,10 @@ export class LiveFolder {
         setup: (manager) => void registerWriteTracker(manager, {
           begin: (stream, relativePath) => this.ledger.beginWrite(stream, relativePath),
           end: (stream, relativePath) => void stat(join(path, relativePath)).then(
-            (stats) => this.ledger.endWrite(stream, stampOf(stats), relativePath),
+            (stats) => {
+              this.ledger.endWrite(stream, stampOf(stats), relativePath);
+              this.lookAgainAfterOwnWrite(relativePath, stampOf(stats));
+            },
             () => this.ledger.endWrite(stream, null, relativePath),
           ),
         }),
@@ -205,6 +208,24 @@ export class LiveFolder {
       this.setState('failed', (error as Error).message);
       this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'folder-mounted', result: 'failed', detail: (error as Error).message });
     }
+  }
+
+  /** What tells Strata's own writes apart: the ledger, and the protections that may want one taken in all the same. */
+  private ownWrites(): OwnWriteContext {
+    return { root: this.record.path, ledger: this.ledger, protections: () => [...this.attached.values()].map((a) => a.protection) };
+  }
+
+  /**
+   * A write of the stack's ended: if it left the file in a form a protection does not keep (an HSM recall
+   * under crypt writes plaintext), the file goes to the watcher. Its own look may have come while the write
+   * was still going on (a large recall's hash outlasts the settle), which passed it over as Strata's.
+   */
+  private lookAgainAfterOwnWrite(relativePath: string, stamp: FileStamp): void {
+    const watcher = this.watcher;
+    if (watcher === null || isStrataPath(relativePath)) return;
+    void isSettledOwnWrite(this.ownWrites(), relativePath, stamp).then((own) => {
+      if (!own) watcher.retryLater(relativePath);
+    });
   }
 
   /** Why the folder cannot be protected where it really is (in or around the data dir, nested with another), or null. */
@@ -317,7 +338,7 @@ export class LiveFolder {
       root: this.record.path,
       quietMs: this.deps.quietMs,
       offer: (relativePath) => this.deps.queue.offer({ folderId: this.id, relativePath }),
-      isOwn: (relativePath, stamp) => this.ledger.isOwn(relativePath, stamp),
+      isOwn: (relativePath, stamp) => isSettledOwnWrite(this.ownWrites(), relativePath, stamp),
       onRemoved: (relativePath) => this.ledger.forget(relativePath),
       onError: (error) => this.deps.core.log.record({ folderId: this.id, folderName: this.record.name, action: 'error', result: 'failed', detail: `watcher: ${error.message}` }),
       isIdle: () => this.deps.queue.pendingFor(this.id) === 0,
