@@ -67,6 +67,18 @@ describe('strata files put', () => {
     assert.match(put.stderr, /cannot create the folder plain-file/);
   });
 
+  it("a path ending in a slash, or going up with '..', is refused naming why, and nothing is written", async () => {
+    await writeFile(join(root, 'small.txt'), 'x');
+    const before = (await readdir(folder)).sort();
+    const slash = await strata(['files', 'put', folder, 'newdir/', join(root, 'small.txt'), '--passphrase-file', passFile]);
+    assert.equal(slash.code, 1);
+    assert.match(slash.stderr, /cannot write newdir\/ \(a file's path, not a folder's\)/);
+    const up = await strata(['files', 'put', folder, 'a/../../x.txt', join(root, 'small.txt'), '--passphrase-file', passFile]);
+    assert.equal(up.code, 1);
+    assert.match(up.stderr, /cannot go up with '\.\.'/);
+    assert.deepEqual((await readdir(folder)).sort(), before);
+  });
+
   it('the source streams: its bytes reach the disk before it ends, and a put stopped part-way leaves the old version', async () => {
     const old = bytes(200_000, 1);
     assert.equal((await strata(['files', 'put', folder, 'doc.bin', '--passphrase-file', passFile], old)).code, 0);

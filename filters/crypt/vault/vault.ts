@@ -14,6 +14,7 @@ import { MAX_COMPUTABLE_WORK_FACTOR } from '../../../main/age/scrypt.js';
 import { syncDirectory, writeFileDurably, writeNewFileSynced } from '../../../main/store/index.js';
 import { isLeftoverTemp, tempOwnerTag } from '../../../main/store/temp-owner.js';
 import { TEMP_MARK } from '../names.js';
+import { withPassphraseChangeLock } from './passphrase-change-lock.js';
 import { VaultError, VaultExistsError, WrongPassphraseError } from './vault-error.js';
 import { IDENTITY_FILE, VAULT_DIR, VAULT_FILE, VAULT_FORMAT, VAULT_VERSION, vaultPaths, type VaultInfo } from './vault-layout.js';
 
@@ -177,16 +178,18 @@ async function readIdentityFile(folder: string, path: string): Promise<Uint8Arra
   }
 }
 
-/** Re-wraps the identity under a new passphrase (atomically); the files' key does not change. */
+/** Re-wraps the identity under a new passphrase (atomically, one change at a time); the files' key does not change. */
 export async function changePassphrase(sodium: Sodium, folder: string, oldPassphrase: string, newPassphrase: string, options: VaultOptions = {}): Promise<void> {
   const workFactor = options.workFactor ?? MIN_WORK_FACTOR;
   checkWorkFactor(workFactor, vaultPaths(folder).identity);
   checkPassphrase(newPassphrase);
-  const identity = await unlockVault(sodium, folder, oldPassphrase);
-  try {
-    const file = encrypt(sodium, [new ScryptRecipient(sodium, newPassphrase, workFactor)], new TextEncoder().encode(identityText(identity)));
-    await writeFileDurably(vaultPaths(folder).identity, file);
-  } finally {
-    identity.wipe();
-  }
+  await withPassphraseChangeLock(folder, async () => {
+    const identity = await unlockVault(sodium, folder, oldPassphrase);
+    try {
+      const file = encrypt(sodium, [new ScryptRecipient(sodium, newPassphrase, workFactor)], new TextEncoder().encode(identityText(identity)));
+      await writeFileDurably(vaultPaths(folder).identity, file);
+    } finally {
+      identity.wipe();
+    }
+  });
 }

@@ -30,7 +30,8 @@ function check(status: NTSTATUS, what: string, path: string): void {
 /** Writes `source` to `path` (folder-relative, '/'-separated) through `stack`; returns the byte count. */
 export async function putFile(stack: FolderStack, path: string, source: AsyncIterable<Uint8Array>): Promise<number> {
   const parts = toVolumeRelative(path).split('\\').filter((part) => part !== '');
-  if (parts.length === 0) throw new PutError('cannot write', path || '/', STATUS_OBJECT_NAME_INVALID);
+  if (parts.length === 0 || /[\\/]$/.test(path)) throw new PutError('cannot write', `${path || '/'} (a file's path, not a folder's)`, STATUS_OBJECT_NAME_INVALID);
+  if (parts.includes('..')) throw new PutError('cannot write', `${path} (a path inside the folder cannot go up with '..')`, STATUS_OBJECT_NAME_INVALID);
   const name = parts.pop()!;
   const directory = parts.join('/');
   await createParents(stack, parts);
