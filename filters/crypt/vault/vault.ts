@@ -53,7 +53,7 @@ export async function readVaultInfo(folder: string): Promise<VaultInfo> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VaultError(`${folder} has no vault (no ${path}); create one with 'strata vault create'`);
-    throw error;
+    throw unreadable(path, error);
   }
   let info: Partial<VaultInfo>;
   try {
@@ -122,6 +122,7 @@ async function moveIntoPlace(staging: string, folder: string): Promise<void> {
     await rename(staging, paths.dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new VaultError(`${paths.dir} is there but is not a folder; nothing was changed: move it away and create the vault again`);
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
     if (await vaultExists(folder)) throw new VaultExistsError(folder, paths.info);
     throw new VaultError(`${paths.dir} is there but holds no ${VAULT_FILE} (what is left of an interrupted creation by an older Strata?); nothing was changed: move it away and create the vault again`);
@@ -174,8 +175,15 @@ async function readIdentityFile(folder: string, path: string): Promise<Uint8Arra
     return new Uint8Array(await readFile(path));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VaultError(`${folder} has a ${VAULT_FILE} but no identity file (${path}): this vault cannot be unlocked`);
-    throw error;
+    throw unreadable(path, error);
   }
+}
+
+/** A vault file that is there but cannot be read (a folder in its place, no permission, an I/O error), named. */
+function unreadable(path: string, error: unknown): VaultError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return new VaultError(`${path} is a folder, not the vault's file: this vault cannot be read`);
+  return new VaultError(`cannot read ${path}: ${(error as Error).message}`);
 }
 
 /** Re-wraps the identity under a new passphrase (atomically, one change at a time); the files' key does not change. */

@@ -137,6 +137,23 @@ describe('vault creation races', () => {
     await rm(vaultPaths(folder).identity);
     await assert.rejects(unlockVault(sodium, folder, 'passphrase'), (error: unknown) => error instanceof VaultError && error.message.includes(`no identity file (${vaultPaths(folder).identity})`));
   });
+
+  it('a folder in place of a vault file, or a file in place of the vault folder, is a clear error naming it', async () => {
+    const folder = join(root, 'folders-in-place');
+    await createVault(sodium, folder, 'passphrase');
+    await rm(vaultPaths(folder).identity);
+    await mkdir(vaultPaths(folder).identity);
+    await assert.rejects(unlockVault(sodium, folder, 'passphrase'), (error: unknown) => error instanceof VaultError && error.message.includes(`${vaultPaths(folder).identity} is a folder`));
+    await rm(vaultPaths(folder).info);
+    await mkdir(vaultPaths(folder).info);
+    await assert.rejects(readVaultInfo(folder), (error: unknown) => error instanceof VaultError && error.message.includes(`${vaultPaths(folder).info} is a folder`));
+    const fileInPlace = join(root, 'file-in-place');
+    await mkdir(fileInPlace);
+    await writeFile(join(fileInPlace, '.strata-vault'), 'not a folder');
+    await assert.rejects(createVault(sodium, fileInPlace, 'passphrase'), (error: unknown) => error instanceof VaultError && error.message.includes(`${join(fileInPlace, '.strata-vault')} is there but is not a folder`));
+    assert.equal(await readFile(join(fileInPlace, '.strata-vault'), 'utf8'), 'not a folder');
+    assert.deepEqual(await readdir(fileInPlace), ['.strata-vault'], 'no staging folder is left');
+  });
 });
 
 /** libsodium with its memzero watched: what each wiped buffer held just before. */
