@@ -9,7 +9,10 @@
 // Temporary files an interrupted run left are removed by the sweep the filter runs when it attaches to the
 // volume (temp-sweep.ts); the report lists them. Links (reparse points in the listing) are left alone: a
 // link back to a parent would make the walk endless, and encrypting a link's name would replace the link
-// by an encrypted copy of its target, which is encrypted where it lies.
+// by an encrypted copy of its target, which is encrypted where it lies. Named pipes, sockets and devices
+// are listed as reparse points too, and left alone with them. A file with other names (hard links) is
+// encrypted and also listed as `linked`: its other names lead to the plain file (those inside the folder
+// are encrypted in their turn, those outside keep the plaintext).
 
 import { FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, STATUS_CANCELLED, STATUS_SHARING_VIOLATION, statusName } from '../../main/io/index.js';
 import { statusOf } from './crypt-status.js';
@@ -38,6 +41,8 @@ export interface EncryptInPlaceOptions {
 
 export interface EncryptReport {
   encrypted: string[];
+  /** Also in `encrypted`: the file had other names (hard links) when it was encrypted; they still lead to its plaintext. */
+  linked: string[];
   /** Already age files to this vault (from an earlier run, or written through Strata). */
   skipped: string[];
   /** Age files to another key than this vault's: left as they are (Strata cannot read them). */
@@ -56,7 +61,7 @@ export interface EncryptReport {
 const PASSES = 3;
 
 export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlaceOptions = {}): Promise<EncryptReport> {
-  const report: EncryptReport = { encrypted: [], skipped: [], foreign: [], cold: [], gone: [], failed: [], cleaned: [], cancelled: false };
+  const report: EncryptReport = { encrypted: [], linked: [], skipped: [], foreign: [], cold: [], gone: [], failed: [], cleaned: [], cancelled: false };
   const folderKey = options.folderKey ?? '';
   const journaled = options.journal?.begin(folderKey) ?? new Set<string>();
   const settled = new Set<string>();
@@ -89,9 +94,11 @@ export async function encryptInPlace(volume: CryptVolume, options: EncryptInPlac
         report.failed.push({ path: file.name, ...outcome });
         continue;
       }
+      const encrypted = outcome === 'encrypted' || outcome === 'linked';
+      if (outcome === 'linked') report.encrypted.push(file.name);
       report[outcome].push(file.name);
       // A file an earlier attempt of this run recorded is not recorded again.
-      if (outcome === 'encrypted' || !journaled.has(file.name)) options.journal?.fileDone(folderKey, file.name, file.size);
+      if (encrypted || !journaled.has(file.name)) options.journal?.fileDone(folderKey, file.name, file.size);
     }
     if (report.cancelled || unsettled.size === 0 || pass === PASSES) break;
     const unlisted: EncryptReport['failed'] = [];

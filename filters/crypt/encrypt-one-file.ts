@@ -4,12 +4,13 @@
 // away and made again, so an edit is never lost and no mix of two versions is encrypted. A name that now
 // leads to another file (renamed over, swapped for a link) or to nothing is left for the caller to list
 // again. The new file keeps the original's write and access times and its read-only attribute: its content,
-// as Strata shows it, did not change.
+// as Strata shows it, did not change. A file with other names (hard links) is encrypted all the same, and
+// said to be: the rename gives this name a new file, the other names still lead to the plain one.
 
 import { NoIdentityMatchError, openHeader } from '../../main/age/index.js';
 import {
   FILE_ATTRIBUTE_READONLY, FileInformationClass, NT_SUCCESS, NtStatusError, STATUS_CANCELLED, STATUS_FILE_CORRUPT_ERROR,
-  STATUS_SHARING_VIOLATION, type FileHandle,
+  STATUS_SHARING_VIOLATION, type FileHandle, type FileStandardInformation,
 } from '../../main/io/index.js';
 import { publish, stage, type PlaintextSource, type StagedFile } from './commit.js';
 import type { CryptVolume } from './crypt-volume.js';
@@ -24,11 +25,12 @@ export interface ListedFile {
 }
 
 /**
- * encrypted; skipped: an age file to this vault already; foreign: an age file to another key (left alone);
+ * encrypted; linked: encrypted, but the file had other names (hard links), which keep its plaintext;
+ * skipped: an age file to this vault already; foreign: an age file to another key (left alone);
  * cold: a stand-in for a file in cold storage (left alone, see EncryptFileOptions.isColdStub);
  * gone: no file at the name any more; replaced: the name leads to another file than the one listed.
  */
-export type FileOutcome = 'encrypted' | 'skipped' | 'foreign' | 'cold' | 'gone' | 'replaced';
+export type FileOutcome = 'encrypted' | 'linked' | 'skipped' | 'foreign' | 'cold' | 'gone' | 'replaced';
 
 /** Tries before a file that changes under every one of them is given up (and left as it was). */
 export const ATTEMPTS_PER_FILE = 3;
@@ -73,6 +75,7 @@ async function attemptFile(volume: CryptVolume, file: ListedFile, options: Encry
   }
   let staged: StagedFile | null = null;
   let read: FileVersion;
+  let links: number;
   try {
     const before = await versionOf(volume, opened.handle, file.name);
     if (before.creationTime !== file.creationTime) return 'replaced';
@@ -80,6 +83,7 @@ async function attemptFile(volume: CryptVolume, file: ListedFile, options: Encry
     if (base.kind === 'age') return isForThisVault(volume, base.prefix) ? 'skipped' : 'foreign';
     if (base.kind === 'corrupt') throw new NtStatusError(STATUS_FILE_CORRUPT_ERROR, `'${file.name}' looks like a damaged age file: ${base.reason}`);
     if (options.isColdStub !== undefined && (await isColdStub(volume, opened.handle, before.size, options.isColdStub))) return 'cold';
+    links = await linksOf(volume, opened.handle, file.name);
     staged = await stage(volume, file.name, plaintextOf(volume, opened.handle, file.name, before.size, options.onRead), options.signal);
     read = await versionOf(volume, opened.handle, file.name);
     if (!sameVersion(before, read)) return discard(volume, staged, 'changed');
@@ -101,7 +105,14 @@ async function attemptFile(volume: CryptVolume, file: ListedFile, options: Encry
   if (now.kind === 'link' || now.version.creationTime !== read.creationTime) return discard(volume, staged, 'replaced');
   if (!sameVersion(now.version, read)) return discard(volume, staged, 'changed');
   await publish(volume, staged);
-  return 'encrypted';
+  return links > 1 ? 'linked' : 'encrypted';
+}
+
+/** How many names (hard links) the open file has, as the volume reports them. */
+async function linksOf(volume: CryptVolume, handle: FileHandle, name: string): Promise<number> {
+  const result = await volume.manager.api.queryInformation(handle, FileInformationClass.FileStandardInformation);
+  if (!NT_SUCCESS(result.status)) throw new NtStatusError(result.status, `crypt filter: query the links of '${name}' below the filter failed`);
+  return (result.info as FileStandardInformation).numberOfLinks;
 }
 
 /** The file's first `size` bytes, read below; a short read means it was cut meanwhile. */

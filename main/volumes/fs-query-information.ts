@@ -65,7 +65,7 @@ function standardOf(entry: EntryInfo, fcb: VolumeFcb): FileStandardInformation {
   return {
     allocationSize: entry.allocationSize,
     endOfFile: entry.size,
-    numberOfLinks: fcb.deleted ? 0 : 1,
+    numberOfLinks: fcb.deleted ? 0 : entry.links,
     deletePending: fcb.deletePending,
     directory: entry.directory,
   };

@@ -20,6 +20,8 @@ export interface EntryInfo {
   readonly changeTime: number;
   /** FILE_ATTRIBUTE_* bits. */
   readonly attributes: number;
+  /** How many names (hard links) the file has; 1 for a directory. */
+  readonly links: number;
 }
 
 /**

@@ -1,7 +1,8 @@
 // `strata encrypt <folder>`: encrypt in place every plain file of a protected folder (first protection),
 // streaming, crash-safe per file and resumable, with a progress bar; Ctrl-C stops the file in hand (its
 // partial copy is deleted, the file stays plain) and the next run resumes. Exit status 1 when anything
-// was left plain: a file that failed, a run cancelled.
+// was left plain: a file that failed, a run cancelled. A file with other names (hard links) is encrypted
+// and said to be: its other names outside the folder still lead to the plaintext, out of Strata's reach.
 
 import { sep } from 'node:path';
 import { encryptInPlace, type EncryptReport } from '../../../filters/crypt/encrypt-in-place.js';
@@ -36,6 +37,7 @@ export const encryptCommand: LeafCommand = {
       bar.finish();
       for (const failure of report.failed) ctx.io.writeErr(`strata: ${shown(failure.path)}: not encrypted: ${reasonOf(failure)}\n`);
       for (const path of report.cold) ctx.io.writeErr(`strata: ${shown(path)}: left as it is: its content is in cold storage (an HSM stub); the agent encrypts it, recalled, once the folder is protected with encryption there\n`);
+      for (const path of report.linked) ctx.io.writeErr(`strata: ${shown(path)}: encrypted, but the file has other names (hard links): any outside this folder still hold its plaintext\n`);
       for (const path of report.foreign) ctx.io.writeErr(`strata: ${shown(path)}: left as it is: an age file encrypted to another key than this vault's\n`);
       return { data: { folder: crypt.folder, ...report }, text: summaryOf(crypt.folder, report), exitCode: report.cancelled || report.failed.length > 0 ? EXIT_FAILURE : 0 };
     } finally {
@@ -49,6 +51,7 @@ export const encryptCommand: LeafCommand = {
 function summaryOf(folder: string, report: EncryptReport): string {
   const counts = [
     `${report.encrypted.length} file(s) encrypted`,
+    ...(report.linked.length > 0 ? [`${report.linked.length} with other names (hard links) that may still hold the plaintext`] : []),
     `${report.skipped.length} already encrypted`,
     ...(report.foreign.length > 0 ? [`${report.foreign.length} encrypted to another key (left alone)`] : []),
     ...(report.cold.length > 0 ? [`${report.cold.length} in cold storage (left alone)`] : []),

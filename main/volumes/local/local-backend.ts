@@ -3,9 +3,10 @@
 // confined to the root (local-confinement.ts): a file is opened, a directory listed and an entry created,
 // renamed or removed only through a descriptor checked to lie inside it. Listings report a symbolic link
 // that stays inside with FILE_ATTRIBUTE_REPARSE_POINT (walks neither descend into it nor act on it; an
-// ordinary open follows it), and leave out links leading outside. Host-file copies into a stream (an HSM
-// recall from a local tier) are in local-host-copy.ts; the O_DIRECT descriptor of non-cached I/O is kept
-// by the stream (local-stream.ts).
+// ordinary open follows it), and leave out links leading outside. Named pipes, sockets and devices are
+// listed as reparse points too, and refused when opened (special-files.ts). Host-file copies into a
+// stream (an HSM recall from a local tier) are in local-host-copy.ts; the O_DIRECT descriptor of
+// non-cached I/O is kept by the stream (local-stream.ts).
 
 import { constants, type Dirent, type Stats } from 'node:fs';
 import { chmod, mkdir, open, opendir, readdir, realpath, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { LocalConfinement } from './local-confinement.js';
 import { LocalHostCopy } from './local-host-copy.js';
 import { entryOfStats } from './local-entry.js';
 import { LocalStream } from './local-stream.js';
+import { isSpecialEntry, O_NONBLOCK, refuseSpecialFile, regularFileOnly } from './special-files.js';
 
 const NO_HANDLE = new LocalStream(null);
 
@@ -44,6 +46,8 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
 
   async open(path: readonly string[], entry: EntryInfo): Promise<LocalStream> {
     if (entry.directory) return NO_HANDLE;
+    // Refused before the host open: opening a device can act on it.
+    if (isSpecialEntry(entry)) throw refuseSpecialFile(path);
     const { handle, writable } = await this.openForUpdate(path);
     return new LocalStream(handle, writable);
   }
@@ -185,15 +189,21 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
     return this.hostCopy.copy(stream, hostFile, byteCount);
   }
 
-  /** Opens read-write, or read-only when the host refuses writing (a read-only file still opens). */
+  /**
+   * Opens read-write, or read-only when the host refuses writing (a read-only file still opens); a regular
+   * file only (special-files.ts: the name may lead to a pipe since it was looked up; O_NONBLOCK: the open
+   * of a pipe does not wait for a writer, and means nothing for a regular file).
+   */
   private async openForUpdate(path: readonly string[]): Promise<{ handle: FileHandle; writable: boolean }> {
+    let opened: { handle: FileHandle; writable: boolean };
     try {
-      return { handle: await this.confinement.openFile(path, constants.O_RDWR), writable: true };
+      opened = { handle: await this.confinement.openFile(path, constants.O_RDWR | O_NONBLOCK), writable: true };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
-      return { handle: await this.confinement.openFile(path, constants.O_RDONLY), writable: false };
+      opened = { handle: await this.confinement.openFile(path, constants.O_RDONLY | O_NONBLOCK), writable: false };
     }
+    return { handle: await regularFileOnly(opened.handle, path), writable: opened.writable };
   }
 }
 

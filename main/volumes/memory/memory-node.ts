@@ -17,6 +17,8 @@ export class MemoryNode implements EntryInfo {
   lastAccessTime: number;
   lastWriteTime: number;
   changeTime: number;
+  /** The memory volume has no hard links: every node has its one name. */
+  readonly links = 1;
   /** FILE_ATTRIBUTE_* bits other than DIRECTORY and NORMAL. */
   private storedAttributes: number;
 

@@ -1,0 +1,59 @@
+// `strata encrypt` (a real child process of this build) on a folder holding a named pipe and a file with a
+// second name outside the folder (a hard link): the pipe stays a pipe and the run ends; the hard-linked
+// file is encrypted, and the CLI says, per file and in the summary, that its other name keeps the plaintext.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isFifo, makeFifo } from '../volumes/host-special-files.js';
+
+// Compiled to <build>/test/cli/: the CLI entry of the same build.
+const CLI_ENTRY = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
+
+let root: string;
+
+function strata(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', join(root, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'strata-cli-eip-special-'));
+});
+after(() => rm(root, { recursive: true, force: true }));
+
+describe('strata encrypt on a named pipe and a hard-linked file', () => {
+  it('leaves the pipe a pipe, encrypts the linked file and reports that its other name keeps the plaintext', async () => {
+    const folder = join(root, 'protected');
+    const pass = join(root, 'pass.txt');
+    await mkdir(folder);
+    await writeFile(pass, 'a long passphrase\n');
+    await writeFile(join(folder, 'a.txt'), 'two names');
+    await link(join(folder, 'a.txt'), join(root, 'outside.txt'));
+    await writeFile(join(folder, 'b.txt'), 'one name');
+    makeFifo(join(folder, 'fifo'));
+    const created = await strata('vault', 'create', folder, '--passphrase-file', pass);
+    assert.equal(created.code, 0, created.stderr);
+
+    const run = await strata('encrypt', folder, '--passphrase-file', pass);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /2 file\(s\) encrypted/);
+    assert.match(run.stdout, /1 with other names \(hard links\)/);
+    assert.match(run.stderr, /a\.txt: encrypted, but the file has other names \(hard links\)/);
+    assert.doesNotMatch(run.stderr, /b\.txt|fifo/);
+    assert.ok(isFifo(join(folder, 'fifo')), 'the pipe is still a pipe');
+    assert.equal((await readFile(join(folder, 'a.txt'))).subarray(0, 21).toString(), 'age-encryption.org/v1');
+    assert.equal(await readFile(join(root, 'outside.txt'), 'utf8'), 'two names');
+  });
+});
