@@ -36,15 +36,16 @@ async function cliUnlock(dataDir: string, folder: string, passFile: string): Pro
   const unlocked = await strataCli(dataDir, 'vault', 'unlock', folder, '--passphrase-file', passFile, '--minutes', '30');
   assert.equal(unlocked.code, 0, unlocked.stderr);
   assert.deepEqual(sessionFiles(dataDir).length, 1);
-  const listed = await strataCli(dataDir, 'files', 'ls', folder);
-  assert.equal(listed.code, 0, `the session serves a command: ${listed.stderr}`);
+  // A command that needs the key (a listing does not): the session serves it.
+  const put = await strataCli(dataDir, 'files', 'put', folder, 'session-probe.txt', passFile);
+  assert.equal(put.code, 0, `the session serves a command: ${put.stderr}`);
 }
 
 async function assertNeedsPassphrase(dataDir: string, folder: string): Promise<void> {
   assert.deepEqual(sessionFiles(dataDir), [], 'the session file is gone');
-  const listed = await strataCli(dataDir, 'files', 'ls', folder);
-  assert.equal(listed.code, 1);
-  assert.match(listed.stderr, /the vault of .* is locked: run 'strata vault unlock/);
+  const read = await strataCli(dataDir, 'files', 'cat', folder, 'session-probe.txt');
+  assert.equal(read.code, 1);
+  assert.match(read.stderr, /the vault of .* is locked: run 'strata vault unlock/);
 }
 
 describe('the agent and the CLI unlock sessions', () => {

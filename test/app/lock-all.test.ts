@@ -48,7 +48,8 @@ test("Lock all ends the CLI unlock sessions of every encrypted folder, also one 
 
   assert.deepEqual(await lockAllFolders(agent.api), { locked: ['Secrets'], failed: [] });
   assert.deepEqual(sessionFiles(agent.dataDir), []);
-  const listed = await strataCli(agent.dataDir, 'files', 'ls', join(agent.root, 'Diary'));
-  assert.equal(listed.code, 1);
-  assert.match(listed.stderr, /the vault of .* is locked: run 'strata vault unlock/);
+  // A command that needs the key (a listing does not).
+  const read = await strataCli(agent.dataDir, 'files', 'cat', join(agent.root, 'Diary'), 'any.txt');
+  assert.equal(read.code, 1);
+  assert.match(read.stderr, /the vault of .* is locked: run 'strata vault unlock/);
 });

@@ -29,6 +29,8 @@ test('an EICAR file dropped into a scanned folder is found in Quarantine and cou
   const row = page.locator('table.events tbody tr').filter({ hasText: 'eicar.com' }).filter({ hasText: 'Quarantined' });
   await row.waitFor({ timeout: 15_000 });
   assert.match(await row.innerText(), /Eicar-Test-Signature/);
+  // The filter quarantines the refused copy (the row) before ingest removes the original: a moment apart.
+  for (let waited = 0; existsSync(join(folder, 'eicar.com')) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(existsSync(join(folder, 'eicar.com')), false, 'the infected file does not stay in the folder');
   await screenshot(page, 'quarantine-eicar');
 
