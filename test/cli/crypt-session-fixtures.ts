@@ -2,17 +2,15 @@
 // of some time ago (or of another boot) left them, the list of those in a data dir, and the CLI of this
 // very build run as a child process (bin/strata.js would run the one in build/).
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { currentBootId } from '../../main/store/process-identity.js';
+import { runCli, type CliRun } from './cli-child.js';
+
+export type { CliRun } from './cli-child.js';
 
 export const KEY = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ';
-
-// Compiled to <build>/test/cli/: the CLI entry of the same build.
-const CLI_ENTRY = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
 
 /** `<data dir>/crypt-sessions/<sha256(folder)[:32]>.json`, the name filters/crypt/README.md documents. */
 export function sessionFileOf(dataDir: string, folder: string): string {
@@ -45,23 +43,9 @@ export function sessionFiles(dataDir: string): string[] {
   }
 }
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `strata --data-dir <dataDir> ...args` of this build; stdin is not a terminal, so nothing prompts. */
+/** Runs `strata --data-dir <dataDir> ...args` of this build, without the STRATA_ variables of this environment. */
 export function strataCli(dataDir: string, ...args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith('STRATA_')) delete env[key];
-    const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('STRATA_')) delete env[key];
+  return runCli(dataDir, args, { env });
 }

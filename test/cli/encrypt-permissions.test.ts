@@ -6,41 +6,21 @@
 // as to any user, while the build, wherever it lies, stays readable to it.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runCli } from './cli-child.js';
 
-// Compiled to <build>/test/cli/: the CLI entry of the same build.
-const CLI_ENTRY = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
 const isRoot = process.getuid?.() === 0;
 const canDrop = !isRoot || spawnSync('setpriv', ['--version']).status === 0;
 
 let root: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI of this build, as this user; as root, without the capabilities that override file permissions. */
-function strata(...args: string[]): Promise<Run> {
-  const command = [process.execPath, CLI_ENTRY, '--data-dir', join(root, 'data'), ...args];
-  const [file, ...rest] = isRoot ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', ...command] : command;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const strata = (...args: string[]) => runCli(join(root, 'data'), args, { wrapper: isRoot ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] : [] });
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'strata-cli-eip-perm-'));

@@ -3,30 +3,17 @@
 // file is encrypted, and the CLI says, per file and in the summary, that its other name keeps the plaintext.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { isFifo, makeFifo } from '../volumes/host-special-files.js';
+import { runCli } from './cli-child.js';
 
-// Compiled to <build>/test/cli/: the CLI entry of the same build.
-const CLI_ENTRY = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
 
 let root: string;
 
-function strata(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', join(root, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const strata = (...args: string[]) => runCli(join(root, 'data'), args);
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'strata-cli-eip-special-'));

@@ -1,0 +1,34 @@
+// The CLI of this very build run as a child process (bin/strata.js would run the one in build/), to its
+// end: its exit code and what it printed. stdin is not a terminal, so nothing prompts.
+
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+// Compiled to <build>/test/cli/: the CLI entry of the same build.
+export const CLI_ENTRY = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliChildOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A program the CLI runs under, with its arguments (setpriv …). */
+  wrapper?: readonly string[];
+}
+
+/** Runs `strata --data-dir <dataDir> ...args`. */
+export function runCli(dataDir: string, args: readonly string[], options: CliChildOptions = {}): Promise<CliRun> {
+  const [file, ...rest] = [...(options.wrapper ?? []), process.execPath, CLI_ENTRY, '--data-dir', dataDir, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file!, rest, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
