@@ -64,14 +64,14 @@ describe('strata vault: mistakes in what is given', () => {
     assert.match(result.stderr, /the folder argument is empty/);
   });
 
-  it('a damaged vault (its identity.age a folder) is an error naming what failed and the folder', async () => {
+  it('a damaged vault (its identity.age a folder) is an error naming the file', async () => {
     const damaged = await newVault('identity-is-a-folder');
     const identity = join(damaged, '.strata-vault', 'identity.age');
     await rm(identity);
     await mkdir(identity);
     const result = await strata('vault', 'unlock', damaged, '--passphrase-file', passFile);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`^strata: cannot unlock the vault of ${damaged}: EISDIR`));
+    assert.equal(result.stderr, `strata: ${identity} is a folder, not the vault's file: this vault cannot be read\n`);
     assert.deepEqual(await readdir(join(dataDir, 'crypt-sessions')).catch(() => []), [], 'no session was saved');
   });
 
