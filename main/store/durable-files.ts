@@ -7,10 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** A temp file in the target's folder, written by `fill`, then fsync'd. Returns its path. */
-export async function writeTemp(target: string, fill: (file: FileHandle) => Promise<void>, mode = 0o600): Promise<string> {
+/** The name of a temp file for a target named `base`, given 12 random hex digits. */
+export type TempNamer = (base: string, random: string) => string;
+
+const hiddenTemp: TempNamer = (base, random) => `.${base}.${random}.tmp`;
+
+/** A temp file in the target's folder (named by `nameTemp`), written by `fill`, then fsync'd. Returns its path. */
+export async function writeTemp(target: string, fill: (file: FileHandle) => Promise<void>, mode = 0o600, nameTemp: TempNamer = hiddenTemp): Promise<string> {
   await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(target), nameTemp(basename(target), randomBytes(6).toString('hex')));
   const file = await open(temp, 'wx', mode);
   try {
     await fill(file);

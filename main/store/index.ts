@@ -4,4 +4,4 @@ export { StoreOpenError, StoreSchemaTooNewError, StoreMigrationError } from './e
 export type { Migration } from './migration.js';
 export { migrations } from './migrations.js';
 export { defaultDataDir, resolveDataDir, APP_DIR_NAME, type HostInfo } from './data-dir.js';
-export { commitTemp, removeDurably, syncDirectory, writeFileDurably, writeNewFileSynced, writeTemp } from './durable-files.js';
+export { commitTemp, removeDurably, syncDirectory, writeFileDurably, writeNewFileSynced, writeTemp, type TempNamer } from './durable-files.js';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EICAR, eventually } from '../e2e/agent-process.js';
 import { createHttpClient, type StrataApi } from '../../main/api/index.js';
 import { compileGlob, matchesAny } from '../../filters/hsm/policy/glob.js';
+import { restoreTempName } from '../../filters/scan/quarantine/quarantine-store.js';
 import { ingestName, isStrataPath, originalOfIngestTemp, parseIngestName, standsFor, STRATA_NAME_GLOBS } from '../../main/agent/ingest/strata-names.js';
 import { runningAgent } from './running-agent.js';
 
@@ -29,6 +30,8 @@ const OWN = [
   ingestName('a.txt', 'copy'),
   ingestName('a.txt', 'original'),
   ingestName(`${'é'.repeat(127)}x`, 'original'), // a name of 255 bytes: only its beginning fits
+  restoreTempName('eicar.com', '0123456789ab'), // a quarantine restore's temp file
+  restoreTempName(`${'é'.repeat(127)}x`, '0123456789ab'),
 ];
 const USERS = [
   '.strata',

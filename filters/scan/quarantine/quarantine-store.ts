@@ -12,11 +12,20 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { X25519Identity, Sodium } from '../../../main/age/index.js';
 import { openStore, type Store } from '../../../main/store/index.js';
 import type { ByteSource } from '../source/byte-source.js';
-import { commitTemp, removeDurably, writeTemp } from '../../../main/store/index.js';
+import { commitTemp, removeDurably, writeTemp, type TempNamer } from '../../../main/store/index.js';
 import { decryptFromFile, encryptToFile } from './age-stream.js';
 import { QuarantineError } from './quarantine-error.js';
 import { loadOrCreateQuarantineKey } from './quarantine-key.js';
 import { withExistingLinksFollowed, withRestoreDirectory } from './restore-directory.js';
+
+/**
+ * The temp file a restore writes beside its target: a name in the crypt filter's temporary form
+ * (".<name>.strata-tmp-<12 hex>"), which a protected folder's watcher and ingest treat as Strata's own. A
+ * plain hidden name was taken in while it existed (a slow fsync outlasting the folder's quiet time) and
+ * quarantined again, as a file written there; a leftover of this form is swept like crypt's. The name is cut
+ * to 48 characters, as crypt cuts it, so that the whole stays within 255 bytes.
+ */
+export const restoreTempName: TempNamer = (base, random) => `.${[...base].slice(0, 48).join('')}.strata-tmp-${random}`;
 
 export { QuarantineError } from './quarantine-error.js';
 
@@ -162,7 +171,7 @@ export class QuarantineStore {
           await file.write(plaintext, 0, plaintext.length, at);
           at += plaintext.length;
         });
-      });
+      }, 0o600, restoreTempName);
       await commitTemp(temp, hostPath, overwrite);
     } catch (error) {
       if (error instanceof QuarantineError) throw error;
