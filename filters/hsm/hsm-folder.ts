@@ -9,6 +9,7 @@ import { FILE_DIRECTORY_FILE, NT_SUCCESS, statusName, type IoManager, type NtFil
 import { openStore, type Store } from '../../main/store/index.js';
 import { findFolder, type HsmFolder } from './catalog/folder-policy.js';
 import { registerHsmFilter, type HsmFilter } from './index.js';
+import type { ContentGate } from './policy/eligibility.js';
 import { loadOrCreateStubKey } from './stub/stub-key.js';
 import type { HsmEventSink } from './volume/hsm-events.js';
 import type { HsmVolume } from './volume/hsm-volume.js';
@@ -45,6 +46,8 @@ export interface HsmFolderOptions {
   readonly events?: HsmEventSink;
   /** false: recalls stream instead of asking the volume for a kernel copy (see HsmFilterOptions). */
   readonly hostCopies?: boolean;
+  /** Content that must not go to the tier yet (see ContentGate in policy/eligibility.ts). */
+  readonly contentGate?: ContentGate;
   /** Registers the folder's other minifilters (crypt, scan) before the HSM. */
   readonly setup?: (manager: FilterManager, io: IoManager) => void | Promise<void>;
 }
@@ -79,7 +82,7 @@ export async function openHsmFolder(options: HsmFolderOptions): Promise<HsmFolde
       verifier: options.verifier ?? false,
       setup: async (manager, io) => {
         await options.setup?.(manager, io);
-        hsm = registerHsmFilter(manager, { db: store.db, stubKey, events: options.events, hostCopies: options.hostCopies });
+        hsm = registerHsmFilter(manager, { db: store.db, stubKey, events: options.events, hostCopies: options.hostCopies, contentGate: options.contentGate });
       },
     });
     hsm!.assign(stack.volumePath, folder);

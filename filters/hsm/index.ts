@@ -19,6 +19,7 @@ import { readCallbacks, writeCallbacks } from './filter/on-read-write.js';
 import { setInformationCallbacks } from './filter/on-set-information.js';
 import type { HsmHost } from './filter/hsm-host.js';
 import type { StubStream } from './filter/stub-stream.js';
+import type { ContentGate } from './policy/eligibility.js';
 import { TierRegistry } from './tier/tier-config.js';
 import type { HsmEventSink } from './volume/hsm-events.js';
 import { HsmVolume } from './volume/hsm-volume.js';
@@ -34,6 +35,8 @@ export interface HsmFilterOptions {
   readonly altitude?: string;
   /** false: recalls stream every byte through the stack instead of asking the volume for a kernel copy. */
   readonly hostCopies?: boolean;
+  /** Content that must not go to the tier yet: migration skips such files, saying why (see ContentGate). */
+  readonly contentGate?: ContentGate;
 }
 
 export class HsmFilter {
@@ -113,6 +116,7 @@ export class HsmFilter {
       folder,
       events: this.options.events ?? (() => {}),
       hostCopies: this.options.hostCopies,
+      contentGate: this.options.contentGate,
     });
     // Opens wait while the journal of an earlier run is recovered; the recovery's own I/O enters below.
     if (volume.journal.pending().length > 0) {
@@ -136,3 +140,4 @@ export function registerHsmFilter(manager: FilterManager, options: HsmFilterOpti
 export { FSCTL_STRATA_HSM_RECALL } from './filter/on-fs-control.js';
 export type { HsmVolume } from './volume/hsm-volume.js';
 export type { HsmEvent, HsmEventSink } from './volume/hsm-events.js';
+export type { ContentGate } from './policy/eligibility.js';

@@ -1,11 +1,13 @@
-// A migration run over one folder: list the files, judge each against the policy, and release the
-// eligible ones one by one, reporting progress; a dry run only reports what it would do. Cancelling
+// A migration run over one folder: list the files, judge each against the policy (and its content against
+// the folder's content gate: a file waiting to be encrypted stays), and release the eligible ones one by
+// one, reporting progress; a dry run only reports what it would do. Cancelling
 // (the signal) stops between files, or inside the copy of a big one, leaving nothing half-done.
 
 import { NtStatusError, STATUS_CANCELLED, statusName } from '../../../main/io/index.js';
 import type { HsmPolicy } from '../catalog/folder-policy.js';
 import { Eligibility, type FileFacts } from '../policy/eligibility.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
+import { contentRefusalAt } from './content-refusal.js';
 import { walkFolder } from './folder-walk.js';
 import { releaseFile } from './release-file.js';
 
@@ -29,7 +31,8 @@ export interface MigrationProgress {
 
 export type FileOutcome =
   | { readonly path: string; readonly result: 'released' | 'would release'; readonly size: number }
-  | { readonly path: string; readonly result: 'skipped'; readonly reason: string }
+  /** `heldBack`: the folder's content gate kept it (its reason is the gate's: 'waiting to be encrypted'). */
+  | { readonly path: string; readonly result: 'skipped'; readonly reason: string; readonly heldBack?: true }
   | { readonly path: string; readonly result: 'failed'; readonly status: string; readonly reason: string };
 
 export interface MigrationSummary {
@@ -60,8 +63,13 @@ export async function migrateFolder(volume: HsmVolume, options: MigrationOptions
     examined++;
     const facts: FileFacts = { path, size: entry.endOfFile, lastWriteTime: entry.lastWriteTime, lastAccessTime: entry.lastAccessTime };
     const verdict = judge.judge(facts);
-    if (verdict.eligible) eligible.push(facts);
-    else record({ path, result: 'skipped', reason: verdict.reason });
+    if (!verdict.eligible) {
+      record({ path, result: 'skipped', reason: verdict.reason });
+      continue;
+    }
+    const refused = await judgeContent(volume, path);
+    if (refused === null) eligible.push(facts);
+    else record(refused);
   }
   const totalBytes = eligible.reduce((sum, file) => sum + file.size, 0);
   let bytes = 0;
@@ -97,13 +105,27 @@ export async function migrateFolder(volume: HsmVolume, options: MigrationOptions
   };
 }
 
+/** Null when the file's content may go to the tier; else its outcome (skipped, saying why; or failed to look). */
+async function judgeContent(volume: HsmVolume, path: string): Promise<FileOutcome | null> {
+  try {
+    const reason = await contentRefusalAt(volume, path);
+    return reason === null ? null : { path, result: 'skipped', reason, heldBack: true };
+  } catch (error) {
+    return failed(path, error);
+  }
+}
+
 async function releaseOne(volume: HsmVolume, file: FileFacts, signal?: AbortSignal): Promise<FileOutcome> {
   try {
     return await releaseFile(volume, file, signal);
   } catch (error) {
     // Cancelled in the middle of its copy: rolled back, so it is simply not released.
     if (error instanceof NtStatusError && error.status === STATUS_CANCELLED) return { path: file.path, result: 'skipped', reason: 'cancelled; left as it was' };
-    const status = error instanceof NtStatusError ? statusName(error.status) : 'error';
-    return { path: file.path, result: 'failed', status, reason: (error as Error).message };
+    return failed(file.path, error);
   }
+}
+
+function failed(path: string, error: unknown): FileOutcome {
+  const status = error instanceof NtStatusError ? statusName(error.status) : 'error';
+  return { path, result: 'failed', status, reason: (error as Error).message };
 }

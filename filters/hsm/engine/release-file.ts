@@ -1,6 +1,7 @@
 // Releasing one file: copy it to the tier, verify the copy by hash, then replace the file by its stub
 // atomically (a temporary stub, fsync'd, renamed over the file, directory fsync'd). Never released: a
-// file someone has open, one modified after the copy (size, time and hash are compared again with
+// file someone has open, one whose content the folder's content gate holds back (waiting to be encrypted),
+// one modified after the copy (size, time and hash are compared again with
 // new opens held at the gate), one already a stub. Each step is journaled before it is taken, so a
 // crash anywhere is rolled back (before the rename) or completed (after it) at the next start.
 // Renames touching the path are held too while it is swapped (the filter asks swapInProgress; see
@@ -14,6 +15,7 @@ import { openHandles, type OpenFile } from '../volume/below-io.js';
 import type { HsmVolume } from '../volume/hsm-volume.js';
 import { crashPoint } from '../volume/crash-point.js';
 import { abandonMigration } from './abandon-migration.js';
+import { contentRefusal } from './content-refusal.js';
 import { sha256OfFile } from './hash-file.js';
 import type { FileFacts } from '../policy/eligibility.js';
 
@@ -21,7 +23,7 @@ export const COPY_CHUNK = 4 << 20;
 
 export type ReleaseOutcome =
   | { readonly path: string; readonly result: 'released'; readonly size: number }
-  | { readonly path: string; readonly result: 'skipped'; readonly reason: string };
+  | { readonly path: string; readonly result: 'skipped'; readonly reason: string; readonly heldBack?: true };
 
 /** Per volume: the paths being swapped for their stubs (settled when the gate opens) and the renames under way. */
 interface SwapState {
@@ -101,6 +103,9 @@ export async function releaseFile(volume: HsmVolume, planned: Pick<FileFacts, 'p
     if (planned.size !== undefined && (before.size !== planned.size || before.lastWriteTime !== planned.lastWriteTime)) return skip('it changed since it was listed');
     if (openHandles(file) > 1) return skip('it is open');
     if (before.size <= STUB_MAX_SIZE && looksLikeStub(await volume.io.read(file, 0, STUB_MAX_SIZE + 1))) return skip('it is a stub Strata does not know (run fsck)');
+    // Looked at after the snapshot: a write after this look changes the write time, and the release skips.
+    const held = await contentRefusal(volume, file);
+    if (held !== null) return { path, result: 'skipped', reason: held, heldBack: true };
     journalId = volume.journal.begin('migrate', path, tierName, 'planned', { size: before.size, mtime: before.lastWriteTime, atime: before.lastAccessTime });
     crashPoint('planned');
     try {

@@ -13,6 +13,16 @@ export interface FileFacts {
   readonly lastAccessTime: number;
 }
 
+/** How many of a file's first bytes a ContentGate is shown. */
+export const CONTENT_HEAD_BYTES = 64;
+
+/**
+ * Judges a file's raw content by its first bytes before it may go to the tier: null lets it go, else why
+ * not. Given by whoever opens the folder when another of its protections must take the content in first
+ * (the agent, for crypt: anything but an age file is 'waiting to be encrypted').
+ */
+export type ContentGate = (head: Uint8Array) => string | null;
+
 export type Verdict = { readonly eligible: true } | { readonly eligible: false; readonly reason: string };
 
 export class Eligibility {

@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { FltCancelSafeQueue, type FilterManager, type FltInstance } from '../../../main/fltmgr/index.js';
 import type { FileObject } from '../../../main/io/index.js';
 import type { HsmFolder } from '../catalog/folder-policy.js';
+import type { ContentGate } from '../policy/eligibility.js';
 import { Journal } from '../catalog/journal.js';
 import { Pins } from '../catalog/pins.js';
 import { StubCatalog } from '../catalog/stub-catalog.js';
@@ -25,6 +26,8 @@ export interface HsmVolumeSettings {
   readonly events: HsmEventSink;
   /** false: recalls never ask the volume for a kernel copy, they stream (default: ask where the tier allows). */
   readonly hostCopies?: boolean;
+  /** Content that must not go to the tier yet (see ContentGate); absent: any content may. */
+  readonly contentGate?: ContentGate;
 }
 
 export class HsmVolume {

@@ -45,6 +45,7 @@ export const cryptProvider: ProtectionProvider<'crypt'> = {
   defaultAltitude: CRYPT_ALTITUDE,
   unavailableReason: null,
   ingests: true,
+  notInKeptForm: (head) => (startsWith(head, AGE_HEADER) ? null : 'waiting to be encrypted'),
   async attach(context, protection) {
     const sodium = await loadSodium();
     const folder = context.folder.path;

@@ -8,7 +8,7 @@ import { mountFolderStack } from '../folder-stack.js';
 import type { HsmSettings } from '../../api/index.js';
 import { HSM_ALTITUDE, registerHsmFilter, type HsmEvent } from '../../../filters/hsm/index.js';
 import { setFolderPolicy } from '../../../filters/hsm/catalog/folder-policy.js';
-import { migrateFolder } from '../../../filters/hsm/engine/migrate-folder.js';
+import { migrateFolder, type MigrationSummary } from '../../../filters/hsm/engine/migrate-folder.js';
 import { loadOrCreateStubKey } from '../../../filters/hsm/stub/stub-key.js';
 import { addTier } from '../../../filters/hsm/tier/tier-config.js';
 import type { Store } from '../../store/index.js';
@@ -47,6 +47,9 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
       db: context.store.db,
       stubKey,
       altitude: protection.altitude,
+      // Content another protection of the folder has yet to take in (plaintext waiting to be encrypted)
+      // stays local: its only cold copy would be that plaintext, passed over by ingest as Strata's own stub.
+      contentGate: context.coldContentGate,
       events: (event) => {
         if (event.kind === 'recall-failed' || event.kind === 'stub-invalid') failures.set(event.path, event);
         if (event.kind === 'recall-done') failures.delete(event.path);
@@ -99,7 +102,14 @@ async function runMigration(context: ProtectionContext, settings: HsmSettings, v
     },
   });
   context.progress({ id, kind: 'migration', label, done: summary.released, total: summary.eligible, failed: summary.failed, finished: true });
-  context.record({ action: 'job-run', result: summary.failed > 0 ? 'failed' : 'ok', detail: `HSM migration: ${summary.examined} examined, ${summary.released} released (${summary.bytesReleased} bytes), ${summary.skipped} skipped, ${summary.failed} failed${summary.cancelled ? ', cancelled' : ''}` });
+  context.record({ action: 'job-run', result: summary.failed > 0 ? 'failed' : 'ok', detail: `HSM migration: ${summary.examined} examined, ${summary.released} released (${summary.bytesReleased} bytes), ${summary.skipped} skipped${heldBack(summary.files)}, ${summary.failed} failed${summary.cancelled ? ', cancelled' : ''}` });
+}
+
+/** ' (2 waiting to be encrypted)': the files the content gate kept local, counted by reason; '' for none. */
+function heldBack(files: MigrationSummary['files']): string {
+  const counts = new Map<string, number>();
+  for (const file of files) if (file.result === 'skipped' && file.heldBack === true) counts.set(file.reason, (counts.get(file.reason) ?? 0) + 1);
+  return counts.size === 0 ? '' : ` (${[...counts].map(([reason, count]) => `${count} ${reason}`).join(', ')})`;
 }
 
 /**

@@ -26,6 +26,12 @@ export interface ProtectionContext {
   readonly allowedThreat?: (relativePath: string, signature: string) => boolean;
   /** Walks the folder again for files to take in: those a protection could not take in before now can (a vault just trusted). */
   readonly rescan?: () => void;
+  /**
+   * Why raw content starting with `head` must not go to cold storage yet (a protection the folder's policy
+   * has on keeps files in another form and has not taken this one in: crypt's 'waiting to be encrypted'),
+   * or null. Asks the providers' notInKeptForm as the policy stands at each call.
+   */
+  readonly coldContentGate?: (head: Uint8Array) => string | null;
 }
 
 /** A file dropped into the folder by another program, about to be ingested. */
@@ -119,6 +125,12 @@ export interface ProtectionProvider<K extends ProtectionKind = ProtectionKind> {
   readonly unavailableReason: string | null;
   /** Files written by other programs must go through the stack (scan checks them, crypt encrypts them). */
   readonly ingests: boolean;
+  /**
+   * Why raw content starting with `head` is not in the form this protection keeps on disk (crypt: anything
+   * but an age file is 'waiting to be encrypted'), or null when it is. Such content waits to be taken in;
+   * the HSM does not move it to cold storage meanwhile (its plaintext would sit in the tier).
+   */
+  notInKeptForm?(head: Uint8Array): string | null;
   attach(context: ProtectionContext, protection: Protection<K>): Promise<ActiveProtection>;
 }
 

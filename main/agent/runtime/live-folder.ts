@@ -406,7 +406,18 @@ export class LiveFolder {
       signatureSet: (name) => core.policy.store.listSignatureSets().find((s) => s.name.toLowerCase() === name.toLowerCase()),
       allowedThreat: (path, signature) => this.allowed.isAllowed(path, signature),
       rescan: () => void this.watcher?.rescan(),
+      coldContentGate: (head) => this.notInKeptForm(head),
     };
+  }
+
+  /** Why content with this head must wait before going to cold storage: the first such reason of a protection on, or null. */
+  private notInKeptForm(head: Uint8Array): string | null {
+    for (const kind of PROTECTION_KINDS) {
+      if (this.record.policy[kind]?.enabled !== true) continue;
+      const reason = this.deps.core.providers[kind].notInKeptForm?.(head) ?? null;
+      if (reason !== null) return reason;
+    }
+    return null;
   }
 
   /** The folder's running protection of `kind`, or a conflict that says why there is none. */
