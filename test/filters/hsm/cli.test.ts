@@ -8,6 +8,8 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { X25519Recipient, encrypt, loadSodium } from '../../../main/age/index.js';
+import { createVault } from '../../../filters/crypt/vault/vault.js';
 import { hostWrite } from './hsm-rig.js';
 import { tempDir } from './temp-dir.js';
 
@@ -87,6 +89,23 @@ describe('strata tier and strata hsm', () => {
     const refused = strata(data, 'tier', 'remove', 'cold');
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /tier 'cold': still in use \(folder policies: /);
+  });
+
+  it('in a folder with a vault, plaintext is kept out of the tier (waiting to be encrypted) and age files are released', async (t) => {
+    const { data, folder, cold } = await setUp(t);
+    const sodium = await loadSodium();
+    const { recipient } = await createVault(sodium, folder, 'vault passphrase');
+    const ciphertext = encrypt(sodium, [X25519Recipient.parse(sodium, recipient)], new Uint8Array(100_000).fill(1));
+    await hostWrite(folder, 'sealed.age', ciphertext);
+    ok(strata(data, 'tier', 'add', 'cold', cold));
+    ok(strata(data, 'hsm', 'policy', folder, '--tier', 'cold', '--min-size', '1000', '--min-age', '0'));
+    const dry = ok(strata(data, 'hsm', 'migrate', folder, '--dry-run'));
+    assert.match(dry, /skipped docs\/report\.pdf: waiting to be encrypted/);
+    const migrated = ok(strata(data, 'hsm', 'migrate', folder));
+    assert.match(migrated, /released sealed\.age/);
+    assert.doesNotMatch(migrated, /released (docs|video|keep)/);
+    assert.equal((await readFile(join(folder, 'docs/report.pdf'))).toString(), 'p'.repeat(100_000), 'the plaintext stays local');
+    assert.ok((await readFile(join(folder, 'sealed.age'))).length < 1024, 'the age file is a stub');
   });
 
   it('a recall from an unplugged tier fails with a clear message, leaves the stub, and fsck exits 1', async (t) => {

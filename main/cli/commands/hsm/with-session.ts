@@ -1,8 +1,10 @@
 // Runs a command body on the folder opened with the HSM, collecting the filter's events, and always
-// closes it. What recovery did to an earlier crash is told on stderr, so it is never silent.
+// closes it. What recovery did to an earlier crash is told on stderr, so it is never silent. In a folder
+// with a vault, plaintext is kept out of the tier (encrypted-folder-gate.ts).
 
 import type { CliContext } from '../../command.js';
 import type { HsmEvent } from '../../../../filters/hsm/index.js';
+import { contentGateFor } from './encrypted-folder-gate.js';
 import { openHsmSession, type HsmSession } from './hsm-session.js';
 
 export async function withHsmSession<T>(
@@ -15,6 +17,7 @@ export async function withHsmSession<T>(
   const session = await openHsmSession({
     dataDir: ctx.dataDir,
     folder,
+    contentGate: await contentGateFor(folder),
     events: (event) => {
       events.push(event);
       onEvent?.(event);
