@@ -1,5 +1,6 @@
 // The window: a skip link, the sections, the link state, and the current view. Before anything else it
-// checks that the agent answers, so a page opened without its sign-in link says so in words.
+// checks that the agent answers, so a page opened without its sign-in link says so in words, once: no view
+// is shown until that first answer, or each of its panels would say the same in a notice of its own.
 
 import { ApiRequestError } from '../../main/api/index.js';
 import { ErrorNotice } from './components/error-notice.js';
@@ -30,6 +31,7 @@ export function App() {
   const { api } = useAgent();
   const reachable = useLoad(() => api.status({}), [api]);
   const signedOut = reachable.error instanceof ApiRequestError && ['unauthorized', 'forbidden'].includes(reachable.error.code);
+  const firstAnswerPending = reachable.value === undefined && reachable.error === null;
   return (
     <div className="shell">
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -40,8 +42,8 @@ export function App() {
         <LinkIndicator />
       </header>
       {!signedOut && <Navigation />}
-      <main id="main" tabIndex={-1}>
-        {signedOut ? <ErrorNotice error={reachable.error} /> : <CurrentView />}
+      <main id="main" tabIndex={-1} aria-busy={firstAnswerPending}>
+        {signedOut ? <ErrorNotice error={reachable.error} /> : firstAnswerPending ? null : <CurrentView />}
       </main>
     </div>
   );

@@ -82,3 +82,27 @@ test('a reload stays signed in; a tab opened without the link is not', E2E, asyn
   await bare.getByText(NOT_SIGNED_IN, { exact: false }).waitFor();
   assert.equal(await bare.getByRole('navigation', { name: 'Sections' }).count(), 0);
 });
+
+test('a page without the link says it is not signed in once, and shows no view before the agent has answered', E2E, async (t) => {
+  const agent = await startAgentProcess(t);
+  const context = await openBrowser(t);
+  const page = await context.newPage();
+  // The page's first check of the agent is held while the page is looked at.
+  let releaseStatus!: () => void;
+  const statusHeld = new Promise<void>((resolve) => (releaseStatus = resolve));
+  let statusAsked!: () => void;
+  const asked = new Promise<void>((resolve) => (statusAsked = resolve));
+  await page.route('**/api/status', async (route) => {
+    statusAsked();
+    await statusHeld;
+    await route.continue();
+  });
+  await page.goto(`${agent.url}/`);
+  await asked;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal(await page.getByRole('heading', { level: 1 }).count(), 0, 'no view before the agent has answered');
+  assert.equal(await page.getByText(NOT_SIGNED_IN, { exact: false }).count(), 0, 'no panel of a view says it on its own');
+  releaseStatus();
+  await page.getByText(NOT_SIGNED_IN, { exact: false }).waitFor();
+  assert.equal(await page.getByText(NOT_SIGNED_IN, { exact: false }).count(), 1, 'said once');
+});
