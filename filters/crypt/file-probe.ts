@@ -1,6 +1,7 @@
 // What a file on disk is, judged from its first bytes and its size, without any key: an age file (its
 // header, and so its plaintext size), a plain file dropped in without Strata, an empty file, or a file that
-// claims to be age but cannot be (a damaged header or an impossible length).
+// claims to be age but cannot be (a damaged header or an impossible length). A file claims to be age by its
+// intro line, `age-encryption.org/v<N>`, whole: a text that merely starts with the site's name is plain.
 
 import {
   MalformedHeaderError, NONCE_SIZE, copyBytes, TruncatedError, parseHeader, payloadLayout, type PayloadFormatError,
@@ -22,7 +23,10 @@ export type Base =
     }
   | { kind: 'corrupt'; reason: string; ciphertextSize: number };
 
-const MAGIC = 'age-encryption.org/';
+/** The intro line of any age version, then its end (a newline, or the end of a file cut short inside it). */
+const INTRO_LINE = /^age-encryption\.org\/v[0-9]+(\n|$)/;
+/** Enough of the file to see the intro line whole. */
+const INTRO_BYTES = 32;
 const FIRST_READ = 4096;
 /** Headers larger than this are refused: no real recipient list comes near it. */
 const MAX_HEADER = 1024 * 1024;
@@ -31,7 +35,7 @@ export async function probe(below: Below, handle: FileHandle): Promise<Base> {
   const size = await below.size(handle);
   if (size === 0) return { kind: 'empty' };
   let head = await below.readAt(handle, 0, Math.min(size, FIRST_READ));
-  if (!startsWithMagic(head)) return { kind: 'plain', size };
+  if (!claimsToBeAge(head, size)) return { kind: 'plain', size };
   for (;;) {
     try {
       const header = parseHeader(head);
@@ -57,10 +61,11 @@ function isPayloadFormatError(error: unknown): error is PayloadFormatError {
   return error instanceof Error && error.name === 'PayloadFormatError';
 }
 
-function startsWithMagic(bytes: Uint8Array): boolean {
-  if (bytes.length < MAGIC.length) return false;
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false;
-  return true;
+/** Whether the file begins with an age intro line (the whole of it, when the file ends inside one). */
+function claimsToBeAge(head: Uint8Array, size: number): boolean {
+  const start = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, INTRO_BYTES)).toString('latin1');
+  const match = INTRO_LINE.exec(start);
+  return match !== null && (match[1] === '\n' || start.length === size);
 }
 
 /**

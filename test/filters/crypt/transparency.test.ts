@@ -56,6 +56,20 @@ describe('crypt filter: transparency', () => {
     assert.equal(sub[0]!.endOfFile, CHUNK_SIZE + 1);
   });
 
+  it('a plain file whose text merely starts like an age file reads as it is; a damaged one with the age intro line does not', async () => {
+    rig = await openCryptRig();
+    const note = 'age-encryption.org/ is where the format is described.\n';
+    await writeFile(join(rig.folder, 'note.txt'), note);
+    assert.equal(new TextDecoder().decode(await rig.get('note.txt')), note);
+    const listed = (await list()).find((entry) => entry.fileName === 'note.txt')!;
+    assert.equal(listed.endOfFile, note.length);
+    assert.equal(listed.fileAttributes & FILE_ATTRIBUTE_ENCRYPTED, 0, 'listed as not encrypted');
+    await writeFile(join(rig.folder, 'damaged.age'), 'age-encryption.org/v1\n-> nonsense\n');
+    assert.equal(statusName(await rig.readStatus('damaged.age')), 'STATUS_FILE_CORRUPT_ERROR');
+    await writeFile(join(rig.folder, 'later.age'), 'age-encryption.org/v2\n-> X25519 abc\n--- xyz\n');
+    assert.equal(statusName(await rig.readStatus('later.age')), 'STATUS_FILE_CORRUPT_ERROR', 'another version of the format is not read as plain bytes');
+  });
+
   it('the vault folder is closed to opens and renames through Strata', async () => {
     rig = await openCryptRig();
     await mkdir(join(rig.folder, '.strata-vault'));
