@@ -3,6 +3,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** The user interrupted (Ctrl-C): 128 + SIGINT, as a shell reports a program SIGINT ended. */
+export const EXIT_INTERRUPTED = 130;
 
 export class CliError extends Error {
   override readonly name = 'CliError';

@@ -111,9 +111,21 @@ const passwd: LeafCommand = {
   async run(ctx, { args, options }) {
     const workFactor = workFactorOf(options.workFactor);
     const folder = await resolveFolder(args[0]);
+    const what = `cannot change the passphrase of the vault of ${folder}`;
+    const sodium = await loadSodium();
     const old = await passphraseFrom(options.passphraseFile, 'Current passphrase: ');
-    const passphrase = await newPassphrase(options.newPassphraseFile);
-    await doing(`cannot change the passphrase of the vault of ${folder}`, async () => changePassphrase(await loadSodium(), folder, old, passphrase, { workFactor }));
+    // A new passphrase from the terminal is asked only once the current one has opened the vault, so that a
+    // mistyped current passphrase ends here, with nothing typed in vain. One from a file asks nothing: the
+    // change itself checks the current passphrase (one scrypt run instead of two).
+    let passphrase: string;
+    if (typeof options.newPassphraseFile === 'string') passphrase = await newPassphrase(options.newPassphraseFile);
+    else {
+      await doing(what, async () => (await unlockVault(sodium, folder, old)).wipe());
+      passphrase = await newPassphrase(undefined);
+    }
+    // changePassphrase opens the vault with `old` again under the passphrase-change lock: another change may
+    // have landed while the new passphrase was typed, and then this one is refused with nothing changed.
+    await doing(what, () => changePassphrase(sodium, folder, old, passphrase, { workFactor }));
     return { data: { folder }, text: `Passphrase changed for ${folder}` };
   },
 };

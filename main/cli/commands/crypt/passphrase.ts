@@ -2,7 +2,8 @@
 // echo off. Never from an argument (it would show in the process list) and never from a pipe by default.
 
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../../cli-error.js';
+import { StringDecoder } from 'node:string_decoder';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../../cli-error.js';
 
 export async function readPassphraseFile(path: string): Promise<string> {
   let text: string;
@@ -29,8 +30,12 @@ export async function promptPassphrase(prompt: string): Promise<string> {
   try {
     return await new Promise<string>((resolve, reject) => {
       let answer = '';
+      // Bytes arrive as the terminal sends them: a character pasted over a slow line may be split between two
+      // chunks. The decoder keeps the first bytes of such a character until the rest comes, where decoding each
+      // chunk alone would turn both halves into U+FFFD (a passphrase nobody could type again).
+      const decoder = new StringDecoder('utf8');
       const onData = (chunk: Buffer): void => {
-        for (const char of chunk.toString('utf8')) {
+        for (const char of decoder.write(chunk)) {
           if (char === '\r' || char === '\n') {
             stdin.off('data', onData);
             process.stderr.write('\n');
@@ -39,9 +44,10 @@ export async function promptPassphrase(prompt: string): Promise<string> {
           }
           if (char === '\u0003') {
             stdin.off('data', onData);
-            // The prompt's line ends here, so the error starts a line of its own.
+            // The prompt's line ends here, so the error starts a line of its own. Raw mode turns Ctrl-C into this
+            // character instead of SIGINT; it ends the command as SIGINT would (status 130), not as a usage error.
             process.stderr.write('\n');
-            reject(new UsageError('cancelled'));
+            reject(new CliError('cancelled', EXIT_INTERRUPTED));
             return;
           }
           // Backspace removes the last character typed, not the last UTF-16 unit: an emoji is two of them, and

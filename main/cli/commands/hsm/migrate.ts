@@ -3,13 +3,11 @@
 
 import { migrateFolder, type FileOutcome } from '../../../../filters/hsm/engine/migrate-folder.js';
 import type { LeafCommand } from '../../command.js';
-import { EXIT_FAILURE } from '../../cli-error.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../../cli-error.js';
 import { createProgressBar, formatBytes } from '../../progress.js';
 import { displayPath } from './cli-paths.js';
 import { nonNegativeInteger } from './cli-options.js';
 import { withHsmSession } from './with-session.js';
-
-const EXIT_INTERRUPTED = 130;
 
 export const migrateCommand: LeafCommand = {
   name: 'migrate',
