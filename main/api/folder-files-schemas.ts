@@ -1,6 +1,6 @@
 // A protected folder seen through Strata: a directory listing through its filter stack (plaintext,
-// logical sizes; files in cold storage flagged), its cold-storage totals, and the requests that pin,
-// unpin and recall one file.
+// logical sizes; files in cold storage flagged; links, pipes and devices marked as reparse points), its
+// cold-storage totals, and the requests that pin, unpin and recall one file.
 
 import { z } from 'zod';
 import { FolderRef } from './folder-schemas.js';
@@ -19,8 +19,15 @@ export const FolderFile = z.strictObject({
   name: z.string(),
   /** Folder-relative, forward slashes. */
   path: z.string(),
+  /** A directory, or (with `reparse`) a link to one. */
   directory: z.boolean(),
-  /** The size applications see: plaintext, and the whole file for one in cold storage. */
+  /**
+   * A reparse point (the reparse-point attribute): on a local volume a symbolic link, named pipe, socket or
+   * device. Strata neither follows nor opens it, and its protections leave it alone: it has no size here and
+   * takes no action, and a link to a directory is not a folder to go into.
+   */
+  reparse: z.boolean(),
+  /** The size applications see: plaintext, and the whole file for one in cold storage; 0 for a directory or reparse point. */
   size: z.int().min(0),
   /** In cold storage: only a small stub is on the disk (the offline attribute). */
   offline: z.boolean(),

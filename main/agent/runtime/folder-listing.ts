@@ -1,10 +1,11 @@
 // One directory of a protected folder as applications see it through Strata: the listing goes down the
 // folder's whole filter stack, so the crypt filter reports plaintext sizes and the HSM filter reports a
-// stub at its file's real size with the offline attribute. Strata's own files are left out.
+// stub at its file's real size with the offline attribute. A reparse point (a link, named pipe, socket or
+// device on a local volume) is marked as such, with no size. Strata's own files are left out.
 
 import {
-  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_ATTRIBUTE_OFFLINE, FILE_DIRECTORY_FILE, FILE_OPEN, NT_SUCCESS,
-  STATUS_NO_MORE_FILES, STATUS_NOT_A_DIRECTORY, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
+  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_ATTRIBUTE_OFFLINE, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DIRECTORY_FILE, FILE_OPEN,
+  NT_SUCCESS, STATUS_NO_MORE_FILES, STATUS_NOT_A_DIRECTORY, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
 } from '../../io/index.js';
 import { ApiRequestError, type FolderFile } from '../../api/index.js';
 import { toVolumeRelative, type FolderStack } from '../folder-stack.js';
@@ -30,11 +31,14 @@ export async function listThroughStack(stack: FolderStack, relativePath: string,
         const path = base === '' ? entry.fileName : `${base}/${entry.fileName}`;
         if (isStrataPath(path)) continue;
         const directory = (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0;
+        const reparse = (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
         entries.push({
           name: entry.fileName,
           path,
           directory,
-          size: directory ? 0 : entry.endOfFile,
+          reparse,
+          // A link is listed with its target's size, which is not data of its own.
+          size: directory || reparse ? 0 : entry.endOfFile,
           offline: (entry.fileAttributes & FILE_ATTRIBUTE_OFFLINE) !== 0,
           encrypted: (entry.fileAttributes & FILE_ATTRIBUTE_ENCRYPTED) !== 0,
           pinned: isPinned(path),

@@ -5,17 +5,16 @@ import type { Command } from 'commander';
 import { open } from 'node:fs/promises';
 import { toVolumeRelative } from '../../agent/folder-stack.js';
 import {
-  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
+  FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
   FileInformationClass, NT_SUCCESS, STATUS_END_OF_FILE, type FileHandle, type NTSTATUS,
 } from '../../io/index.js';
-import { CliError } from '../cli-error.js';
+import { CliError, EXIT_INTERRUPTED } from '../cli-error.js';
 import type { CliContext, CommandResult, GroupCommand, LeafCommand } from '../command.js';
 import { openCryptFolder, type CryptFolder, type KeyNeed } from './crypt/crypt-folder.js';
 import { PutError, putFile } from './crypt/put-file.js';
 import { describeStatus } from './crypt/status-text.js';
 
 const IO_SIZE = 1 << 20;
-const EXIT_INTERRUPTED = 130;
 
 const withFolder = (cmd: Command, path: 'required' | 'optional'): void => {
   cmd.argument('<folder>', 'the protected folder');
@@ -122,29 +121,51 @@ const cat = onFile('cat', 'print a file of the folder, decrypted (its bytes only
   return { data: undefined, text: '' };
 });
 
+interface ListedEntry {
+  name: string;
+  directory: boolean;
+  reparse: boolean;
+  size: number;
+  encrypted: boolean;
+}
+
+/** One line of `files ls`: what the entry is, its size, its name. */
+function listingLine(entry: ListedEntry): string {
+  if (entry.reparse) {
+    const [what, note] = entry.directory ? ['dir link', 'link, not followed'] : ['link/pipe', 'link, named pipe, socket or device: not opened'];
+    return `${what.padEnd(11)}${'-'.padStart(12)}  ${entry.name} (${note})`;
+  }
+  const what = entry.directory ? 'dir' : entry.encrypted ? 'encrypted' : 'plain';
+  return `${what.padEnd(11)}${String(entry.size).padStart(12)}  ${entry.name}${entry.directory ? '/' : ''}`;
+}
+
 const ls: LeafCommand = {
   name: 'ls',
-  summary: 'list a folder: plaintext sizes, and which files are encrypted (needs no key: works while the vault is locked)',
+  summary: 'list a folder: plaintext sizes, which files are encrypted, and the links, pipes and devices Strata leaves alone (needs no key: works while the vault is locked)',
   define: (cmd) => withFolder(cmd, 'optional'),
   async run(ctx, { args, options }) {
     const [folder, path] = args as [string, string | undefined];
     return using(ctx, folder, options.passphraseFile, async (crypt) => {
       const handle = await openFile(crypt, path ?? '', FILE_OPEN, FILE_DIRECTORY_FILE);
-      const entries = [];
+      const entries: ListedEntry[] = [];
       try {
         for (let restart = true; ; restart = false) {
           const listed = await crypt.stack.api.queryDirectory(handle, null, restart);
           if (!NT_SUCCESS(listed.status)) break;
           for (const entry of listed.info ?? []) {
             const directory = (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0;
-            entries.push({ name: entry.fileName, directory, size: directory ? 0 : entry.endOfFile, encrypted: (entry.fileAttributes & FILE_ATTRIBUTE_ENCRYPTED) !== 0 });
+            // A link, named pipe, socket or device: neither followed nor opened, so it has no size here.
+            const reparse = (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
+            entries.push({
+              name: entry.fileName, directory, reparse, size: directory || reparse ? 0 : entry.endOfFile,
+              encrypted: (entry.fileAttributes & FILE_ATTRIBUTE_ENCRYPTED) !== 0,
+            });
           }
         }
       } finally {
         await crypt.stack.api.close(handle);
       }
-      const text = entries.map((e) => `${e.directory ? 'dir        ' : e.encrypted ? 'encrypted  ' : 'plain      '}${String(e.size).padStart(12)}  ${e.name}${e.directory ? '/' : ''}`).join('\n');
-      return { data: entries, text };
+      return { data: entries, text: entries.map(listingLine).join('\n') };
     }, 'unless-locked');
   },
 };

@@ -1,6 +1,8 @@
 // The folder's files as Strata sees them: one directory at a time through the folder's protections, so
 // sizes are the real (plaintext) sizes and a file moved to cold storage shows as such, at its real size.
-// With cold storage on, each file can be kept local (pinned), let go again, or brought back now.
+// With cold storage on, each file can be kept local (pinned), let go again, or brought back now. A link,
+// named pipe, socket or device (a reparse point) is shown for what it is, with no size and no action: Strata
+// neither follows nor opens it, so a link to a folder is not a folder to go into.
 
 import { useState } from 'react';
 import type { Folder, FolderFile } from '../../../main/api/index.js';
@@ -53,14 +55,14 @@ export function FolderFilesPanel({ folder, version, onChanged }: { folder: Folde
               {listing.value.entries.map((file) => (
                 <tr key={file.path}>
                   <td>
-                    {file.directory
+                    {isFolder(file)
                       ? <button type="button" className="link-button" onClick={() => setPath(file.path)} aria-label={`Open folder ${file.name}`}>{file.name}/</button>
                       : <span className="path">{file.name}</span>}
                   </td>
-                  <td>{file.directory ? '' : <span title={`${file.size.toLocaleString('en')} bytes`}>{formatBytes(file.size)}</span>}</td>
+                  <td>{isFile(file) ? <span title={`${file.size.toLocaleString('en')} bytes`}>{formatBytes(file.size)}</span> : ''}</td>
                   <td><Whereabouts file={file} /></td>
                   <td><time dateTime={file.modifiedAt} title={formatDateTime(file.modifiedAt)}>{formatRelativeTime(file.modifiedAt)}</time></td>
-                  {tiering && <td className="row-actions">{!file.directory && <FileActions folder={folder} file={file} onChanged={changed} />}</td>}
+                  {tiering && <td className="row-actions">{isFile(file) && <FileActions folder={folder} file={file} onChanged={changed} />}</td>}
                 </tr>
               ))}
             </tbody>
@@ -71,7 +73,25 @@ export function FolderFilesPanel({ folder, version, onChanged }: { folder: Folde
   );
 }
 
+/** A folder to go into: a link to one is not followed. */
+function isFolder(file: FolderFile): boolean {
+  return file.directory && !file.reparse;
+}
+
+/** A file with data of its own that pin, unpin and recall can act on. */
+function isFile(file: FolderFile): boolean {
+  return !file.directory && !file.reparse;
+}
+
+/** What a reparse point is, in words; null for anything else. */
+function reparsePointWords(file: FolderFile): string | null {
+  if (!file.reparse) return null;
+  return file.directory ? 'Link to a folder — not followed' : 'Link, named pipe, socket or device — not opened';
+}
+
 function Whereabouts({ file }: { file: FolderFile }) {
+  const reparse = reparsePointWords(file);
+  if (reparse !== null) return <StateBadge tone="neutral">{reparse}</StateBadge>;
   if (file.directory) return null;
   return (
     <span className="chips-inline">

@@ -54,7 +54,7 @@ describe('strata vault / files / encrypt', () => {
     );
     assert.deepEqual(new Uint8Array(cat), bytes(100_000, 21));
     const ls = await strata('--json', 'files', 'ls', folder, '--passphrase-file', passFile);
-    assert.deepEqual(JSON.parse(ls.stdout), [{ name: 'docs.bin', directory: false, size: 100_000, encrypted: true }], 'the vault folder is hidden');
+    assert.deepEqual(JSON.parse(ls.stdout), [{ name: 'docs.bin', directory: false, reparse: false, size: 100_000, encrypted: true }], 'the vault folder is hidden');
     const removed = await strata('files', 'rm', folder, 'docs.bin', '--passphrase-file', passFile);
     assert.equal(removed.code, 0, removed.stderr);
     assert.deepEqual((await readdir(folder)).sort(), ['.strata-vault']);
