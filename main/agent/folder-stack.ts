@@ -7,7 +7,7 @@ import { FilterManager } from '../fltmgr/index.js';
 import {
   FILE_DIRECTORY_FILE, IoManager, NT_SUCCESS, NtFileApi, NtStatusError, STATUS_OBJECT_NAME_INVALID, statusName, type DeviceObject,
 } from '../io/index.js';
-import { createStorageDevice, registerVolumeFileSystems, removeStorageDevice, type VolumeSource } from '../volumes/index.js';
+import { createStorageDevice, registerVolumeFileSystems, removeStorageDevice, volumeComponentOf, type VolumeSource } from '../volumes/index.js';
 
 export interface FolderStackOptions {
   /** Verifier on (tests) or off (production). Default: off. */
@@ -71,5 +71,6 @@ export function toVolumeRelative(relative: string): string {
   if (relative.includes('\0')) throw new NtStatusError(STATUS_OBJECT_NAME_INVALID, `path '${relative}' contains a NUL character`);
   const parts = relative.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
   if (sep === '\\' && /^[a-zA-Z]:/.test(relative)) throw new NtStatusError(STATUS_OBJECT_NAME_INVALID, `'${relative}' is absolute; give a path inside the folder`);
-  return parts.length === 0 ? '' : `\\${parts.join('\\')}`;
+  // Characters NT forbids in a name stand for themselves mapped (volumes/host-names.ts); mapping is idempotent.
+  return parts.length === 0 ? '' : `\\${parts.map(volumeComponentOf).join('\\')}`;
 }

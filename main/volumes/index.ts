@@ -18,6 +18,7 @@ export type { MaybeAsync } from './sync-or-async.js';
 export { VolumeError } from './volume-error.js';
 export { Volume, VolumeFcb, VolumeCcb } from './volume-state.js';
 export { parseVolumePath, volumePathName, type VolumePath } from './volume-path.js';
+export { hostNameOf, hostRelativeOf, volumeComponentOf } from './host-names.js';
 export { compileWildcard } from './wildcard.js';
 export { statusOfOsError } from './os-error-status.js';
 

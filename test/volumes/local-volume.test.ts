@@ -7,11 +7,11 @@ import { mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import {
   FILE_CREATE, FILE_DIRECTORY_FILE, FILE_OPEN_IF, FileInformationClass, IRP_MJ_READ, IoBuildSynchronousFsdRequest,
-  IoCallDriver, IoGetRelatedDeviceObject, KEvent, STATUS_ACCESS_DENIED, STATUS_PENDING, type IoStatusBlock,
+  IoCallDriver, IoGetRelatedDeviceObject, KEvent, STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_INVALID, STATUS_PENDING, type IoStatusBlock,
 } from '../../main/io/index.js';
 import { volumeConformanceSuite } from './volume-conformance.js';
 import { localVolumeFactory, type VolumeUnderTest } from './volume-factories.js';
-import { decode, exists, expectStatus, getFile, listNames, mustClose, mustOpen, open, putFile, text, volumeTest } from './volume-harness.js';
+import { decode, expectStatus, getFile, listNames, mustClose, mustOpen, open, putFile, text, volumeTest } from './volume-harness.js';
 
 volumeConformanceSuite('local', localVolumeFactory());
 
@@ -103,12 +103,23 @@ volumeTest('a symlink that stays inside the root is followed', makeVolume, async
   assert.deepEqual(await listNames(v, '\\'), ['alias', 'file-alias', 'real']);
 });
 
-volumeTest('host names NT cannot open are not listed', makeVolume, async (v) => {
+volumeTest('host names with characters NT forbids are listed and opened mapped; one already holding the mapped range is not listed', makeVolume, async (v) => {
   await writeFile(join(v.hostRoot!, 'ok.txt'), '1');
   await writeFile(join(v.hostRoot!, 'back\\slash'), '2');
-  await writeFile(join(v.hostRoot!, 'co:lon'), '3');
-  assert.deepEqual(await listNames(v, '\\'), ['ok.txt']);
-  assert.equal(await exists(v, '\\ok.txt'), true);
+  await writeFile(join(v.hostRoot!, 'Q3: notes?.txt'), '3');
+  await writeFile(join(v.hostRoot!, 'ends with a dot.'), '4');
+  await writeFile(join(v.hostRoot!, 'bell\u0007'), '5');
+  await writeFile(join(v.hostRoot!, 'private \uf03a'), '6');
+  const mapped = {
+    'back\\slash': 'back\uf05cslash', 'Q3: notes?.txt': 'Q3\uf03a notes\uf03f.txt', 'ends with a dot.': 'ends with a dot\uf02e', 'bell\u0007': 'bell\uf007',
+  };
+  assert.deepEqual((await listNames(v, '\\')).sort(), [...Object.values(mapped), 'ok.txt'].sort());
+  for (const [host, name] of Object.entries(mapped)) {
+    assert.equal(decode(await getFile(v, `\\${name}`)), await readFile(join(v.hostRoot!, host), 'utf8'), `${JSON.stringify(name)} opens ${JSON.stringify(host)}`);
+  }
+  await putFile(v, '\\made\uf03a here\uf020', 'new');
+  assert.equal(await readFile(join(v.hostRoot!, 'made: here '), 'utf8'), 'new', 'a mapped name is created under its host name');
+  expectStatus((await open(v, '\\a\uf041b')).status, STATUS_OBJECT_NAME_INVALID);
 });
 
 volumeTest('a read-only host file opens and reads; writing it is refused', makeVolume, async (v) => {

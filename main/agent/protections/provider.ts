@@ -5,6 +5,7 @@
 import type { JobProgress, Protection, ProtectionKind, SignatureSet, Tier } from '../../api/index.js';
 import type { NTSTATUS } from '../../io/index.js';
 import type { Store } from '../../store/index.js';
+import { hostRelativeOf } from '../../volumes/index.js';
 import type { NewEvent } from '../events/event-log.js';
 import type { FolderStack } from '../folder-stack.js';
 import type { FolderRecord } from '../policy/policy-store.js';
@@ -136,7 +137,7 @@ export interface ProtectionProvider<K extends ProtectionKind = ProtectionKind> {
 
 export type ProviderRegistry = { readonly [K in ProtectionKind]: ProtectionProvider<K> };
 
-/** "\docs\a.txt" (a volume-relative NT name) → "docs/a.txt". */
+/** "\docs\a.txt" (a volume-relative NT name) → "docs/a.txt", each name as the host spells it. */
 export function folderRelative(volumeRelative: string): string {
-  return volumeRelative.split('\\').filter((part) => part !== '').join('/');
+  return hostRelativeOf(volumeRelative);
 }

@@ -8,11 +8,13 @@ import {
   NT_SUCCESS, STATUS_NO_MORE_FILES, STATUS_NOT_A_DIRECTORY, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
 } from '../../io/index.js';
 import { ApiRequestError, type FolderFile } from '../../api/index.js';
+import { hostNameOf, hostRelativeOf } from '../../volumes/index.js';
 import { toVolumeRelative, type FolderStack } from '../folder-stack.js';
 import { isStrataPath } from '../ingest/strata-names.js';
 
 export async function listThroughStack(stack: FolderStack, relativePath: string, isPinned: (path: string) => boolean): Promise<FolderFile[]> {
-  const base = toVolumeRelative(relativePath).slice(1).replace(/\\/g, '/');
+  // Names as the host spells them (a name with characters NT forbids is mapped on the volume only).
+  const base = hostRelativeOf(toVolumeRelative(relativePath));
   const opened = await stack.api.createFile(stack.pathOf(base), { disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE });
   if (opened.status === STATUS_OBJECT_NAME_NOT_FOUND || opened.status === STATUS_OBJECT_PATH_NOT_FOUND) {
     throw new ApiRequestError('not-found', `there is no folder ${base} here`, '$.path');
@@ -28,12 +30,13 @@ export async function listThroughStack(stack: FolderStack, relativePath: string,
       if ((listed.info ?? []).length === 0) break;
       for (const entry of listed.info ?? []) {
         if (entry.fileName === '.' || entry.fileName === '..') continue;
-        const path = base === '' ? entry.fileName : `${base}/${entry.fileName}`;
+        const name = hostNameOf(entry.fileName);
+        const path = base === '' ? name : `${base}/${name}`;
         if (isStrataPath(path)) continue;
         const directory = (entry.fileAttributes & FILE_ATTRIBUTE_DIRECTORY) !== 0;
         const reparse = (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
         entries.push({
-          name: entry.fileName,
+          name,
           path,
           directory,
           reparse,

@@ -9,6 +9,7 @@ import { encryptInPlace, type EncryptReport } from '../../../filters/crypt/encry
 import { sqliteJournal } from '../../../filters/crypt/encrypt-journal.js';
 import { STUB_MAX_SIZE, looksLikeStub } from '../../../filters/hsm/stub/stub-format.js';
 import { openStore } from '../../store/index.js';
+import { hostRelativeOf } from '../../volumes/index.js';
 import { EXIT_FAILURE } from '../cli-error.js';
 import type { LeafCommand } from '../command.js';
 import { createProgressBar } from '../progress.js';
@@ -71,5 +72,5 @@ function reasonOf(failure: EncryptReport['failed'][number]): string {
 
 /** A volume name ("\dir\a.txt") as the user knows it: relative to the folder, with the host's separators. */
 function shown(name: string): string {
-  return name.split('\\').filter((part) => part !== '').join(sep);
+  return hostRelativeOf(name, sep);
 }

@@ -8,6 +8,7 @@ import {
   FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_ENCRYPTED, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
   FileInformationClass, NT_SUCCESS, STATUS_END_OF_FILE, type FileHandle, type NTSTATUS,
 } from '../../io/index.js';
+import { hostNameOf } from '../../volumes/index.js';
 import { CliError, EXIT_INTERRUPTED } from '../cli-error.js';
 import type { CliContext, CommandResult, GroupCommand, LeafCommand } from '../command.js';
 import { openCryptFolder, type CryptFolder, type KeyNeed } from './crypt/crypt-folder.js';
@@ -157,7 +158,7 @@ const ls: LeafCommand = {
             // A link, named pipe, socket or device: neither followed nor opened, so it has no size here.
             const reparse = (entry.fileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
             entries.push({
-              name: entry.fileName, directory, reparse, size: directory || reparse ? 0 : entry.endOfFile,
+              name: hostNameOf(entry.fileName), directory, reparse, size: directory || reparse ? 0 : entry.endOfFile,
               encrypted: (entry.fileAttributes & FILE_ATTRIBUTE_ENCRYPTED) !== 0,
             });
           }

@@ -17,6 +17,7 @@ import {
 } from '../../io/index.js';
 import type { EntryInfo, VolumeBackend } from '../volume-backend.js';
 import { VolumeError } from '../volume-error.js';
+import { unreachableHostName, volumeComponentOf } from '../host-names.js';
 import { isValidComponent } from '../volume-path.js';
 import { LocalConfinement } from './local-confinement.js';
 import { LocalHostCopy } from './local-host-copy.js';
@@ -137,17 +138,20 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
   }
 
   /**
-   * A listing entry, or null for names NT could not open (invalid, vanished, or links leading outside).
+   * A listing entry, or null for names NT could not open (unmappable or too long, vanished, or links leading outside).
    * A link that stays inside is described by its target, marked as the reparse point it is.
    */
   private async describe(directory: string, dirent: Dirent): Promise<EntryInfo | null> {
-    if (!isValidComponent(dirent.name)) return null;
+    // Characters NT forbids are listed mapped (host-names.ts), so that no host file is out of reach.
+    if (unreachableHostName(dirent.name)) return null;
+    const name = volumeComponentOf(dirent.name);
+    if (!isValidComponent(name)) return null;
     const hostPath = join(directory, dirent.name);
     try {
-      if (!dirent.isSymbolicLink()) return entryOfStats(dirent.name, await stat(hostPath));
+      if (!dirent.isSymbolicLink()) return entryOfStats(name, await stat(hostPath));
       const target = await realpath(hostPath);
       if (!this.confinement.contains(target)) return null;
-      return entryOfStats(dirent.name, await stat(target), FILE_ATTRIBUTE_REPARSE_POINT);
+      return entryOfStats(name, await stat(target), FILE_ATTRIBUTE_REPARSE_POINT);
     } catch {
       return null;
     }

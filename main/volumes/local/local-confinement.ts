@@ -14,6 +14,7 @@ import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, type NTSTATUS } from '../../io/index.js';
 import { VolumeError } from '../volume-error.js';
+import { hostNameOf } from '../host-names.js';
 import { volumePathName } from '../volume-path.js';
 import { FD_LINKS, fdLink } from './fd-link.js';
 
@@ -71,11 +72,12 @@ export class LocalConfinement {
   withEntry<T>(components: readonly string[], use: (hostPath: string) => Promise<T>): Promise<T> {
     const name = components[components.length - 1];
     if (name === undefined) throw new VolumeError(STATUS_ACCESS_DENIED, 'the root directory of a volume is no entry of a directory');
-    return this.withDirectory(components.slice(0, -1), (directory) => use(join(directory, name)), STATUS_OBJECT_PATH_NOT_FOUND);
+    const hostName = hostNameOf(name);
+    return this.withDirectory(components.slice(0, -1), (directory) => use(join(directory, hostName)), STATUS_OBJECT_PATH_NOT_FOUND);
   }
 
   private hostPath(components: readonly string[]): string {
-    return components.length === 0 ? this.realRoot : join(this.realRoot, ...components);
+    return components.length === 0 ? this.realRoot : join(this.realRoot, ...components.map(hostNameOf));
   }
 
   private async existing(components: readonly string[], missing: NTSTATUS): Promise<string> {

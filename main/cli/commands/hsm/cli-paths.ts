@@ -3,6 +3,7 @@
 // would leave the folder is refused with a message naming it.
 
 import { isAbsolute, relative, sep } from 'node:path';
+import { hostRelativeOf, volumeComponentOf } from '../../../volumes/index.js';
 import { UsageError } from '../../cli-error.js';
 
 export function volumePathOf(folder: string, path: string): string {
@@ -15,10 +16,10 @@ export function volumePathOf(folder: string, path: string): string {
   if (parts.some((part) => part === '..')) throw new UsageError(`'${path}' climbs out of the folder ('..' is not allowed)`);
   if (parts.some((part) => part.includes('\\') || part.includes('\0'))) throw new UsageError(`'${path}' contains a backslash or NUL character`);
   if (parts.length === 0) throw new UsageError(`'${path}' names the folder itself; give a file or directory inside it`);
-  return `\\${parts.join('\\')}`;
+  return `\\${parts.map(volumeComponentOf).join('\\')}`;
 }
 
 /** The volume path as a person writes it inside the folder ("docs/a.txt"). */
 export function displayPath(volumePath: string): string {
-  return volumePath.slice(1).replace(/\\/g, '/');
+  return hostRelativeOf(volumePath);
 }
