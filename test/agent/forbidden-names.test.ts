@@ -34,3 +34,22 @@ test('a drop named with characters NT forbids is encrypted, listed by its host n
   assert.equal(restored.restoredTo, join(folder, 'bad: eicar?.com'));
   assert.ok(existsSync(join(folder, 'bad: eicar?.com')), 'restored under its host name');
 });
+
+test("a file named with characters NT forbids that ingest wrote is known as Strata's own: it is taken in once", async (t) => {
+  const agent = await runningAgent(t);
+  const api = createHttpClient({ baseUrl: agent.url, token: agent.token }) as StrataApi;
+  const folder = join(agent.dataDir, '..', 'Scanned');
+  mkdirSync(folder);
+  await api.addFolder({ path: folder, name: 'Scanned', policy: { scan: { settings: { action: 'quarantine' } } } });
+  writeFileSync(join(folder, 'clean: file?.txt'), 'nothing to see');
+  writeFileSync(join(folder, 'plain.txt'), 'nothing either');
+  const ingested = async (path: string) => (await api.queryEvents({ folder: 'Scanned' })).events.filter((e) => e.action === 'ingested' && e.path === path);
+  await eventually(async () => (await ingested('clean: file?.txt')).length > 0 && (await ingested('plain.txt')).length > 0, 'both drops taken in', 30_000);
+  await agent.runtime.whenIdle();
+  // Once more through the watcher's quiet time: a write of Strata's own that it did not know would be taken in again by now.
+  writeFileSync(join(folder, 'later.txt'), 'a later drop');
+  await eventually(async () => (await ingested('later.txt')).length > 0, 'a later drop taken in', 30_000);
+  await agent.runtime.whenIdle();
+  assert.equal((await ingested('clean: file?.txt')).length, 1, 'taken in once');
+  assert.equal(readFileSync(join(folder, 'clean: file?.txt'), 'utf8'), 'nothing to see');
+});

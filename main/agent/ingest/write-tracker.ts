@@ -11,7 +11,7 @@ import {
   FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_PREOP_SUCCESS_WITH_CALLBACK,
   type FilterManager, type FltCallbackData, type FltFilter,
 } from '../../fltmgr/index.js';
-import { VolumeFcb } from '../../volumes/index.js';
+import { VolumeFcb, hostNameOf } from '../../volumes/index.js';
 
 /** The FSFilter Bottom band (40000-49999): below every protection, so it also sees their own I/O. */
 export const WRITE_TRACKER_ALTITUDE = '45000';
@@ -76,7 +76,7 @@ export function registerWriteTracker(manager: FilterManager, sink: WriteSink): F
   return filter;
 }
 
-/** The stream's current folder-relative path, forward slashes (it follows renames). */
+/** The stream's current folder-relative path, forward slashes, names as the host spells them (it follows renames). */
 function relativeOf(fcb: VolumeFcb): string {
-  return fcb.path.join('/');
+  return fcb.path.map(hostNameOf).join('/');
 }
