@@ -2,6 +2,10 @@
 // end: its exit code and what it printed. stdin is not a terminal, so nothing prompts.
 
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // Compiled to <build>/test/cli/: the CLI entry of the same build.
@@ -31,4 +35,26 @@ export function runCli(dataDir: string, args: readonly string[], options: CliChi
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface CliScratch {
+  /** The test file's temp folder (set before its first test). */
+  readonly root: string;
+  /** Runs this build's CLI with its data dir inside `root`. */
+  strata(...args: string[]): Promise<CliRun>;
+}
+
+/** A temp folder for one test file's CLI runs: made before its tests, removed after them. */
+export function cliScratch(prefix: string): CliScratch {
+  let root = '';
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+  return {
+    get root() {
+      return root;
+    },
+    strata: (...args: string[]) => runCli(join(root, 'data'), args),
+  };
 }

@@ -3,31 +3,24 @@
 // file is encrypted, and the CLI says, per file and in the summary, that its other name keeps the plaintext.
 
 import assert from 'node:assert/strict';
-import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isFifo, makeFifo } from '../volumes/host-special-files.js';
-import { runCli } from './cli-child.js';
+import { cliScratch } from './cli-child.js';
 
 
-let root: string;
-
-const strata = (...args: string[]) => runCli(join(root, 'data'), args);
-
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'strata-cli-eip-special-'));
-});
-after(() => rm(root, { recursive: true, force: true }));
+const scratch = cliScratch('strata-cli-eip-special-');
+const { strata } = scratch;
 
 describe('strata encrypt on a named pipe and a hard-linked file', () => {
   it('leaves the pipe a pipe, encrypts the linked file and reports that its other name keeps the plaintext', async () => {
-    const folder = join(root, 'protected');
-    const pass = join(root, 'pass.txt');
+    const folder = join(scratch.root, 'protected');
+    const pass = join(scratch.root, 'pass.txt');
     await mkdir(folder);
     await writeFile(pass, 'a long passphrase\n');
     await writeFile(join(folder, 'a.txt'), 'two names');
-    await link(join(folder, 'a.txt'), join(root, 'outside.txt'));
+    await link(join(folder, 'a.txt'), join(scratch.root, 'outside.txt'));
     await writeFile(join(folder, 'b.txt'), 'one name');
     makeFifo(join(folder, 'fifo'));
     const created = await strata('vault', 'create', folder, '--passphrase-file', pass);
@@ -41,6 +34,6 @@ describe('strata encrypt on a named pipe and a hard-linked file', () => {
     assert.doesNotMatch(run.stderr, /b\.txt|fifo/);
     assert.ok(isFifo(join(folder, 'fifo')), 'the pipe is still a pipe');
     assert.equal((await readFile(join(folder, 'a.txt'))).subarray(0, 21).toString(), 'age-encryption.org/v1');
-    assert.equal(await readFile(join(root, 'outside.txt'), 'utf8'), 'two names');
+    assert.equal(await readFile(join(scratch.root, 'outside.txt'), 'utf8'), 'two names');
   });
 });

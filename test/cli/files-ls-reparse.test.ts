@@ -3,26 +3,19 @@
 // and in words, never as an empty file or a folder to go into.
 
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { makeFifo } from '../volumes/host-special-files.js';
-import { runCli } from './cli-child.js';
+import { cliScratch } from './cli-child.js';
 
-let root: string;
-
-const strata = (...args: string[]) => runCli(join(root, 'data'), args);
-
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'strata-cli-ls-reparse-'));
-});
-after(() => rm(root, { recursive: true, force: true }));
+const scratch = cliScratch('strata-cli-ls-reparse-');
+const { strata } = scratch;
 
 describe('strata files ls on links and a named pipe', () => {
   it('lists them as reparse points with no size, in JSON and in words', async () => {
-    const folder = join(root, 'protected');
-    const pass = join(root, 'pass.txt');
+    const folder = join(scratch.root, 'protected');
+    const pass = join(scratch.root, 'pass.txt');
     await mkdir(join(folder, 'sub'), { recursive: true });
     await writeFile(pass, 'a long passphrase\n');
     await writeFile(join(folder, 'real.txt'), 'hello');

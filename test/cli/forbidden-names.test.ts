@@ -4,27 +4,20 @@
 // hid them, and encryption left them plaintext without a word.
 
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { runCli } from './cli-child.js';
+import { describe, it } from 'node:test';
+import { cliScratch } from './cli-child.js';
 
-let root: string;
-
-const strata = (...args: string[]) => runCli(join(root, 'data'), args);
-
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'strata-cli-forbidden-names-'));
-});
-after(() => rm(root, { recursive: true, force: true }));
+const scratch = cliScratch('strata-cli-forbidden-names-');
+const { strata } = scratch;
 
 const AGE_INTRO = 'age-encryption.org/v1\n';
 
 describe('host names with characters NT forbids', () => {
   it('are encrypted in place, listed, read and written by their host names', async () => {
-    const folder = join(root, 'protected');
-    const pass = join(root, 'pass.txt');
+    const folder = join(scratch.root, 'protected');
+    const pass = join(scratch.root, 'pass.txt');
     await mkdir(join(folder, 'Drafts: 2026?'), { recursive: true });
     await writeFile(pass, 'a long passphrase\n');
     const plaintexts = { 'Q3: notes?.txt': 'quarterly secrets', 'ends with a dot.': 'dotted', 'Drafts: 2026?/a|b.txt': 'nested' };
@@ -45,7 +38,7 @@ describe('host names with characters NT forbids', () => {
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual((JSON.parse(listed.stdout) as Array<{ name: string; encrypted: boolean }>).map((e) => [e.name, e.encrypted]), [['a|b.txt', true]]);
 
-    const source = join(root, 'source.txt');
+    const source = join(scratch.root, 'source.txt');
     await writeFile(source, 'put through Strata');
     const put = await strata('files', 'put', folder, 'new: file?', source, '--passphrase-file', pass);
     assert.equal(put.code, 0, put.stderr);
