@@ -8,7 +8,7 @@
 
 import {
   IRP_MJ_CREATE, IoCallDriver, IoCompleteRequest, IoCopyCurrentIrpStackLocationToNext, IoMarkIrpPending,
-  IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, NT_SUCCESS, STATUS_INTERNAL_ERROR,
+  CREATE_OPENED, IoSetCompletionRoutine, IoSkipCurrentIrpStackLocation, STATUS_INTERNAL_ERROR,
   STATUS_MORE_PROCESSING_REQUIRED, STATUS_PENDING, STATUS_SUCCESS, STATUS_VOLUME_DISMOUNTED, type DeviceObject,
   type FileObject, type IoManager, type Irp, type NTSTATUS,
 } from '../io/index.js';
@@ -295,7 +295,7 @@ export class Operation {
    * is undone below the instance first (FltCancelFileOpen), holding the operation meanwhile; true then.
    */
   private failPost(entry: PostEntry, problem: unknown): boolean {
-    const opened = this.forwarded && this.major === IRP_MJ_CREATE && NT_SUCCESS(this.data.ioStatus.status) && this.data.fileObject !== null;
+    const opened = this.forwarded && this.major === IRP_MJ_CREATE && CREATE_OPENED(this.data.ioStatus.status) && this.data.fileObject !== null;
     this.fail(entry.instance, 'post-operation callback', problem);
     if (!opened) {
       this.finishEntry(entry);

@@ -91,6 +91,10 @@ export const FILE_SUPERSEDED = 0;
 export const FILE_OPENED = 1;
 export const FILE_CREATED = 2;
 export const FILE_OVERWRITTEN = 3;
+/** Information of a create completed with STATUS_REPARSE: the file object's name was replaced; open that one. */
+export const IO_REPARSE = 0;
+/** Reparses one create may go through before it fails (STATUS_REPARSE_POINT_NOT_RESOLVED), as NT's. */
+export const MAXIMUM_REPARSES = 32;
 
 // File attributes.
 export const FILE_ATTRIBUTE_READONLY = 0x01;

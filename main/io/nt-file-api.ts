@@ -10,13 +10,13 @@ import { IoAllocateIrp } from './irp-alloc.js';
 import {
   FILE_OPEN, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL,
   IRP_MJ_DIRECTORY_CONTROL, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_FLUSH_BUFFERS, IRP_MJ_QUERY_INFORMATION,
-  IRP_MJ_READ, IRP_MJ_SET_INFORMATION, IRP_MJ_WRITE, IRP_MN_QUERY_DIRECTORY, IRP_MN_USER_FS_REQUEST, UserMode,
+  IRP_MJ_READ, IRP_MJ_SET_INFORMATION, IRP_MJ_WRITE, IRP_MN_QUERY_DIRECTORY, IRP_MN_USER_FS_REQUEST, MAXIMUM_REPARSES, UserMode,
 } from './irp-codes.js';
 import type { CreateParameters, Irp, IoParameters } from './irp.js';
 import type { IoManager } from './io-manager.js';
 import { mountVolume } from './mount.js';
 import {
-  NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_NO_SUCH_DEVICE, STATUS_SUCCESS, type NTSTATUS,
+  CREATE_OPENED, NT_SUCCESS, STATUS_INVALID_HANDLE, STATUS_NO_SUCH_DEVICE, STATUS_REPARSE, STATUS_REPARSE_POINT_NOT_RESOLVED, STATUS_SUCCESS, type NTSTATUS,
 } from './ntstatus.js';
 import { parseObjectName } from './path-name.js';
 import { checkControl, checkRead, checkWrite, type Refusal } from './request-checks.js';
@@ -95,13 +95,22 @@ export class NtFileApi {
       const mounted = await mountVolume(this.io, device);
       if (!NT_SUCCESS(mounted)) return { status: mounted, information: 0, handle: null };
     }
-    const fileObject = new FileObject(device, remaining);
-    fileObject.vpb = device.vpb;
-    fileObject.internal = options.internal ?? false;
-    fileObject.filterManagerTarget = options.startBelow ?? null;
     const { internal: _internal, startBelow: _startBelow, ...create } = options;
-    const result = await this.send(fileObject, IRP_MJ_CREATE, 0, { create: { ...DEFAULT_CREATE, ...create } });
-    return { status: result.status, information: result.information, handle: NT_SUCCESS(result.status) ? new FileHandle(fileObject) : null };
+    // A file system that finds the name leads elsewhere (a link) completes with STATUS_REPARSE and the
+    // name to open in the file object: the create starts again, from the top, with a new file object.
+    let name = remaining;
+    for (let reparses = 0; reparses <= MAXIMUM_REPARSES; reparses++) {
+      const fileObject = new FileObject(device, name);
+      fileObject.vpb = device.vpb;
+      fileObject.internal = options.internal ?? false;
+      fileObject.filterManagerTarget = options.startBelow ?? null;
+      const result = await this.send(fileObject, IRP_MJ_CREATE, 0, { create: { ...DEFAULT_CREATE, ...create } });
+      if (result.status !== STATUS_REPARSE) {
+        return { status: result.status, information: result.information, handle: CREATE_OPENED(result.status) ? new FileHandle(fileObject) : null };
+      }
+      name = fileObject.fileName;
+    }
+    return { status: STATUS_REPARSE_POINT_NOT_RESOLVED, information: 0, handle: null, reason: `'${path}' was reparsed more than ${MAXIMUM_REPARSES} times` };
   }
 
   /**

@@ -112,6 +112,14 @@ export function NT_SUCCESS(status: NTSTATUS): boolean {
   return (status | 0) >= 0;
 }
 
+/**
+ * Whether a create opened a file: a success status other than STATUS_REPARSE (which is a success too,
+ * but opened nothing: the create goes again under the name the file system put in the file object).
+ */
+export function CREATE_OPENED(status: NTSTATUS): boolean {
+  return NT_SUCCESS(status) && status !== STATUS_REPARSE;
+}
+
 /** Error codes (severity 3), as NT_ERROR. */
 export function NT_ERROR(status: NTSTATUS): boolean {
   return (status >>> 30) === 3;

@@ -7,7 +7,7 @@ import {
   FILE_NON_DIRECTORY_FILE, FILE_OPEN, FILE_OPENED, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED,
   STATUS_CANNOT_DELETE, STATUS_DELETE_PENDING, STATUS_FILE_IS_A_DIRECTORY, STATUS_INVALID_PARAMETER,
   STATUS_NOT_A_DIRECTORY, STATUS_OBJECT_NAME_COLLISION, STATUS_OBJECT_NAME_INVALID, STATUS_OBJECT_NAME_NOT_FOUND,
-  STATUS_OBJECT_PATH_NOT_FOUND, STATUS_SUCCESS, type CreateParameters, type FileObject, type Irp, type NTSTATUS,
+  STATUS_OBJECT_PATH_NOT_FOUND, STATUS_REPARSE, STATUS_SUCCESS, IO_REPARSE, type CreateParameters, type FileObject, type Irp, type NTSTATUS,
 } from '../io/index.js';
 import { drive, wait, type Operation } from './sync-or-async.js';
 import { volumeDispatch } from './volume-dispatch.js';
@@ -57,6 +57,7 @@ function* openOrCreate(volume: Volume, irp: Irp, fileObject: FileObject, create:
   let fcb = volume.fcbs.get(volume.keyOf(volumePathName(components)));
   if (fcb !== undefined && fcb.deletePending) return STATUS_DELETE_PENDING;
   const entry = fcb === undefined ? yield* wait(backend.lookup(components)) : null;
+  if (entry?.target !== undefined) return reparse(irp, fileObject, entry.target, mustBeDirectory);
 
   let stream: unknown;
   let directory: boolean;
@@ -77,6 +78,9 @@ function* openOrCreate(volume: Volume, irp: Irp, fileObject: FileObject, create:
       information = disposition === FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
     }
   } else {
+    // A new entry in a directory reached through a link is created where that directory really is.
+    const parentTarget = components.length > 1 ? (yield* wait(backend.lookup(components.slice(0, -1))))?.target : undefined;
+    if (parentTarget !== undefined) return reparse(irp, fileObject, [...parentTarget, components[components.length - 1]!], mustBeDirectory);
     const parentStatus = yield* checkParent(volume, components);
     if (disposition === FILE_OPEN || disposition === FILE_OVERWRITE) {
       return parentStatus === STATUS_SUCCESS ? STATUS_OBJECT_NAME_NOT_FOUND : parentStatus;
@@ -102,6 +106,18 @@ function* openOrCreate(volume: Volume, irp: Irp, fileObject: FileObject, create:
   fileObject.fsContext2 = ccb;
   irp.ioStatus.information = information;
   return STATUS_SUCCESS;
+}
+
+/**
+ * The path reached its entry through a link: as NT's I/O manager does for a symbolic link, the create is
+ * sent again under the entry's own name (STATUS_REPARSE, the new name in the file object), so that every
+ * filter sees, and every stream is known by, the name the file really has.
+ */
+function reparse(irp: Irp, fileObject: FileObject, target: readonly string[], mustBeDirectory: boolean): NTSTATUS {
+  fileObject.fileName = volumePathName(target) + (mustBeDirectory && target.length > 0 ? '\\' : '');
+  fileObject.relatedFileObject = null;
+  irp.ioStatus.information = IO_REPARSE;
+  return STATUS_REPARSE;
 }
 
 function checkOpenExisting(disposition: number, options: number, directory: boolean, mustBeDirectory: boolean): NTSTATUS {

@@ -22,6 +22,11 @@ export interface EntryInfo {
   readonly attributes: number;
   /** How many names (hard links) the file has; 1 for a directory. */
   readonly links: number;
+  /**
+   * From a lookup by path: where the entry really is, when the path reached it through a link (the
+   * components of its own path on the volume). A create is reparsed to it (STATUS_REPARSE).
+   */
+  readonly target?: readonly string[];
 }
 
 /**

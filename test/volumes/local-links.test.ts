@@ -1,5 +1,6 @@
 // Symbolic links on the local volume, as a hostile user of the folder may plant them: a link that stays
-// inside is listed as a reparse point (walks leave it alone) and still followed by an ordinary open; an
+// inside is listed as a reparse point (walks leave it alone), and an ordinary open through it is reparsed
+// to the name of the entry it leads to (STATUS_REPARSE, as NT's I/O manager does); an
 // entry opened through such a link is never deleted or moved outside the root when the link is re-pointed
 // outside afterwards (entries are removed and renamed through a checked descriptor of their parent).
 
@@ -8,7 +9,7 @@ import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promis
 import { dirname, join } from 'node:path';
 import {
   FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DIRECTORY_FILE, FILE_OPEN, FileInformationClass,
-  STATUS_ACCESS_DENIED, STATUS_NO_MORE_FILES, type FileDirectoryInformation,
+  STATUS_NO_MORE_FILES, type FileDirectoryInformation,
 } from '../../main/io/index.js';
 import { localVolumeFactory, type VolumeUnderTest } from './volume-factories.js';
 import { decode, expectStatus, getFile, mustClose, mustOpen, volumeTest } from './volume-harness.js';
@@ -57,6 +58,12 @@ volumeTest('a link that stays inside is listed as a reparse point, and an ordina
   assert.equal(decode(await getFile(v, '\\d\\x.txt')), 'inside x');
   assert.equal(decode(await getFile(v, '\\x-alias')), 'inside x');
   assert.equal(decode(await getFile(v, '\\real\\up\\real\\x.txt')), 'inside x');
+  // As NT's I/O manager does with a symbolic link, the open is reparsed: the handle has the file's own name.
+  for (const through of ['\\d\\x.txt', '\\x-alias', '\\real\\up\\real\\x.txt']) {
+    const handle = await mustOpen(v, through);
+    assert.equal(handle.fileObject.fileName, '\\real\\x.txt', `${through} is opened as \\real\\x.txt`);
+    await mustClose(v, handle);
+  }
 });
 
 volumeTest('a file opened through a link inside is not deleted outside when the link is re-pointed outside before the delete', makeVolume, async (v) => {
@@ -75,7 +82,10 @@ volumeTest('a file opened through a link inside is not moved in from outside whe
   await repointOutside(v, outside);
   const renamed = await v.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName: '\\moved.txt', replaceIfExists: true });
   await mustClose(v, handle);
-  expectStatus(renamed.status, STATUS_ACCESS_DENIED, 'the rename names a link leading outside');
+  // The open was reparsed to the file's own name (\real\x.txt): the rename moves that file, inside.
+  expectStatus(renamed.status, 0, 'the rename moves the file the handle really has open');
   assert.deepEqual(await readdir(outside), ['x.txt'], 'the file outside stays where it is');
-  assert.deepEqual((await readdir(v.hostRoot!)).sort(), ['d', 'real']);
+  assert.equal(await readFile(join(outside, 'x.txt'), 'utf8'), 'outside x');
+  assert.deepEqual((await readdir(v.hostRoot!)).sort(), ['d', 'moved.txt', 'real']);
+  assert.equal(await readFile(join(v.hostRoot!, 'moved.txt'), 'utf8'), 'inside x');
 });

@@ -10,7 +10,7 @@ import {
   type FltCallbackData, type FltInstance, type FltOperationRegistration, type FltPreopStatus,
 } from '../../../main/fltmgr/index.js';
 import {
-  FILE_OPEN_NO_RECALL, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED, NT_SUCCESS,
+  CREATE_OPENED, FILE_OPEN_NO_RECALL, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED, NT_SUCCESS,
   NtStatusError, STATUS_FILE_CORRUPT_ERROR,
 } from '../../../main/io/index.js';
 import { canonicalPath } from '../catalog/volume-path.js';
@@ -41,7 +41,7 @@ export function createCallbacks(host: HsmHost): FltOperationRegistration {
     },
     post: (data, { instance }, _context, flags) => {
       const volume = host.volumeOf(instance);
-      if (volume === undefined || (flags & FLTFL_POST_OPERATION_DRAINING) !== 0 || !NT_SUCCESS(data.ioStatus.status)) return FLT_POSTOP_FINISHED_PROCESSING;
+      if (volume === undefined || (flags & FLTFL_POST_OPERATION_DRAINING) !== 0 || !CREATE_OPENED(data.ioStatus.status)) return FLT_POSTOP_FINISHED_PROCESSING;
       const path = streamPath(data.fileObject!);
       const row = volume.catalog.get(path);
       if (row === null) return FLT_POSTOP_FINISHED_PROCESSING;

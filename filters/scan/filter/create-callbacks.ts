@@ -6,7 +6,7 @@
 
 import {
   FILE_CREATE, FILE_CREATED, FILE_DIRECTORY_FILE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF,
-  FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED, FILE_ATTRIBUTE_OFFLINE, NT_SUCCESS, STATUS_VIRUS_INFECTED,
+  CREATE_OPENED, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED, FILE_ATTRIBUTE_OFFLINE, STATUS_VIRUS_INFECTED,
 } from '../../../main/io/index.js';
 import {
   FLTFL_POST_OPERATION_DRAINING, FLT_POSTOP_FINISHED_PROCESSING, FLT_PREOP_SUCCESS_NO_CALLBACK, FLT_PREOP_SUCCESS_WITH_CALLBACK,
@@ -46,7 +46,7 @@ export function createCallbacks(context: ScanFilterContext): FltOperationRegistr
       const journal = (completionContext as CreateContext | undefined)?.journal ?? null;
       const outcome = data.ioStatus.information;
       const fresh = outcome === FILE_CREATED || outcome === FILE_OVERWRITTEN || outcome === FILE_SUPERSEDED;
-      if ((flags & FLTFL_POST_OPERATION_DRAINING) !== 0 || !NT_SUCCESS(data.ioStatus.status) || !fresh || !context.policy.scanOnWrite) {
+      if ((flags & FLTFL_POST_OPERATION_DRAINING) !== 0 || !CREATE_OPENED(data.ioStatus.status) || !fresh || !context.policy.scanOnWrite) {
         void journal?.discard();
         return FLT_POSTOP_FINISHED_PROCESSING;
       }

@@ -42,7 +42,9 @@ export class LocalBackend implements VolumeBackend<LocalStream> {
   async lookup(path: readonly string[]): Promise<EntryInfo | null> {
     const real = await this.confinement.resolve(path);
     if (real === null) return null;
-    return entryOfStats(lastName(path), await stat(real));
+    const entry = entryOfStats(lastName(path), await stat(real));
+    const target = this.confinement.linkTarget(path, real);
+    return target === undefined ? entry : { ...entry, target };
   }
 
   async open(path: readonly string[], entry: EntryInfo): Promise<LocalStream> {

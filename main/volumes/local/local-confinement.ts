@@ -14,7 +14,7 @@ import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, type NTSTATUS } from '../../io/index.js';
 import { VolumeError } from '../volume-error.js';
-import { hostNameOf } from '../host-names.js';
+import { hostNameOf, volumeComponentOf } from '../host-names.js';
 import { volumePathName } from '../volume-path.js';
 import { FD_LINKS, fdLink } from './fd-link.js';
 
@@ -74,6 +74,15 @@ export class LocalConfinement {
     if (name === undefined) throw new VolumeError(STATUS_ACCESS_DENIED, 'the root directory of a volume is no entry of a directory');
     const hostName = hostNameOf(name);
     return this.withDirectory(components.slice(0, -1), (directory) => use(join(directory, hostName)), STATUS_OBJECT_PATH_NOT_FOUND);
+  }
+
+  /**
+   * The volume components of `real` (a realpath inside the root) when `components` reach it through a
+   * link; undefined when `components` name it directly.
+   */
+  linkTarget(components: readonly string[], real: string): string[] | undefined {
+    if (real === this.hostPath(components)) return undefined;
+    return real === this.realRoot ? [] : real.slice(this.prefix.length).split(sep).map(volumeComponentOf);
   }
 
   private hostPath(components: readonly string[]): string {

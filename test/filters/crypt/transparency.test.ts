@@ -2,7 +2,7 @@
 // post-processing); the vault's own files are hidden and closed to Strata; rename and delete work.
 
 import assert from 'node:assert/strict';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { CHUNK_SIZE } from '../../../main/age/index.js';
@@ -83,6 +83,15 @@ describe('crypt filter: transparency', () => {
     const renamed = await rig.stack.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName: '\\.strata-vault\\identity.age', replaceIfExists: true });
     assert.equal(renamed.status, STATUS_ACCESS_DENIED);
     await rig.stack.api.close(handle);
+    // A link planted in the folder leads no open into the vault: the open is reparsed to the vault's name.
+    await symlink('.strata-vault/identity.age', join(rig.folder, 'key-alias'));
+    await symlink('.strata-vault', join(rig.folder, 'vault-alias'));
+    for (const through of ['key-alias', 'vault-alias/identity.age']) {
+      const linked = await rig.stack.api.createFile(rig.stack.pathOf(through), { disposition: FILE_OPEN });
+      assert.equal(statusName(linked.status), 'STATUS_ACCESS_DENIED', `${through} is refused`);
+    }
+    const planted = await rig.stack.api.createFile(rig.stack.pathOf('vault-alias/planted.txt'), { disposition: 3 });
+    assert.equal(statusName(planted.status), 'STATUS_ACCESS_DENIED', 'nothing is created in the vault through a link');
   });
 
   it('rename and delete of encrypted files work, including a rename while modified', async () => {

@@ -1,6 +1,7 @@
 // Symbolic links in an HSM folder: the folder walks (migration, status, fsck) neither descend into links
 // nor migrate them, so a link back to a parent cannot make them endless (or fail them at the host's link
-// limit), each file is visited once, and a link is never replaced by a stub. fsck's look at the stubs of
+// limit), each file is visited once, and a link is never replaced by a stub. A link to a migrated file
+// reads its content: the open is reparsed to the file's own name, which the HSM knows. fsck's look at the stubs of
 // the tier's other folders, read straight from the host, does not follow links either.
 
 import assert from 'node:assert/strict';
@@ -39,6 +40,15 @@ describe('links in an HSM folder', () => {
     assert.equal(status.stubs, 2);
     assert.deepEqual((await fsckFolder(rig.session.volume)).findings, []);
     assert.equal((await readThrough(rig, 'a/file.txt')).toString(), 'in a');
+  });
+
+  it('a link to a migrated file reads its content, not the stub: the open is reparsed to the file\'s own name', async (t) => {
+    const rig = await makeRig(t, { 'docs/report.txt': 'the real report' });
+    await symlink('docs/report.txt', join(rig.folder, 'report-alias'));
+    await symlink('docs', join(rig.folder, 'docs-alias'));
+    assert.equal((await migrateFolder(rig.session.volume)).released, 1);
+    assert.equal((await readThrough(rig, 'report-alias')).toString(), 'the real report');
+    assert.equal((await readThrough(rig, 'docs-alias/report.txt')).toString(), 'the real report');
   });
 
   it("fsck reads another folder's stubs on the tier without following its links: a loop there ends", async (t) => {
