@@ -78,10 +78,10 @@ function* openOrCreate(volume: Volume, irp: Irp, fileObject: FileObject, create:
       information = disposition === FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
     }
   } else {
+    const parent = yield* lookUpParent(volume, components);
     // A new entry in a directory reached through a link is created where that directory really is.
-    const parentTarget = components.length > 1 ? (yield* wait(backend.lookup(components.slice(0, -1))))?.target : undefined;
-    if (parentTarget !== undefined) return reparse(irp, fileObject, [...parentTarget, components[components.length - 1]!], mustBeDirectory);
-    const parentStatus = yield* checkParent(volume, components);
+    if (parent.target !== undefined) return reparse(irp, fileObject, [...parent.target, components[components.length - 1]!], mustBeDirectory);
+    const parentStatus = parent.status;
     if (disposition === FILE_OPEN || disposition === FILE_OVERWRITE) {
       return parentStatus === STATUS_SUCCESS ? STATUS_OBJECT_NAME_NOT_FOUND : parentStatus;
     }
@@ -133,8 +133,14 @@ function checkOpenExisting(disposition: number, options: number, directory: bool
 
 /** STATUS_SUCCESS when the parent of `components` is a live directory a new entry may be created in. */
 export function* checkParent(volume: Volume, components: readonly string[]): Operation<NTSTATUS> {
+  return (yield* lookUpParent(volume, components)).status;
+}
+
+/** checkParent's answer, and where the parent really is when `components` reach it through a link. */
+function* lookUpParent(volume: Volume, components: readonly string[]): Operation<{ status: NTSTATUS; target?: readonly string[] }> {
   const parent = components.slice(0, -1);
-  if (volume.fcbs.get(volume.keyOf(volumePathName(parent)))?.deletePending) return STATUS_DELETE_PENDING;
+  if (volume.fcbs.get(volume.keyOf(volumePathName(parent)))?.deletePending) return { status: STATUS_DELETE_PENDING };
   const entry = yield* wait(volume.backend.lookup(parent));
-  return entry !== null && entry.directory ? STATUS_SUCCESS : STATUS_OBJECT_PATH_NOT_FOUND;
+  if (entry === null || !entry.directory) return { status: STATUS_OBJECT_PATH_NOT_FOUND };
+  return entry.target === undefined ? { status: STATUS_SUCCESS } : { status: STATUS_SUCCESS, target: entry.target };
 }
