@@ -3,7 +3,6 @@
 
 import type { HsmPolicy } from '../catalog/folder-policy.js';
 import { isWithin } from '../catalog/volume-path.js';
-import { hostRelativeOf } from '../../../main/volumes/index.js';
 import { compileGlob, matchesAny, type GlobMatcher } from './glob.js';
 
 export interface FileFacts {
@@ -36,8 +35,7 @@ export class Eligibility {
   }
 
   judge(file: FileFacts): Verdict {
-    // Globs are written as the host spells names: a name the volume maps ('a:b') is matched as the host's.
-    const relative = hostRelativeOf(file.path);
+    const relative = file.path.slice(1).replace(/\\/g, '/');
     const pin = this.pins.find((pinned) => isWithin(file.path, pinned));
     if (pin !== undefined) return refuse(`pinned${pin === file.path ? '' : ` (by ${pin})`}`);
     if (file.size < this.policy.minSize) return refuse(`smaller than the minimum size (${file.size} < ${this.policy.minSize} bytes)`);
