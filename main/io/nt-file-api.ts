@@ -8,7 +8,7 @@ import { dereferenceFileObject, referenceFileObject, whenFileObjectIdle } from '
 import type { FileBasicInformation, FileDirectoryInformation, FileStandardInformation } from './file-information.js';
 import { IoAllocateIrp } from './irp-alloc.js';
 import {
-  FILE_OPEN, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL,
+  FILE_DIRECTORY_FILE, FILE_OPEN, FileInformationClass, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_CREATE, IRP_MJ_DEVICE_CONTROL,
   IRP_MJ_DIRECTORY_CONTROL, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_FLUSH_BUFFERS, IRP_MJ_QUERY_INFORMATION,
   IRP_MJ_READ, IRP_MJ_SET_INFORMATION, IRP_MJ_WRITE, IRP_MN_QUERY_DIRECTORY, IRP_MN_USER_FS_REQUEST, MAXIMUM_REPARSES, UserMode,
 } from './irp-codes.js';
@@ -20,6 +20,7 @@ import {
 } from './ntstatus.js';
 import { parseObjectName } from './path-name.js';
 import { checkControl, checkRead, checkWrite, type Refusal } from './request-checks.js';
+import { settleRenameTarget } from './rename-target.js';
 import { sendRequest, type RequestResult } from './send-request.js';
 
 export interface IoResult {
@@ -95,10 +96,15 @@ export class NtFileApi {
       const mounted = await mountVolume(this.io, device);
       if (!NT_SUCCESS(mounted)) return { status: mounted, information: 0, handle: null };
     }
+    return this.createOn(device, remaining, options);
+  }
+
+  /** The create of `name` on `device` (mounted), reparsed as its file system asks. */
+  private async createOn(device: DeviceObject, name: string, options: CreateOptions): Promise<CreateResult> {
     const { internal: _internal, startBelow: _startBelow, ...create } = options;
+    const asked = name;
     // A file system that finds the name leads elsewhere (a link) completes with STATUS_REPARSE and the
     // name to open in the file object: the create starts again, from the top, with a new file object.
-    let name = remaining;
     for (let reparses = 0; reparses <= MAXIMUM_REPARSES; reparses++) {
       const fileObject = new FileObject(device, name);
       fileObject.vpb = device.vpb;
@@ -110,7 +116,7 @@ export class NtFileApi {
       }
       name = fileObject.fileName;
     }
-    return { status: STATUS_REPARSE_POINT_NOT_RESOLVED, information: 0, handle: null, reason: `'${path}' was reparsed more than ${MAXIMUM_REPARSES} times` };
+    return { status: STATUS_REPARSE_POINT_NOT_RESOLVED, information: 0, handle: null, reason: `'${asked}' was reparsed more than ${MAXIMUM_REPARSES} times` };
   }
 
   /**
@@ -142,8 +148,24 @@ export class NtFileApi {
     return withInfo(result);
   }
 
-  setInformation(handle: FileHandle, fileInformationClass: FileInformationClass, information: unknown): Promise<IoResult> {
-    return this.sendOn(handle, IRP_MJ_SET_INFORMATION, 0, { setFile: { fileInformationClass, information } }).then(statusOf);
+  async setInformation(handle: FileHandle, fileInformationClass: FileInformationClass, information: unknown): Promise<IoResult> {
+    if (fileInformationClass === FileInformationClass.FileRenameInformation && !handle.closed && !handle.fileObject.cleanupComplete) {
+      const target = await settleRenameTarget(handle.fileObject, information, (from, folder) => this.openTargetFolder(from, folder));
+      if ('status' in target) return { status: target.status, information: 0 };
+      information = target.information;
+    }
+    return statusOf(await this.sendOn(handle, IRP_MJ_SET_INFORMATION, 0, { setFile: { fileInformationClass, information } }));
+  }
+
+  /** A rename's target folder, opened and closed again as requests on `from` are sent (rename-target.ts). */
+  private async openTargetFolder(from: FileObject, folder: string): Promise<{ status: NTSTATUS; fileName: string | null }> {
+    const opened = await this.createOn(from.deviceObject, folder, {
+      disposition: FILE_OPEN, options: FILE_DIRECTORY_FILE, internal: from.internal, startBelow: from.filterManagerTarget,
+    });
+    if (opened.handle === null) return { status: opened.status, fileName: null };
+    const fileName = opened.handle.fileObject.fileName;
+    await this.close(opened.handle);
+    return { status: opened.status, fileName };
   }
 
   /** Lists a directory opened as `handle`; `pattern` is an NT wildcard (* and ?). */

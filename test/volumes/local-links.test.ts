@@ -89,3 +89,23 @@ volumeTest('a file opened through a link inside is not moved in from outside whe
   assert.deepEqual((await readdir(v.hostRoot!)).sort(), ['d', 'moved.txt', 'real']);
   assert.equal(await readFile(join(v.hostRoot!, 'moved.txt'), 'utf8'), 'inside x');
 });
+
+volumeTest('a rename to a name through a directory link gives the file the name it really has (the target folder is opened first)', makeVolume, async (v) => {
+  const { outside } = await linkedFolder(v);
+  await writeFile(join(v.hostRoot!, 'y.txt'), 'y');
+  const handle = await mustOpen(v, '\\y.txt');
+  expectStatus((await v.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName: '\\d\\y.txt', replaceIfExists: false })).status, 0);
+  const named = await v.api.queryInformation(handle, FileInformationClass.FileNameInformation);
+  assert.equal((named.info as { fileName: string }).fileName, '\\real\\y.txt', 'named by the folder the link leads to');
+  await mustClose(v, handle);
+  assert.equal(await readFile(join(v.hostRoot!, 'real', 'y.txt'), 'utf8'), 'y');
+  // A link leading outside is no folder of the volume: the rename fails and nothing moves.
+  await repointOutside(v, outside);
+  await writeFile(join(v.hostRoot!, 'z.txt'), 'z');
+  const second = await mustOpen(v, '\\z.txt');
+  const refused = await v.api.setInformation(second, FileInformationClass.FileRenameInformation, { fileName: '\\d\\z.txt', replaceIfExists: true });
+  assert.notEqual(refused.status, 0, 'no rename through a link that leads outside');
+  await mustClose(v, second);
+  assert.deepEqual(await readdir(outside), ['x.txt']);
+  assert.equal(await readFile(join(v.hostRoot!, 'z.txt'), 'utf8'), 'z');
+});

@@ -2,7 +2,7 @@
 // post-processing); the vault's own files are hidden and closed to Strata; rename and delete work.
 
 import assert from 'node:assert/strict';
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { CHUNK_SIZE } from '../../../main/age/index.js';
@@ -92,6 +92,13 @@ describe('crypt filter: transparency', () => {
     }
     const planted = await rig.stack.api.createFile(rig.stack.pathOf('vault-alias/planted.txt'), { disposition: 3 });
     assert.equal(statusName(planted.status), 'STATUS_ACCESS_DENIED', 'nothing is created in the vault through a link');
+    // Nor is a file renamed over the vault's identity through the link: the target's folder is opened
+    // first, as NT's I/O manager does, so the filter sees the name the target really has.
+    const mover = await rig.open('mine.txt', FILE_OPEN);
+    const through = await rig.stack.api.setInformation(mover, FileInformationClass.FileRenameInformation, { fileName: '\\vault-alias\\identity.age', replaceIfExists: true });
+    assert.equal(statusName(through.status), 'STATUS_ACCESS_DENIED', 'no rename into the vault through a link');
+    await rig.stack.api.close(mover);
+    assert.equal(await readFile(join(rig.folder, '.strata-vault', 'identity.age'), 'utf8'), 'x', 'the identity is untouched');
   });
 
   it('rename and delete of encrypted files work, including a rename while modified', async () => {
