@@ -131,9 +131,14 @@ function checkOpenExisting(disposition: number, options: number, directory: bool
   return STATUS_SUCCESS;
 }
 
-/** STATUS_SUCCESS when the parent of `components` is a live directory a new entry may be created in. */
+/**
+ * STATUS_SUCCESS when the parent of `components` is a live directory, named as it really is, that an entry
+ * may be moved into. A rename's folder reaches the volume by its own name (the I/O manager opens it first,
+ * main/io/rename-target.ts): one that is a link by now was swapped since, and is refused.
+ */
 export function* checkParent(volume: Volume, components: readonly string[]): Operation<NTSTATUS> {
-  return (yield* lookUpParent(volume, components)).status;
+  const parent = yield* lookUpParent(volume, components);
+  return parent.target === undefined ? parent.status : STATUS_OBJECT_PATH_NOT_FOUND;
 }
 
 /** checkParent's answer, and where the parent really is when `components` reach it through a link. */

@@ -109,3 +109,29 @@ volumeTest('a rename to a name through a directory link gives the file the name 
   assert.deepEqual(await readdir(outside), ['x.txt']);
   assert.equal(await readFile(join(v.hostRoot!, 'z.txt'), 'utf8'), 'z');
 });
+
+volumeTest('a rename whose folder was swapped for a link after the open is refused, and no other file moves', makeVolume, async (v) => {
+  await linkedFolder(v);
+  await mkdir(join(v.hostRoot!, 'd2'));
+  await writeFile(join(v.hostRoot!, 'd2', 'x.txt'), 'd2 x');
+  const handle = await mustOpen(v, '\\d2\\x.txt');
+  await rm(join(v.hostRoot!, 'd2'), { recursive: true });
+  await symlink('real', join(v.hostRoot!, 'd2'));
+  const renamed = await v.api.setInformation(handle, FileInformationClass.FileRenameInformation, { fileName: '\\d2\\renamed.txt', replaceIfExists: false });
+  assert.notEqual(renamed.status, 0, 'the folder is a link now: the rename is refused');
+  await mustClose(v, handle);
+  assert.deepEqual((await readdir(join(v.hostRoot!, 'real'))).sort(), ['x.txt'], 'the file the link leads to stays where it is');
+});
+
+volumeTest('a delete whose folder was swapped for a link after the open removes nothing else', makeVolume, async (v) => {
+  await linkedFolder(v);
+  await mkdir(join(v.hostRoot!, 'd2'));
+  await writeFile(join(v.hostRoot!, 'd2', 'x.txt'), 'd2 x');
+  const handle = await mustOpen(v, '\\d2\\x.txt');
+  expectStatus((await v.api.setInformation(handle, FileInformationClass.FileDispositionInformation, { deleteFile: true })).status, 0);
+  await rm(join(v.hostRoot!, 'd2'), { recursive: true });
+  await symlink('real', join(v.hostRoot!, 'd2'));
+  await v.api.close(handle);
+  assert.deepEqual(await readdir(join(v.hostRoot!, 'real')), ['x.txt'], 'the file the link leads to is not deleted');
+  assert.equal(await readFile(join(v.hostRoot!, 'real', 'x.txt'), 'utf8'), 'inside x');
+});

@@ -55,10 +55,14 @@ export class LocalConfinement {
   /**
    * Runs `use` with a host path naming the directory `components` as it was checked: on Linux the
    * /proc/self/fd name of a descriptor held open meanwhile, so that nothing `use` does by that path can
-   * be led elsewhere. `missing`: the status when the directory does not exist.
+   * be led elsewhere. `missing`: the status when the directory does not exist. `ownName`: refuse a
+   * directory that `components` reach through a link.
    */
-  async withDirectory<T>(components: readonly string[], use: (hostDirectory: string) => Promise<T>, missing: NTSTATUS = STATUS_OBJECT_NAME_NOT_FOUND): Promise<T> {
+  async withDirectory<T>(components: readonly string[], use: (hostDirectory: string) => Promise<T>, missing: NTSTATUS = STATUS_OBJECT_NAME_NOT_FOUND, ownName = false): Promise<T> {
     const real = await this.existing(components, missing);
+    if (ownName && real !== this.hostPath(components)) {
+      throw new VolumeError(STATUS_OBJECT_PATH_NOT_FOUND, `the folder '${volumePathName(components)}' is a link now (to ${real}): it was replaced since its name was looked up`);
+    }
     if (!FD_LINKS) return use(real);
     const directory = await this.checked(await open(real, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW), components);
     try {
@@ -68,12 +72,17 @@ export class LocalConfinement {
     }
   }
 
-  /** Runs `use` with a host path naming the entry `components` inside its checked parent (see withDirectory). */
+  /**
+   * Runs `use` with a host path naming the entry `components` inside its checked parent (see
+   * withDirectory). Entries are created, renamed and removed by their own names (opens and renames through
+   * a link are reparsed first): a parent that is reached through a link by now was swapped for one since,
+   * and is refused rather than followed to another folder's entry of the same name.
+   */
   withEntry<T>(components: readonly string[], use: (hostPath: string) => Promise<T>): Promise<T> {
     const name = components[components.length - 1];
     if (name === undefined) throw new VolumeError(STATUS_ACCESS_DENIED, 'the root directory of a volume is no entry of a directory');
     const hostName = hostNameOf(name);
-    return this.withDirectory(components.slice(0, -1), (directory) => use(join(directory, hostName)), STATUS_OBJECT_PATH_NOT_FOUND);
+    return this.withDirectory(components.slice(0, -1), (directory) => use(join(directory, hostName)), STATUS_OBJECT_PATH_NOT_FOUND, true);
   }
 
   /**
