@@ -10,6 +10,7 @@ import { openStore, type Store } from '../../main/store/index.js';
 import { findFolder, type HsmFolder } from './catalog/folder-policy.js';
 import { registerHsmFilter, type HsmFilter } from './index.js';
 import type { ContentGate } from './policy/eligibility.js';
+import type { HostNameDecoder } from './policy/host-spelling.js';
 import { loadOrCreateStubKey } from './stub/stub-key.js';
 import type { HsmEventSink } from './volume/hsm-events.js';
 import type { HsmVolume } from './volume/hsm-volume.js';
@@ -48,6 +49,8 @@ export interface HsmFolderOptions {
   readonly hostCopies?: boolean;
   /** Content that must not go to the tier yet (see ContentGate in policy/eligibility.ts). */
   readonly contentGate?: ContentGate;
+  /** The volume's names as the host spells them, for the policy's globs (see HsmFilterOptions). */
+  readonly hostNameOf?: HostNameDecoder;
   /** Registers the folder's other minifilters (crypt, scan) before the HSM. */
   readonly setup?: (manager: FilterManager, io: IoManager) => void | Promise<void>;
 }
@@ -82,7 +85,7 @@ export async function openHsmFolder(options: HsmFolderOptions): Promise<HsmFolde
       verifier: options.verifier ?? false,
       setup: async (manager, io) => {
         await options.setup?.(manager, io);
-        hsm = registerHsmFilter(manager, { db: store.db, stubKey, events: options.events, hostCopies: options.hostCopies, contentGate: options.contentGate });
+        hsm = registerHsmFilter(manager, { db: store.db, stubKey, events: options.events, hostCopies: options.hostCopies, contentGate: options.contentGate, hostNameOf: options.hostNameOf });
       },
     });
     hsm!.assign(stack.volumePath, folder);

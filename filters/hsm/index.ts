@@ -20,6 +20,7 @@ import { setInformationCallbacks } from './filter/on-set-information.js';
 import type { HsmHost } from './filter/hsm-host.js';
 import type { StubStream } from './filter/stub-stream.js';
 import type { ContentGate } from './policy/eligibility.js';
+import type { HostNameDecoder } from './policy/host-spelling.js';
 import { TierRegistry } from './tier/tier-config.js';
 import type { HsmEventSink } from './volume/hsm-events.js';
 import { HsmVolume } from './volume/hsm-volume.js';
@@ -37,6 +38,11 @@ export interface HsmFilterOptions {
   readonly hostCopies?: boolean;
   /** Content that must not go to the tier yet: migration skips such files, saying why (see ContentGate). */
   readonly contentGate?: ContentGate;
+  /**
+   * The host's spelling of a name the volume lists (the local volume's hostNameOf): include and exclude globs
+   * are matched against it, as users write them. Absent: globs see the names as the volume lists them.
+   */
+  readonly hostNameOf?: HostNameDecoder;
 }
 
 export class HsmFilter {
@@ -117,6 +123,7 @@ export class HsmFilter {
       events: this.options.events ?? (() => {}),
       hostCopies: this.options.hostCopies,
       contentGate: this.options.contentGate,
+      hostNameOf: this.options.hostNameOf,
     });
     // Opens wait while the journal of an earlier run is recovered; the recovery's own I/O enters below.
     if (volume.journal.pending().length > 0) {
@@ -141,3 +148,4 @@ export { FSCTL_STRATA_HSM_RECALL } from './filter/on-fs-control.js';
 export type { HsmVolume } from './volume/hsm-volume.js';
 export type { HsmEvent, HsmEventSink } from './volume/hsm-events.js';
 export type { ContentGate } from './policy/eligibility.js';
+export type { HostNameDecoder } from './policy/host-spelling.js';

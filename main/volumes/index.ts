@@ -20,6 +20,7 @@ export { Volume, VolumeFcb, VolumeCcb } from './volume-state.js';
 export { parseVolumePath, volumePathName, type VolumePath } from './volume-path.js';
 export { hostNameOf, hostRelativeOf, volumeComponentOf } from './host-names.js';
 export { compileWildcard } from './wildcard.js';
+export { kindOf as hostEntryKindOf } from './local/special-files.js';
 export { statusOfOsError } from './os-error-status.js';
 
 /** Registers both Strata file systems with `io` (idempotent). */

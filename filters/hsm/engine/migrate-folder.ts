@@ -50,7 +50,7 @@ export interface MigrationSummary {
 export async function migrateFolder(volume: HsmVolume, options: MigrationOptions = {}): Promise<MigrationSummary> {
   await volume.ready;
   const policy: HsmPolicy = { ...volume.folder.policy, ...(options.minAgeSeconds !== undefined ? { minAgeSeconds: options.minAgeSeconds } : {}) };
-  const judge = new Eligibility(policy, volume.pins.list(), options.now ?? Date.now());
+  const judge = new Eligibility(policy, volume.pins.list(), options.now ?? Date.now(), volume.settings.hostNameOf);
   const files: FileOutcome[] = [];
   const record = (outcome: FileOutcome): void => {
     files.push(outcome);

@@ -4,6 +4,7 @@
 import type { HsmPolicy } from '../catalog/folder-policy.js';
 import { isWithin } from '../catalog/volume-path.js';
 import { compileGlob, matchesAny, type GlobMatcher } from './glob.js';
+import { globPathOf, type HostNameDecoder } from './host-spelling.js';
 
 export interface FileFacts {
   /** Volume path, '\dir\file'. */
@@ -29,13 +30,19 @@ export class Eligibility {
   private readonly include: GlobMatcher[];
   private readonly exclude: GlobMatcher[];
 
-  constructor(private readonly policy: HsmPolicy, private readonly pins: readonly string[], private readonly now: number) {
+  /** `hostNameOf`: the volume's names as the host spells them, which is what globs are written in (host-spelling.ts). */
+  constructor(
+    private readonly policy: HsmPolicy,
+    private readonly pins: readonly string[],
+    private readonly now: number,
+    private readonly hostNameOf?: HostNameDecoder,
+  ) {
     this.include = policy.include.map(compileGlob);
     this.exclude = policy.exclude.map(compileGlob);
   }
 
   judge(file: FileFacts): Verdict {
-    const relative = file.path.slice(1).replace(/\\/g, '/');
+    const relative = globPathOf(file.path, this.hostNameOf);
     const pin = this.pins.find((pinned) => isWithin(file.path, pinned));
     if (pin !== undefined) return refuse(`pinned${pin === file.path ? '' : ` (by ${pin})`}`);
     if (file.size < this.policy.minSize) return refuse(`smaller than the minimum size (${file.size} < ${this.policy.minSize} bytes)`);

@@ -1,4 +1,5 @@
-// Include/exclude globs of a folder policy, matched against folder-relative paths written with '/'.
+// Include/exclude globs of a folder policy, matched against folder-relative paths written with '/', each
+// name as the host spells it (host-spelling.ts).
 // '**' spans directories, '*' and '?' stay within one name, [abc] is a character class. A pattern
 // without '/' matches a file's name at any depth ("*.iso"), as in .gitignore.
 

@@ -8,6 +8,7 @@ import { FltCancelSafeQueue, type FilterManager, type FltInstance } from '../../
 import type { FileObject } from '../../../main/io/index.js';
 import type { HsmFolder } from '../catalog/folder-policy.js';
 import type { ContentGate } from '../policy/eligibility.js';
+import type { HostNameDecoder } from '../policy/host-spelling.js';
 import { Journal } from '../catalog/journal.js';
 import { Pins } from '../catalog/pins.js';
 import { StubCatalog } from '../catalog/stub-catalog.js';
@@ -28,6 +29,8 @@ export interface HsmVolumeSettings {
   readonly hostCopies?: boolean;
   /** Content that must not go to the tier yet (see ContentGate); absent: any content may. */
   readonly contentGate?: ContentGate;
+  /** The volume's names as the host spells them, for the policy's globs (see HostNameDecoder); absent: as listed. */
+  readonly hostNameOf?: HostNameDecoder;
 }
 
 export class HsmVolume {

@@ -1,15 +1,17 @@
 // The HSM's per-folder controls for the API and the GUI: totals (files, stubs, bytes local and cold),
 // pin and unpin, and recall. Recall goes through the folder's stack (open, FSCTL_STRATA_HSM_RECALL,
-// close) — the path a read takes — so an explicit recall and a transparent one cannot differ.
+// close) — the path a read takes — so an explicit recall and a transparent one cannot differ. Each acts on
+// a file by its own name only: a link, pipe, socket or device is refused, saying which (named-file-open.ts).
 
 import {
-  FILE_OPEN, FileInformationClass, NT_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
+  FILE_OPEN_NO_RECALL, FileInformationClass, NT_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, statusName,
   type FileStandardInformation, type NTSTATUS,
 } from '../../io/index.js';
 import { ApiRequestError } from '../../api/index.js';
 import { FSCTL_STRATA_HSM_RECALL, type HsmEvent, type HsmVolume } from '../../../filters/hsm/index.js';
 import { folderStatus } from '../../../filters/hsm/engine/folder-status.js';
 import { toVolumeRelative, type FolderStack } from '../folder-stack.js';
+import { openNamedFile } from './named-file-open.js';
 import { folderRelative, type ColdStorageControl } from './provider.js';
 
 export interface ColdStorageDeps {
@@ -26,7 +28,7 @@ export function coldStorageControl(deps: ColdStorageDeps): ColdStorageControl {
     const path = toVolumeRelative(relativePath);
     const volume = await deps.volume();
     const wasStub = volume.catalog.get(path) !== null;
-    const opened = await stack.api.createFile(stack.pathOf(relativePath), { disposition: FILE_OPEN });
+    const opened = await openNamedFile(stack, relativePath);
     if (opened.status === STATUS_OBJECT_NAME_NOT_FOUND || opened.status === STATUS_OBJECT_PATH_NOT_FOUND) {
       throw new ApiRequestError('not-found', `there is no ${relativePath} in the folder`, '$.path');
     }
@@ -66,7 +68,15 @@ export function coldStorageControl(deps: ColdStorageDeps): ColdStorageControl {
       return { pinned: true, recalled: brought.recalled };
     },
     async unpin(relativePath) {
-      return (await deps.volume()).pins.unpin(toVolumeRelative(relativePath));
+      const volume = await deps.volume();
+      const path = toVolumeRelative(relativePath);
+      // A pin is removed by its name, acting on no file: one a link got before links were refused can go.
+      if (volume.pins.list().includes(path)) return volume.pins.unpin(path);
+      // Otherwise there is nothing to remove, but a link or special file is told that it is one (a pin
+      // could never have held it); a name that is gone is no error.
+      const opened = await openNamedFile(stack, relativePath, FILE_OPEN_NO_RECALL);
+      if (opened.handle !== null) await stack.api.close(opened.handle);
+      return false;
     },
     async recall(relativePath) {
       const result = await recall(relativePath);

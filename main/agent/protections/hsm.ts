@@ -12,6 +12,7 @@ import { migrateFolder, type MigrationSummary } from '../../../filters/hsm/engin
 import { loadOrCreateStubKey } from '../../../filters/hsm/stub/stub-key.js';
 import { addTier } from '../../../filters/hsm/tier/tier-config.js';
 import type { Store } from '../../store/index.js';
+import { hostNameOf } from '../../volumes/index.js';
 import { coldStorageControl } from './cold-storage-control.js';
 import { bindingFor, movedTierMessage } from './hsm-tier-binding.js';
 import { folderRelative, type ProtectionContext, type ProtectionProvider } from './provider.js';
@@ -50,6 +51,9 @@ export const hsmProvider: ProtectionProvider<'hsm'> = {
       // Content another protection of the folder has yet to take in (plaintext waiting to be encrypted)
       // stays local: its only cold copy would be that plaintext, passed over by ingest as Strata's own stub.
       contentGate: context.coldContentGate,
+      // Include and exclude globs are written for the names the user sees on the host ('Q3:*'), not for the
+      // local volume's mapped spelling of names NT forbids.
+      hostNameOf,
       events: (event) => {
         if (event.kind === 'recall-failed' || event.kind === 'stub-invalid') failures.set(event.path, event);
         if (event.kind === 'recall-done') failures.delete(event.path);

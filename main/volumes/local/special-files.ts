@@ -48,7 +48,9 @@ export async function regularFileOnly(handle: FileHandle, components: readonly s
   }
 }
 
-function kindOf(stats: Stats): string {
+/** What a host entry that is no file or directory is, in words ('a named pipe', 'a symbolic link', ...). */
+export function kindOf(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isSocket()) return 'a socket';
   if (stats.isCharacterDevice()) return 'a character device';

@@ -95,6 +95,19 @@ describe('migration policy', () => {
     assert.deepEqual(override.files.filter((file) => file.result === 'released').map((file) => file.path), ['\\fresh.bin'], '--min-age 0 takes the fresh file too');
   });
 
+  it('globs match names as the host spells them, though the volume lists names NT forbids mapped (the CLI session)', async (t) => {
+    const big = 'x'.repeat(5000);
+    const rig = await makeRig(t, { 'Q3: notes.txt': big, 'Q3: draft.txt': big, 'Q3 plan.txt': big, 'dir|x/end.': big }, { include: ['Q3:*', 'dir|x/*.'], exclude: ['*: draft*'] });
+    const summary = await migrateFolder(rig.session.volume, { dryRun: true });
+    const outcomes = Object.fromEntries(summary.files.map((file) => [file.path, 'reason' in file ? file.reason : file.result]));
+    assert.deepEqual(outcomes, {
+      '\\Q3\uF03A notes.txt': 'would release',
+      '\\Q3\uF03A draft.txt': 'matched by an exclude glob',
+      '\\Q3 plan.txt': 'not matched by the include globs',
+      '\\dir\uF07Cx\\end\uF02E': 'would release',
+    });
+  });
+
   it('age counts from the later of last access and last write, or from the last write alone', async (t) => {
     const rig = await makeRig(t, { 'read-lately.bin': 'r'.repeat(100) }, { minAgeSeconds: 3600 });
     await utimes(join(rig.folder, 'read-lately.bin'), new Date(), OLD);
