@@ -8,6 +8,7 @@ import {
 } from '../api/index.js';
 import type { AgentCore } from './agent-core.js';
 import { createFolderVault } from './protections/crypt.js';
+import { importVerified } from './policy/policy-signing.js';
 import type { FolderRecord } from './policy/policy-store.js';
 import { deleteQuarantined, itemOf, restoreQuarantined, withQuarantine } from './quarantine/quarantine-service.js';
 import type { FolderScans } from './runtime/folder-scans.js';
@@ -123,7 +124,7 @@ export function createHandlers(core: AgentCore, runtime: RuntimeView | null): Ha
     pauseProtection: ({ minutes }) => needsAgent(runtime, core).pause.pause(minutes * 60_000),
     resumeProtection: () => needsAgent(runtime, core).pause.resume(),
     exportPolicy: () => policy.exportDocument(),
-    importPolicy: (request) => applied(() => policy.importDocument(request)),
+    importPolicy: (request) => importVerified(request, () => applied(() => policy.importDocument(request))),
   };
 }
 

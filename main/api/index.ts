@@ -10,6 +10,7 @@ export * from './folder-schemas.js';
 export * from './event-schemas.js';
 export * from './policy-consistency.js';
 export * from './policy-document.js';
+export * from './policy-verify-key.js';
 export * from './canonical-json.js';
 export * from './stream-schemas.js';
 export * from './quarantine-schemas.js';

@@ -2,20 +2,18 @@
 // media policy (never a secret: vaults appear by reference only), optionally signed with Ed25519.
 
 import { z } from 'zod';
+import { base64OfLength } from './base64.js';
 import { AbsolutePath, DisplayName, Timestamp } from './names.js';
 import { FolderPolicy } from './policy-schemas.js';
 import { MediaPolicy, SignatureSet, Tier } from './shared-policy-schemas.js';
 import { policyProblems } from './policy-consistency.js';
+import { TrustedKeyFile, VerifiedSignature } from './policy-verify-key.js';
 
 export const POLICY_FORMAT = 'strata-policy';
 export const POLICY_VERSION = 1;
 
 export const PolicyFolder = z.strictObject({ name: DisplayName, path: AbsolutePath, policy: FolderPolicy });
 export type PolicyFolder = z.infer<typeof PolicyFolder>;
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const base64OfLength = (bytes: number, what: string) =>
-  z.string().regex(BASE64, `${what} is not base64`).refine((s) => s.length === Math.ceil(bytes / 3) * 4, `${what} must encode ${bytes} bytes`);
 
 export const PolicySignature = z.strictObject({
   algorithm: z.literal('ed25519', { error: 'the only signature algorithm is "ed25519"' }),
@@ -52,6 +50,11 @@ export const ImportPolicyRequest = z.strictObject({
   /** merge: add and update what the document names, keep the rest; replace: the store becomes the document. */
   mode: ImportMode.default('merge'),
   dryRun: z.boolean().default(false),
+  /**
+   * The public key file the user trusts: the document must carry a signature that verifies with it (never
+   * with the key the document names), or nothing is checked further and nothing is applied.
+   */
+  verifyWith: TrustedKeyFile.optional(),
 });
 export type ImportPolicyRequest = z.input<typeof ImportPolicyRequest>;
 
@@ -72,5 +75,7 @@ export const ImportPolicyResult = z.strictObject({
   changes: z.array(PolicyChange),
   /** Things worth knowing that do not stop the import (a folder path missing on this machine). */
   warnings: z.array(z.strictObject({ path: z.string(), message: z.string() })),
+  /** Present when the request asked for a signature check (verifyWith) and it passed. */
+  verifiedWith: VerifiedSignature.optional(),
 });
 export type ImportPolicyResult = z.infer<typeof ImportPolicyResult>;

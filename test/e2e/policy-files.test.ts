@@ -112,7 +112,9 @@ describe('policy files', () => {
     assert.equal(strata(['policy', 'export', signed, '--sign', secret!], dataDir).status, 0);
     const fresh = join(tempDir(t), 'fresh');
     const verify = (file: string, key: string) => strata(['policy', 'import', file, '--verify', key, '--dry-run'], fresh);
-    assert.equal(verify(signed, pub!).status, 0, verify(signed, pub!).stderr);
+    const verified = verify(signed, pub!);
+    assert.equal(verified.status, 0, verified.stderr);
+    assert.match(verified.stdout, new RegExp(`^signature verified with the key in ${pub!.replace(/[.]/g, '\\.')}\n`));
     const doc = JSON.parse(readFileSync(signed, 'utf8')) as PolicyDocument;
     const reindented = join(root, 'reindented.json');
     writeFileSync(reindented, JSON.stringify({ signature: doc.signature, ...doc }));
@@ -122,11 +124,11 @@ describe('policy files', () => {
     writeFileSync(tampered, JSON.stringify({ ...doc, media: { ...doc.media, scan: { ...doc.media.scan, action: 'report' } } }, null, 2));
     const caught = verify(tampered, pub!);
     assert.equal(caught.status, 1);
-    assert.match(caught.stderr, /does not verify with the key in .*k\.pub: the file was changed after signing, or signed by another key/);
-    assert.match(verify(signed, otherPub!).stderr, /does not verify/);
+    assert.match(caught.stderr, /^strata: the policy file .*tampered\.json: the signature of the policy document does not verify with the key in .*k\.pub: the document was changed after it was signed \(at \$\.signature\)\n$/);
+    assert.match(verify(signed, otherPub!).stderr, /does not verify with the key in .*o\.pub: it was signed with another key/);
     const unsigned = join(root, 'unsigned.json');
     assert.equal(strata(['policy', 'export', unsigned], dataDir).status, 0);
-    assert.match(verify(unsigned, pub!).stderr, /is not signed, but --verify asks for a signature/);
+    assert.match(verify(unsigned, pub!).stderr, /unsigned\.json: the policy document is not signed, so it cannot be verified with the key in .*k\.pub/);
     writeFileSync(join(keys, 'bad.pub'), '{"type":"strata-policy-verify-key","algorithm":"ed25519","publicKey":"AAAA"}');
     assert.match(verify(signed, join(keys, 'bad.pub')).stderr, /public key file .* is invalid at \$\.publicKey/);
     assert.deepEqual(policyOf(fresh).folders, [], 'nothing was imported by any of these');

@@ -1,13 +1,19 @@
 // Optional Ed25519 signatures of policy files (libsodium): key files, signing an exported document and
 // verifying one before import. The signature covers the canonical JSON of the document without its
 // "signature" field, after a domain-separation line, so re-indenting a file keeps it valid and any
-// change of a value breaks it. Verification uses the key file the user trusts, never the embedded key.
+// change of a value breaks it. Verification uses the key file the user trusts, never the embedded key;
+// the agent verifies (an import request carries the trusted key file's text), so the CLI and the GUI
+// check signatures by the same code.
 
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadSodium } from '../../age/index.js';
-import { ApiRequestError, canonicalJson, invalidRequest, PolicySignature } from '../../api/index.js';
+import {
+  ApiRequestError, canonicalJson, invalidRequest, MAX_VERIFY_KEY_FILE_BYTES, PolicySignature, PolicyVerifyKeyFile,
+  SIGNATURE_FIELD, VERIFY_KEY_FIELD, verifyKeyFileTooLarge, type ImportPolicyResult, type TrustedKeyFile, type VerifiedSignature,
+} from '../../api/index.js';
+import { POLICY_FILE_MAX_DEPTH, tooDeepAt } from '../../api/json-depth.js';
 import { writePrivateFileAtomic } from '../server/private-file.js';
 import { createPrivateFileExclusively, FileExistsError, nameTaken } from './new-private-file.js';
 
@@ -17,11 +23,6 @@ const SecretKeyFile = z.strictObject({
   type: z.literal('strata-policy-signing-key'),
   algorithm: z.literal('ed25519'),
   secretKey: z.base64().refine((s) => Buffer.from(s, 'base64').length === 64, 'an Ed25519 secret key is 64 bytes'),
-});
-const PublicKeyFile = z.strictObject({
-  type: z.literal('strata-policy-verify-key'),
-  algorithm: z.literal('ed25519'),
-  publicKey: z.base64().refine((s) => Buffer.from(s, 'base64').length === 32, 'an Ed25519 public key is 32 bytes'),
 });
 
 export interface KeygenOptions {
@@ -83,24 +84,49 @@ export async function signPolicyDocument(document: Record<string, unknown>, secr
   }
 }
 
-/** Throws unless `document` carries a signature that verifies with the public key in `publicKeyPath`. */
-export async function verifyPolicyDocument(document: unknown, publicKeyPath: string, documentName: string): Promise<void> {
+/**
+ * Throws unless `document` carries a signature that verifies with the trusted key file's key (never
+ * with the key the document names); answers which key verified it. A refusal is reported at
+ * SIGNATURE_FIELD or VERIFY_KEY_FIELD, so a client can tell it from other problems of the document.
+ */
+export async function verifyPolicyDocument(document: unknown, trusted: TrustedKeyFile): Promise<VerifiedSignature> {
   const sodium = await loadSodium();
-  const { publicKey } = readKeyFile(publicKeyPath, PublicKeyFile, 'public key');
-  if (typeof document !== 'object' || document === null || !('signature' in document)) {
-    throw new ApiRequestError('invalid-request', `${documentName} is not signed, but --verify asks for a signature`, '$.signature');
+  const { publicKey } = parseKeyFile(trusted.content, trusted.name, PolicyVerifyKeyFile, 'public key', VERIFY_KEY_FIELD);
+  if (typeof document !== 'object' || document === null || Array.isArray(document) || !('signature' in document)) {
+    throw new ApiRequestError('invalid-request', `the policy document is not signed, so it cannot be verified with the key in ${trusted.name}`, SIGNATURE_FIELD);
   }
+  const tooDeep = tooDeepAt(document, POLICY_FILE_MAX_DEPTH);
+  if (tooDeep !== null) throw new ApiRequestError('invalid-request', `the policy document is invalid: nested deeper than ${POLICY_FILE_MAX_DEPTH} at ${tooDeep}`, tooDeep);
   const { signature, ...unsigned } = document as Record<string, unknown>;
   const parsed = PolicySignature.safeParse(signature);
-  if (!parsed.success) throw invalidRequest(`the signature of ${documentName}`, parsed.error, ['signature']);
-  const ok = sodium.crypto_sign_verify_detached(
-    new Uint8Array(Buffer.from(parsed.data.value, 'base64')),
-    signedBytes(unsigned),
-    new Uint8Array(Buffer.from(publicKey, 'base64')),
-  );
-  if (!ok) {
-    throw new ApiRequestError('invalid-request', `the signature of ${documentName} does not verify with the key in ${publicKeyPath}: the file was changed after signing, or signed by another key`, '$.signature');
+  if (!parsed.success) {
+    const invalid = invalidRequest('the signature of the policy document', parsed.error, ['signature']);
+    throw new ApiRequestError(invalid.code, invalid.message, SIGNATURE_FIELD);
   }
+  const trustedKey = bytesOf(publicKey);
+  if (!sodium.crypto_sign_verify_detached(bytesOf(parsed.data.value), signedBytes(unsigned), trustedKey)) {
+    const why = sodium.memcmp(bytesOf(parsed.data.publicKey), trustedKey)
+      ? 'the document was changed after it was signed'
+      : `it was signed with another key, or changed after signing (it names the signing key ${parsed.data.publicKey}, which proves nothing; the key file holds ${publicKey})`;
+    throw new ApiRequestError('invalid-request', `the signature of the policy document does not verify with the key in ${trusted.name}: ${why}`, SIGNATURE_FIELD);
+  }
+  return { keyFile: trusted.name, publicKey };
+}
+
+/** Runs an import after its signature check, when it asks for one; the answer names the key that verified it. */
+export async function importVerified(request: { document: unknown; verifyWith?: TrustedKeyFile | undefined }, run: () => Promise<ImportPolicyResult>): Promise<ImportPolicyResult> {
+  if (request.verifyWith === undefined) return run();
+  const verifiedWith = await verifyPolicyDocument(request.document, request.verifyWith);
+  return { ...(await run()), verifiedWith };
+}
+
+/** The trusted public key file at `path`, as an import request carries it (its text, under its path). */
+export function readTrustedKeyFile(path: string): TrustedKeyFile {
+  return { name: path, content: readKeyText(path, 'public key', MAX_VERIFY_KEY_FILE_BYTES) };
+}
+
+function bytesOf(base64: string): Uint8Array {
+  return new Uint8Array(Buffer.from(base64, 'base64'));
 }
 
 function signedBytes(unsigned: Record<string, unknown>): Uint8Array {
@@ -108,13 +134,30 @@ function signedBytes(unsigned: Record<string, unknown>): Uint8Array {
 }
 
 function readKeyFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
-  let raw: unknown;
+  return parseKeyFile(readKeyText(path, what, Infinity), path, schema, what, null);
+}
+
+function readKeyText(path: string, what: string, maxBytes: number): string {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    const { size } = statSync(path);
+    if (size > maxBytes) throw new ApiRequestError('invalid-request', verifyKeyFileTooLarge(path, size));
+    return readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof ApiRequestError) throw error;
     throw new ApiRequestError('invalid-request', `cannot read the ${what} file ${path}: ${(error as Error).message}`);
   }
+}
+
+/** A key file's text checked against its schema; every problem names the file (and `field`, in a request). */
+function parseKeyFile<T>(text: string, name: string, schema: z.ZodType<T>, what: string, field: string | null): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ApiRequestError('invalid-request', `the ${what} file ${name} is not valid JSON: ${(error as Error).message}`, field);
+  }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidRequest(`the ${what} file ${path}`, parsed.error);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const invalid = invalidRequest(`the ${what} file ${name}`, parsed.error);
+  throw field === null ? invalid : new ApiRequestError(invalid.code, invalid.message, field);
 }

@@ -1,7 +1,7 @@
 // `strata policy export|import|keygen` and the shared parts of a policy (tiers, signature sets, media).
 
 import { resolve } from 'node:path';
-import { generateSigningKeys, signPolicyDocument, verifyPolicyDocument } from '../../agent/policy/policy-signing.js';
+import { generateSigningKeys, readTrustedKeyFile, signPolicyDocument } from '../../agent/policy/policy-signing.js';
 import { ScanAction } from '../../api/index.js';
 import { UsageError } from '../cli-error.js';
 import type { GroupCommand, LeafCommand } from '../command.js';
@@ -39,10 +39,11 @@ const importCommand: LeafCommand = {
       if (options.merge === true && options.replace === true) throw new UsageError('--merge and --replace exclude each other');
       const file = resolve(String(args[0]));
       const document = readPolicyFile(file);
-      if (typeof options.verify === 'string') await verifyPolicyDocument(document, resolve(options.verify), file);
+      const verifyWith = typeof options.verify === 'string' ? readTrustedKeyFile(resolve(options.verify)) : undefined;
       const mode = options.replace === true ? 'replace' : 'merge';
-      const result = await aboutPolicyFile(file, () => api.importPolicy({ document, mode, dryRun: options.dryRun === true }));
-      return { data: result, text: formatImport(result, mode) };
+      const result = await aboutPolicyFile(file, () => api.importPolicy({ document, mode, dryRun: options.dryRun === true, verifyWith }));
+      const verified = result.verifiedWith === undefined ? '' : `signature verified with the key in ${result.verifiedWith.keyFile}\n`;
+      return { data: result, text: `${verified}${formatImport(result, mode)}` };
     }),
 };
 

@@ -1,13 +1,16 @@
-// Policy export and import: save the whole policy as a file; take one in, see exactly what it would
-// change (a dry run on the agent), then apply it all at once or not at all.
+// Policy export and import: save the whole policy as a file; take one in, see whether it is signed and,
+// with a public key the user trusts, have the agent verify it; see exactly what it would change (a dry
+// run on the agent), then apply it all at once or not at all.
 
-import { useState } from 'react';
-import type { ImportMode, ImportPolicyResult } from '../../../main/api/index.js';
+import { useRef, useState } from 'react';
+import { isSignatureRefusal, type ImportMode, type ImportPolicyResult, type TrustedKeyFile } from '../../../main/api/index.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ErrorNotice } from '../components/error-notice.js';
+import { SignatureRefusal, SignatureSummary } from '../components/policy-signature.js';
 import { ViewHeading } from '../components/view-heading.js';
 import { useAgent } from '../state/agent-context.js';
 import { exportFileName, MAX_POLICY_FILE_BYTES, parsePolicyFile } from '../state/policy-file.js';
+import { claimedSignature, readTrustedKeyFile, type ClaimedSignature } from '../state/policy-signature.js';
 import { useAction } from '../state/use-load.js';
 import { formatBytes } from '../words/format.js';
 import { PolicyDiff } from '../components/policy-diff.js';
@@ -48,6 +51,7 @@ function ExportPanel() {
 interface Chosen {
   name: string;
   document: unknown;
+  claim: ClaimedSignature;
 }
 
 function ImportPanel() {
@@ -58,11 +62,23 @@ function ImportPanel() {
   const [preview, setPreview] = useState<ImportPolicyResult | null>(null);
   const [applied, setApplied] = useState<ImportPolicyResult | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [trustedKey, setTrustedKey] = useState<TrustedKeyFile | null>(null);
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const keyInput = useRef<HTMLInputElement>(null);
+  const latestCheck = useRef(0);
 
-  const dryRun = useAction(async (document: unknown, importMode: ImportMode) => {
-    setPreview(await api.importPolicy({ document, mode: importMode, dryRun: true }));
+  // Only the latest check counts: an older answer (another file, mode or key) must not show its preview.
+  const dryRun = useAction(async (document: unknown, importMode: ImportMode, key: TrustedKeyFile | null) => {
+    const mine = ++latestCheck.current;
+    try {
+      const result = await api.importPolicy({ document, mode: importMode, dryRun: true, verifyWith: key ?? undefined });
+      if (mine === latestCheck.current) setPreview(result);
+    } catch (error) {
+      if (mine === latestCheck.current) throw error;
+    }
   });
   const choose = async (file: File | undefined) => {
+    latestCheck.current++;
     setChosen(null);
     setPreview(null);
     setApplied(null);
@@ -78,17 +94,31 @@ function ImportPanel() {
       setFileError(parsed.message);
       return;
     }
-    setChosen({ name: file.name, document: parsed.document });
-    void dryRun.run(parsed.document, mode);
+    setChosen({ name: file.name, document: parsed.document, claim: claimedSignature(parsed.document) });
+    void dryRun.run(parsed.document, mode, trustedKey);
   };
   const changeMode = (next: ImportMode) => {
     setMode(next);
     setPreview(null);
-    if (chosen) void dryRun.run(chosen.document, next);
+    if (chosen) void dryRun.run(chosen.document, next, trustedKey);
+  };
+  const changeKey = async (file: File | undefined) => {
+    latestCheck.current++;
+    setKeyError(null);
+    setPreview(null);
+    setApplied(null);
+    dryRun.clearError();
+    const read = file === undefined ? null : await readTrustedKeyFile(file);
+    if (read !== null && !read.ok) setKeyError(read.message);
+    const key = read?.ok === true ? read.key : null;
+    setTrustedKey(key);
+    if (key === null && keyInput.current) keyInput.current.value = '';
+    if (chosen) void dryRun.run(chosen.document, mode, key);
   };
   const apply = async () => {
     if (!chosen) return;
-    const result = await api.importPolicy({ document: chosen.document, mode, dryRun: false });
+    // The agent checks the signature again with the same key, in the same request that applies.
+    const result = await api.importPolicy({ document: chosen.document, mode, dryRun: false, verifyWith: trustedKey ?? undefined });
     setApplied(result);
     setPreview(null);
     setChosen(null);
@@ -102,6 +132,19 @@ function ImportPanel() {
         <label htmlFor="policy-file">Policy file</label>
         <input id="policy-file" type="file" accept=".json,application/json" onChange={(e) => void choose(e.target.files?.[0])} />
       </div>
+      <div className="field">
+        <label htmlFor="policy-verify-key">Trusted public key (optional)</label>
+        <input id="policy-verify-key" ref={keyInput} type="file" accept=".pub,.json,application/json" aria-describedby="policy-verify-key-hint" onChange={(e) => void changeKey(e.target.files?.[0])} />
+        <p className="field-hint" id="policy-verify-key-hint">
+          The .pub file that <code>strata policy keygen</code> wrote, from someone you trust. With it, a policy file is imported only if its signature verifies with this key.
+        </p>
+        {trustedKey && (
+          <p>
+            Signatures are checked with {trustedKey.name}.{' '}
+            <button type="button" className="link-button" onClick={() => void changeKey(undefined)}>Stop checking</button>
+          </p>
+        )}
+      </div>
       <fieldset>
         <legend>How to import</legend>
         <label className="radio">
@@ -112,8 +155,12 @@ function ImportPanel() {
         </label>
       </fieldset>
       {fileError !== null && <div className="notice notice-error" role="alert"><p>{fileError}</p></div>}
+      {keyError !== null && <div className="notice notice-error" role="alert"><p>{keyError}</p></div>}
+      {chosen && <SignatureSummary fileName={chosen.name} claim={chosen.claim} verified={preview?.verifiedWith ?? null} keyName={trustedKey?.name ?? null} />}
       {dryRun.busy && <p role="status">Checking {chosen?.name}…</p>}
-      <ErrorNotice error={dryRun.error} />
+      {chosen && trustedKey && isSignatureRefusal(dryRun.error)
+        ? <SignatureRefusal error={dryRun.error} fileName={chosen.name} keyName={trustedKey.name} />
+        : <ErrorNotice error={dryRun.error} />}
       {chosen && preview && (
         <div className="preview">
           <h3>What importing {chosen.name} would change</h3>
