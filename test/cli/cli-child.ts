@@ -1,5 +1,7 @@
 // The CLI of this very build run as a child process (bin/strata.js would run the one in build/), to its
-// end: its exit code and what it printed. stdin is not a terminal, so nothing prompts.
+// end: its exit code and what it printed. stdin is not a terminal, so nothing prompts: it is empty, or
+// gives `input` (over a socket, as Node connects a child's stdin; `sh -c 'cat | "$@"'` as the wrapper
+// makes it a pipe).
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,17 +23,26 @@ export interface CliChildOptions {
   env?: NodeJS.ProcessEnv;
   /** A program the CLI runs under, with its arguments (setpriv …). */
   wrapper?: readonly string[];
+  /** What the CLI reads from stdin, which ends after it. Default: nothing (stdin ignored). */
+  input?: string;
 }
 
 /** Runs `strata --data-dir <dataDir> ...args`. */
 export function runCli(dataDir: string, args: readonly string[], options: CliChildOptions = {}): Promise<CliRun> {
   const [file, ...rest] = [...(options.wrapper ?? []), process.execPath, CLI_ENTRY, '--data-dir', dataDir, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(file!, rest, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdin = options.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(file!, rest, { env: options.env ?? process.env, stdio: [stdin, 'pipe', 'pipe'] });
+    // A CLI that ends without reading all of it closes the pipe: that is its answer, not the test's error.
+    child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
+    child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Both piped (the stdio types cannot tell it once stdin's is chosen at run time).
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
