@@ -12,6 +12,9 @@
 // - Backspace (DEL or BS) removes the last character (code point) typed, as the terminal's erase does with
 //   IUTF8: an emoji is two UTF-16 units, and removing one would leave half of it in a passphrase nobody
 //   could type again.
+// - Ctrl-U (NAK) erases the whole line typed so far, as the terminal's kill character does: a user who
+//   lost track of a passphrase typed blind starts it again, where the key would otherwise be a character
+//   of it.
 // Everything else is part of the passphrase. Nothing is echoed: that is the prompt's job, and it shows
 // nothing of what is typed.
 
@@ -41,6 +44,7 @@ const LINE_KEYS: ReadonlyMap<number, LineEnd> = new Map([
 ]);
 
 const ERASE = new Set(['\u007f', '\b']);
+const KILL_LINE = '\u0015';
 
 export class PassphraseLine {
   #text = '';
@@ -71,6 +75,7 @@ export class PassphraseLine {
   #type(chars: string): void {
     for (const char of chars) {
       if (ERASE.has(char)) this.#text = Array.from(this.#text).slice(0, -1).join('');
+      else if (char === KILL_LINE) this.#text = '';
       else this.#text += char;
     }
   }
